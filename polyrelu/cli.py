@@ -1,0 +1,147 @@
+"""The ``polyrelu`` command: a thin layer that parses arguments, calls the library and
+prints.  Exit codes: 0 ok, 1 a checked claim is false, 2 usage error, 3 bad input file,
+4 a budget ran out (partial result).  click is used because it gives composable
+subcommands, help text and usage errors (exit 2) without code of our own.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, fileformat, paper
+from .errors import PolyReluError
+from .network import ReluNetwork
+from .rational import as_rational, to_str
+
+EXIT_OK, EXIT_CLAIM_FALSE, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_PARTIAL = 0, 1, 2, 3, 4
+
+
+class ClaimFalse(Exception):
+    """Raised by a command whose checked claim turned out false (exit code 1)."""
+
+
+def _emit_json(obj: Any) -> None:
+    click.echo(fileformat.dumps(obj), nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="polyrelu")
+def cli() -> None:
+    """Exact polyhedral geometry for ReLU networks (Arora et al., ICLR 2018).
+
+    Every number printed is decided in exact rational arithmetic.
+    """
+
+
+@cli.command()
+@click.argument("network", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+def inspect(network: Path, as_json: bool) -> None:
+    """Shape, depth, width and size of NETWORK (a polyrelu.network JSON file)."""
+    net = ReluNetwork.load(network)
+    info = {
+        "input_dim": net.input_dim,
+        "output_dim": net.output_dim,
+        "hidden_widths": list(net.hidden_widths),
+        "depth": net.depth,
+        "width": net.width,
+        "size": net.size,
+        "output_bias": net.has_output_bias,
+    }
+    if as_json:
+        _emit_json(info)
+        return
+    arch = " -> ".join(str(w) for w in (net.input_dim, *net.hidden_widths, net.output_dim))
+    click.echo(f"network      {network}")
+    click.echo(f"shape        {arch}  (R^{net.input_dim} -> R^{net.output_dim})")
+    click.echo(f"depth        {net.depth}  ({net.n_hidden_layers} hidden layer{'s' if net.n_hidden_layers != 1 else ''} + output layer)")
+    click.echo(f"width        {net.width}")
+    click.echo(f"size         {net.size}  (hidden neurons)")
+    click.echo(f"output bias  {'nonzero' if net.has_output_bias else 'zero (the paper convention)'}")
+
+
+@cli.command("eval", context_settings={"ignore_unknown_options": True})
+@click.argument("network", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("point", nargs=-1, type=click.UNPROCESSED)
+@click.option("--pattern", is_flag=True, help="Also print the activation pattern at the point.")
+def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
+    """Exact output of NETWORK at POINT (coordinates such as 1/2 -3 0.25).
+
+    Decimals mean their exact decimal value.  Outputs are printed one per line as p/q.
+    """
+    net = ReluNetwork.load(network)
+    if len(point) != net.input_dim:
+        raise click.UsageError(
+            f"POINT has {len(point)} coordinate(s) but the network's input dimension is {net.input_dim}"
+        )
+    coords = []
+    for i, text in enumerate(point):
+        try:
+            coords.append(as_rational(text, field=f"POINT[{i}]"))
+        except PolyReluError as exc:
+            raise click.BadParameter(str(exc), param_hint="POINT") from None
+    for v in net.evaluate(coords):
+        click.echo(to_str(v))
+    if pattern:
+        for i, layer in enumerate(net.activation_pattern(coords)):
+            click.echo(f"pattern layer {i}: {''.join(map(str, layer))}")
+
+
+@cli.command("paper")
+@click.option("--check", "checks", multiple=True, metavar="NAME", help=f"Run only these checks ({', '.join(paper.CHECKS)}).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict rows as JSON.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Also write report.md and report.json into this folder.")
+@click.option("--strict", is_flag=True, help="Exit with code 1 if any verdict is 'fails'.")
+def paper_cmd(checks: tuple[str, ...], as_json: bool, out: Path | None, strict: bool) -> None:
+    """Check the paper's claims exactly and print one verdict row per claim.
+
+    Verdicts: 'holds', 'holds only as a bound', 'fails'.  A failing paper claim is a
+    finding, reported with its evidence; with --strict it also sets exit code 1.
+    """
+    unknown = [c for c in checks if c not in paper.CHECKS]
+    if unknown:
+        raise click.UsageError(f"unknown check(s) {', '.join(unknown)}; available: {', '.join(paper.CHECKS)}")
+    rows = paper.run_checks(list(checks) or None)
+    report = {"format": "polyrelu.paper-report", "version": 1, "polyrelu": __version__, "rows": [r.to_dict() for r in rows]}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        fileformat.dump_atomic(report, out / "report.json")
+        fileformat.write_text_atomic(paper.to_markdown(rows), out / "report.md")
+    if as_json:
+        _emit_json(report)
+    else:
+        click.echo(paper.to_markdown(rows), nl=False)
+        counts = {v: sum(r.verdict == v for r in rows) for v in (paper.HOLDS, paper.BOUND, paper.FAILS)}
+        click.echo(f"\n{len(rows)} claims checked: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+    if strict and any(r.verdict == paper.FAILS for r in rows):
+        raise ClaimFalse("at least one claim fails")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        cli.main(args=argv, prog_name="polyrelu", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("polyrelu: aborted", err=True)
+        return 130
+    except click.ClickException as exc:  # usage errors and bad parameters
+        exc.show()
+        return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
+    except PolyReluError as exc:
+        click.echo(f"polyrelu: error: {exc}", err=True)
+        return EXIT_BAD_INPUT
+    except ClaimFalse as exc:
+        click.echo(f"polyrelu: {exc}", err=True)
+        return EXIT_CLAIM_FALSE
+    return EXIT_OK
+
+
+def entry_point() -> None:  # pragma: no cover - thin wrapper used by the console script
+    sys.exit(main())

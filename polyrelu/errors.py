@@ -1,0 +1,62 @@
+"""Every exception polyrelu raises on purpose.
+
+One base class, :class:`PolyReluError`; each subclass names the situation and also
+derives from the builtin a caller would naturally catch (``ValueError`` or
+``TypeError``), so ``except ValueError`` keeps working for code that does not know
+polyrelu.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "PolyReluError",
+    "FloatNotAllowedError",
+    "NonFiniteNumberError",
+    "InvalidRationalError",
+    "ShapeError",
+    "FileFormatError",
+    "InvalidArrangementError",
+    "InvalidPolyhedronError",
+    "CertificateError",
+    "BudgetExceededError",
+]
+
+
+class PolyReluError(Exception):
+    """Base class of every error polyrelu raises deliberately."""
+
+
+class FloatNotAllowedError(PolyReluError, TypeError):
+    """A binary float was passed where an exact rational is required."""
+
+
+class NonFiniteNumberError(PolyReluError, ValueError):
+    """NaN or an infinity was passed; they have no rational value."""
+
+
+class InvalidRationalError(PolyReluError, ValueError):
+    """A value (often a string) that does not denote a rational number."""
+
+
+class ShapeError(PolyReluError, ValueError):
+    """Matrices or vectors whose shapes do not fit together."""
+
+
+class FileFormatError(PolyReluError, ValueError):
+    """A polyrelu file that is malformed, truncated, of the wrong format or version."""
+
+
+class InvalidArrangementError(PolyReluError, ValueError):
+    """A hyperplane arrangement that cannot be built (for example a zero normal)."""
+
+
+class InvalidPolyhedronError(PolyReluError, ValueError):
+    """A polyhedron given by inconsistent or malformed constraints."""
+
+
+class CertificateError(PolyReluError, ValueError):
+    """A certificate that does not prove what it claims; the message says why."""
+
+
+class BudgetExceededError(PolyReluError, RuntimeError):
+    """A computation stopped because its region or time budget ran out."""

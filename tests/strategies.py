@@ -1,0 +1,35 @@
+"""Hypothesis strategies shared by the tests: small rationals, networks, arrangements."""
+
+from __future__ import annotations
+
+from gmpy2 import mpq
+from hypothesis import strategies as st
+
+from polyrelu.network import ReluNetwork
+
+
+@st.composite
+def rationals(draw, max_num: int = 20, max_den: int = 6):
+    """Rationals with small numerators and denominators (they shrink to 0)."""
+    num = draw(st.integers(-max_num, max_num))
+    den = draw(st.integers(1, max_den))
+    return mpq(num, den)
+
+
+@st.composite
+def networks(draw, input_dim=None, output_dim=None, max_hidden: int = 3, max_width: int = 4, integer=False):
+    n = input_dim or draw(st.integers(1, 3))
+    m = output_dim or draw(st.integers(1, 2))
+    widths = draw(st.lists(st.integers(1, max_width), min_size=0, max_size=max_hidden))
+    dims = [n, *widths, m]
+    num = st.integers(-4, 4).map(mpq) if integer else rationals(8, 4)
+    layers = []
+    for i in range(len(dims) - 1):
+        w = [[draw(num) for _ in range(dims[i])] for _ in range(dims[i + 1])]
+        b = [draw(num) for _ in range(dims[i + 1])]
+        layers.append((w, b))
+    return ReluNetwork(n, layers)
+
+
+def points(dim: int):
+    return st.lists(rationals(30, 8), min_size=dim, max_size=dim)
