@@ -1,0 +1,110 @@
+"""The only importer of pycddlib: exact LPs and V/H conversions (``cdd.gmp``).
+
+pycddlib's exact module works with ``fractions.Fraction``; conversion to and from
+polyrelu's ``mpq`` happens here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+import cdd
+import cdd.gmp
+from gmpy2 import mpq
+
+from .rational import Rational
+
+__all__ = ["lp", "LPResult", "h_to_v", "v_to_h"]
+
+
+def _frac(v) -> Fraction:
+    q = mpq(v)
+    return Fraction(int(q.numerator), int(q.denominator))
+
+
+def _mpq(v: Fraction) -> Rational:
+    return mpq(v.numerator, v.denominator)
+
+
+class LPResult:
+    __slots__ = ("status", "x", "value")
+
+    def __init__(self, status: str, x, value):
+        self.status, self.x, self.value = status, x, value
+
+
+def lp(
+    n_vars: int,
+    inequalities: Sequence[Sequence] = (),
+    equalities: Sequence[Sequence] = (),
+    objective: Sequence | None = None,
+    *,
+    maximize: bool = False,
+) -> LPResult:
+    """Solve exactly: optimise ``objective[0] + objective[1:] . x`` subject to
+    ``row[0] + row[1:] . x >= 0`` (inequalities) and ``= 0`` (equalities).
+
+    Returns status ``"optimal"``, ``"infeasible"`` or ``"unbounded"`` with the exact
+    optimum ``x`` and ``value`` (``mpq``) when optimal.  Without an objective this is a
+    feasibility problem.
+    """
+    rows = [list(map(_frac, r)) for r in equalities] + [list(map(_frac, r)) for r in inequalities]
+    if not rows:
+        rows = [[Fraction(1)] + [Fraction(0)] * n_vars]  # 1 >= 0
+    obj = list(map(_frac, objective)) if objective is not None else [Fraction(0)] * (n_vars + 1)
+    mat = cdd.gmp.matrix_from_array(
+        rows,
+        lin_set=set(range(len(equalities))),
+        rep_type=cdd.RepType.INEQUALITY,
+        obj_type=cdd.LPObjType.MAX if maximize else cdd.LPObjType.MIN,
+        obj_func=obj,
+    )
+    prog = cdd.gmp.linprog_from_matrix(mat)
+    cdd.gmp.linprog_solve(prog)
+    st = prog.status
+    if st == cdd.LPStatusType.OPTIMAL:
+        return LPResult("optimal", tuple(_mpq(v) for v in prog.primal_solution), _mpq(prog.obj_value))
+    if st in (cdd.LPStatusType.INCONSISTENT, cdd.LPStatusType.STRUC_INCONSISTENT):
+        return LPResult("infeasible", None, None)
+    if st in (cdd.LPStatusType.DUAL_INCONSISTENT, cdd.LPStatusType.STRUC_DUAL_INCONSISTENT, cdd.LPStatusType.UNBOUNDED):
+        return LPResult("unbounded", None, None)
+    raise RuntimeError(f"cddlib returned LP status {st!r}")
+
+
+def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()):
+    """Vertices and rays of {x : row[0] + row[1:] . x >= 0 (and = 0 for equalities)}.
+
+    Returns (points, rays, lines) as tuples of mpq tuples.
+    """
+    rows = [list(map(_frac, r)) for r in equalities] + [list(map(_frac, r)) for r in inequalities]
+    mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(len(equalities))), rep_type=cdd.RepType.INEQUALITY)
+    poly = cdd.gmp.polyhedron_from_matrix(mat)
+    gen = cdd.gmp.copy_generators(poly)
+    points, rays, lines = [], [], []
+    for i, row in enumerate(gen.array):
+        vec = tuple(_mpq(v) for v in row[1:])
+        if i in gen.lin_set:
+            lines.append(vec)
+        elif row[0] == 0:
+            rays.append(vec)
+        else:
+            points.append(tuple(v / _mpq(row[0]) for v in vec))
+    return tuple(points), tuple(rays), tuple(lines)
+
+
+def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
+    """Irredundant H-representation of conv(points) + cone(rays).
+
+    Returns (inequalities, equalities): rows ``[b, a...]`` meaning ``b + a.x >= 0`` / ``= 0``.
+    """
+    rows = [[Fraction(1)] + list(map(_frac, p)) for p in points] + [[Fraction(0)] + list(map(_frac, r)) for r in rays]
+    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
+    poly = cdd.gmp.polyhedron_from_matrix(mat)
+    ineq = cdd.gmp.copy_inequalities(poly)
+    cdd.gmp.matrix_canonicalize(ineq)
+    ins, eqs = [], []
+    for i, row in enumerate(ineq.array):
+        vec = tuple(_mpq(v) for v in row)
+        (eqs if i in ineq.lin_set else ins).append(vec)
+    return tuple(ins), tuple(eqs)

@@ -1,0 +1,396 @@
+"""The exact region engine: one witness per region, by deletion-restriction, no LP.
+
+Internal module; :mod:`polyrelu.arrangement` is the public face.
+
+Integers only.  A hyperplane is an integer row ``[a | b]`` meaning ``a . x = b``; a
+*domain* row means the strict inequality ``a . x - b > 0``.
+
+**Symbolic witnesses.**  A candidate point is ``v + e u_1 + e^2 u_2 + ... + e^d u_d`` for
+an infinitely small e > 0: a rational base point ``v = X / D`` and integer directions
+``u_k`` that span R^d.  The sign of a row at such a point is the first nonzero of
+``(a.v - b, a.u_1, ..., a.u_d)`` — never zero, since the u_k span R^d — so witnesses are
+automatically off every hyperplane and their numbers never grow with depth: base points
+are vertices of the arrangement (or a fixed origin), directions are lifted unit vectors.
+:func:`realize` turns a symbolic point into an explicit rational point with the same
+signs on every given row (an exact Cauchy-type bound picks e).
+
+**Covering** (see :func:`cover`): regions of {h_1..h_k} cut by h_k meet h_k in regions of
+the restriction {h_1..h_{k-1}} | h_k; a witness of each, pushed infinitesimally to both
+sides of h_k, lands in both halves.  Sign vectors are exact lexicographic signs
+(integer arithmetic, ``int64`` only where a bound proves it cannot overflow).
+"""
+
+from __future__ import annotations
+
+from math import gcd
+from typing import Sequence
+
+import numpy as np
+from gmpy2 import mpq
+
+__all__ = ["cover", "lexsigns", "realize", "canonical_class_key", "restrict_rows", "unique_rows", "values", "compact"]
+
+_SAFE = 1 << 62
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+# ----------------------------------------------------------------- integers
+def _maxabs(arr: np.ndarray) -> int:
+    if arr.size == 0:
+        return 0
+    if arr.dtype == object:
+        return int(max(abs(int(arr.max())), abs(int(arr.min()))))
+    return int(max(abs(int(arr.max())), abs(int(arr.min()))))
+
+
+def compact(arr: np.ndarray) -> np.ndarray:
+    """int64 if every entry fits comfortably, Python integers (object) otherwise."""
+    if arr.dtype != object:
+        return arr
+    if arr.size == 0 or _maxabs(arr) < _SAFE:
+        return arr.astype(np.int64)
+    return arr
+
+
+def _wide(arr: np.ndarray) -> np.ndarray:
+    return arr if arr.dtype == object else arr.astype(object)
+
+
+def _matmul(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
+    """Exact P @ Q for integer matrices, in int64 when the bound allows."""
+    if P.size == 0 or Q.size == 0:
+        return np.zeros((P.shape[0], Q.shape[1]), dtype=np.int64)
+    if _maxabs(P) * _maxabs(Q) * P.shape[1] < _SAFE and P.dtype != object and Q.dtype != object:
+        return P @ Q
+    if _maxabs(P) * _maxabs(Q) * P.shape[1] < _SAFE:
+        return P.astype(np.int64) @ Q.astype(np.int64)
+    return _wide(P).dot(_wide(Q))
+
+
+def values(X: np.ndarray, D: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``V[i, j] = rows[j, :d] . X[i] - rows[j, d] * D[i]`` (D > 0, so same sign as the row at X/D)."""
+    d = X.shape[1]
+    if rows.shape[0] == 0 or X.shape[0] == 0:
+        return np.zeros((X.shape[0], rows.shape[0]), dtype=np.int64)
+    A, b = rows[:, :d], rows[:, d]
+    bound = _maxabs(X) * _maxabs(A) * max(d, 1) + _maxabs(D) * _maxabs(b)
+    if bound < _SAFE:
+        return X.astype(np.int64) @ A.T.astype(np.int64) - np.outer(D.astype(np.int64), b.astype(np.int64))
+    return _wide(X).dot(_wide(A).T) - np.outer(_wide(D), _wide(b))
+
+
+def _sign(V: np.ndarray) -> np.ndarray:
+    if V.dtype == object:
+        return ((V > 0).astype(np.int8) - (V < 0).astype(np.int8)).reshape(V.shape)
+    return np.sign(V).astype(np.int8)
+
+
+def lexsigns(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Exact signs (+1/-1, never 0) of every row at every symbolic point (X/D, U)."""
+    S = _sign(values(X, D, rows))
+    zi, zj = np.nonzero(S == 0)
+    if zi.size:
+        d = X.shape[1]
+        A = rows[:, :d]
+        for k in range(U.shape[1]):
+            Uk, Ak = U[zi, k, :], A[zj]
+            if _maxabs(Uk) * _maxabs(Ak) * d < _SAFE:
+                w = np.einsum("ij,ij->i", Uk.astype(np.int64), Ak.astype(np.int64))
+            else:
+                w = (_wide(Uk) * _wide(Ak)).sum(axis=1)
+            s = _sign(w)
+            S[zi, zj] = s
+            left = s == 0
+            zi, zj = zi[left], zj[left]
+            if zi.size == 0:
+                break
+        if zi.size:  # directions always span R^d, so this cannot happen
+            raise AssertionError("symbolic point with a zero sign: directions do not span")
+    return S
+
+
+def unique_rows(S: np.ndarray) -> np.ndarray:
+    """Indices of the first occurrence of each distinct sign row, in increasing order."""
+    if S.shape[0] == 0:
+        return _EMPTY
+    if S.shape[1] == 0:
+        return np.zeros(1, dtype=np.int64)
+    packed = np.ascontiguousarray(np.packbits(S > 0, axis=1))
+    view = packed.view(np.dtype((np.void, packed.shape[1])))[:, 0]
+    _, first = np.unique(view, return_index=True)
+    return np.sort(first)
+
+
+def canonical_class_key(row: Sequence[int]) -> tuple[tuple[int, ...], int]:
+    """(key, orientation): the primitive row with first nonzero normal entry positive,
+    and +1/-1 saying whether ``row`` points the same way.  Coincident hyperplanes (equal
+    up to a nonzero factor) have equal keys."""
+    g = 0
+    for v in row:
+        g = gcd(g, int(v))
+    prim = [int(v) // g for v in row] if g else [0 for _ in row]
+    lead = next((v for v in prim[:-1] if v != 0), 0)
+    if lead < 0:
+        return tuple(-v for v in prim), -1
+    return tuple(prim), 1
+
+
+def _primitive(rows: np.ndarray) -> np.ndarray:
+    if rows.shape[0] == 0:
+        return rows
+    g = np.gcd.reduce(rows, axis=1)
+    g = np.where(g == 0, 1, g)
+    return rows // g[:, None]
+
+
+def restrict_rows(h: Sequence[int], p: int, rows: np.ndarray) -> np.ndarray:
+    """Rows restricted to hyperplane ``h`` (``h[p] != 0``), in the coordinates of R^d
+    without coordinate p.  Orientation is kept: the restricted row has the sign of the
+    original row at the lifted point.  Primitive integer rows."""
+    d = len(h) - 1
+    if rows.shape[0] == 0:
+        return np.zeros((0, d), dtype=np.int64)
+    ap, hb = int(h[p]), int(h[d])
+    s = 1 if ap > 0 else -1
+    keep = [j for j in range(d) if j != p]
+    hv = np.array([int(h[j]) for j in keep], dtype=object)
+    big = _maxabs(rows) * (abs(ap) + _maxabs(hv) + abs(hb)) * 2 >= _SAFE
+    R = _wide(rows) if big else rows.astype(np.int64)
+    if not big:
+        hv = hv.astype(np.int64)
+    gp = R[:, p]
+    normal = ap * R[:, keep] - np.outer(gp, hv)
+    rhs = ap * R[:, d] - gp * hb
+    out = np.concatenate([normal, rhs[:, None]], axis=1) * s
+    return compact(_primitive(out))
+
+
+def _lift(h: Sequence[int], p: int, Y: np.ndarray, DY: np.ndarray, UY: np.ndarray):
+    """Symbolic points of R^{d-1} (coordinates without p) to symbolic points on h in R^d."""
+    d = len(h) - 1
+    ap = int(h[p])
+    s = 1 if ap > 0 else -1
+    keep = [j for j in range(d) if j != p]
+    hv = np.array([int(h[j]) for j in keep], dtype=object)
+    n, m = Y.shape[0], UY.shape[1]
+    Yo, Uo = _wide(Y), _wide(UY)
+    X = np.empty((n, d), dtype=object)
+    X[:, keep] = Yo * ap
+    X[:, p] = _wide(DY) * int(h[d]) - (Yo.dot(hv) if keep else 0)
+    D = _wide(DY) * ap
+    if ap < 0:
+        X, D = -X, -D
+    g = np.gcd.reduce(np.concatenate([X, D[:, None]], axis=1), axis=1)
+    X, D = X // g[:, None], D // g
+    U = np.empty((n, m, d), dtype=object)
+    U[:, :, keep] = Uo * (s * ap)
+    U[:, :, p] = -s * (Uo.dot(hv) if keep else 0)
+    return X, D, U
+
+
+def _clean(d: int, H: np.ndarray, dom: np.ndarray):
+    """Drop rows with a zero normal (parallel to the hyperplane restricted to), merge
+    coincident rows, drop hyperplanes that are domain walls.  None if the domain is empty."""
+    if dom.shape[0]:
+        zero = ~np.any(dom[:, :d] != 0, axis=1) if d else np.ones(dom.shape[0], dtype=bool)
+        if zero.any():
+            if np.any(dom[zero, d] >= 0):  # constant row -b must be > 0
+                return None
+            dom = dom[~zero]
+    seen: dict[tuple, int] = {}
+    keep = []
+    for i in range(dom.shape[0]):
+        key, o = canonical_class_key(dom[i])
+        if key in seen:
+            if seen[key] != o:
+                return None  # a.x > b and a.x < b together
+            continue
+        seen[key] = o
+        keep.append(i)
+    dom = dom[keep]
+    if H.shape[0]:
+        nonzero = np.any(H[:, :d] != 0, axis=1) if d else np.zeros(H.shape[0], dtype=bool)
+        H = H[nonzero]
+    keep = []
+    for i in range(H.shape[0]):
+        key, _ = canonical_class_key(H[i])
+        if key not in seen:
+            seen[key] = 0
+            keep.append(i)
+    return H[keep], dom
+
+
+def _pivot(h: Sequence[int]) -> int:
+    d = len(h) - 1
+    best = None
+    for j in range(d):
+        v = abs(int(h[j]))
+        if v and (best is None or v < abs(int(h[best]))):
+            best = j
+            if v == 1:
+                break
+    return best
+
+
+def _identity_dirs(n: int, d: int) -> np.ndarray:
+    return np.broadcast_to(np.eye(d, dtype=np.int64), (n, d, d)).copy()
+
+
+def _cover_1d(H: np.ndarray, dom: np.ndarray):
+    """d = 1: one symbolic point just right of each root (and one left of the first)."""
+    lo = hi = None
+    for a, b in dom.tolist():
+        if a == 0:  # constant row -b, must be > 0
+            if b >= 0:
+                return None
+            continue
+        r = mpq(b, a)
+        if a > 0:
+            lo = r if lo is None or r > lo else lo
+        else:
+            hi = r if hi is None or r < hi else hi
+    if lo is not None and hi is not None and lo >= hi:
+        return None
+    roots = sorted({mpq(b, a) for a, b in H.tolist() if a != 0})
+    inside = [r for r in roots if (lo is None or r > lo) and (hi is None or r < hi)]
+    pts: list[tuple[mpq, int]] = []
+    if lo is not None:
+        pts.append((lo, 1))
+    elif inside:
+        pts.append((inside[0], -1))
+    elif hi is not None:
+        pts.append((hi, -1))
+    else:
+        pts.append((mpq(0), 1))
+    pts += [(r, 1) for r in inside]
+    X = np.array([[int(r.numerator)] for r, _ in pts], dtype=object)
+    D = np.array([int(r.denominator) for r, _ in pts], dtype=object)
+    U = np.array([[[s]] for _, s in pts], dtype=np.int64)
+    return compact(X), compact(D), U
+
+
+def _empty(d: int):
+    return np.zeros((0, d), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, d, d), dtype=np.int64)
+
+
+def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None):
+    """Symbolic witnesses ``(X, D, U)``: exactly one in every region of the arrangement
+    ``H`` inside the open domain ``dom`` (rows ``a.x - b > 0``).
+
+    ``base`` = ``(x_numerators, denominator)`` is an optional point known to be strictly
+    inside ``dom``; without it the domain walls are processed first.
+
+    Proof of coverage: order the hyperplanes h_1..h_m.  If R is a region of
+    {h_1..h_{k-1}} (inside the domain) cut by h_k, then S = R ∩ h_k is a region of the
+    restriction {h_1..h_{k-1}} | h_k inside the restricted domain, which by induction on
+    the dimension holds a symbolic witness y.  The points y ± e' e_p (e' infinitely
+    smaller than every infinitesimal inside y, e_p a coordinate direction not parallel to
+    h_k) lie in R on either side of h_k.  A region that h_k does not cut keeps its
+    witness.  The start point lies in the whole domain, so every region of {h_1..h_m}
+    gets a witness; witnesses with equal sign vectors are merged, so there is exactly
+    one per region.
+    """
+    if d == 1:  # lean path: coincident rows are equal roots, merged by the set of roots
+        out = _cover_1d(H, dom)
+        return _empty(1) if out is None else out
+    cleaned = _clean(d, H, dom)
+    if cleaned is None:
+        return _empty(d)
+    H, dom = cleaned
+    if d == 0:
+        return np.zeros((1, 0), dtype=np.int64), np.ones(1, dtype=np.int64), np.zeros((1, 0, 0), dtype=np.int64)
+    if base is None:
+        steps = np.concatenate([dom, H], axis=0) if dom.shape[0] else H
+        n_pre = dom.shape[0]
+        X0, D0 = np.zeros((1, d), dtype=np.int64), np.ones(1, dtype=np.int64)
+    else:
+        steps, n_pre = H, 0
+        X0 = compact(np.array([[int(v) for v in base[0]]], dtype=object))
+        D0 = compact(np.array([int(base[1])], dtype=object))
+    U0 = _identity_dirs(1, d)
+    Xs, Ds, Us = [X0], [D0], [U0]
+    for k in range(steps.shape[0]):
+        if k == n_pre and n_pre > 0:
+            Xs, Ds, Us = _first_inside(Xs, Ds, Us, dom)
+            if not Xs:
+                return _empty(d)
+        h = steps[k]
+        p = _pivot(h)
+        if k < n_pre:
+            sub_H, sub_dom = steps[:k], np.zeros((0, d + 1), dtype=np.int64)
+        else:
+            sub_H, sub_dom = H[: k - n_pre], dom
+        Y, DY, UY = cover(d - 1, restrict_rows(h, p, sub_H), restrict_rows(h, p, sub_dom))
+        if Y.shape[0] == 0:
+            continue
+        X, D, U = _lift(h, p, Y, DY, UY)
+        push = np.zeros((X.shape[0], 1, d), dtype=object)
+        push[:, 0, p] = 1
+        X, D = compact(X), compact(D)
+        Xs += [X, X]
+        Ds += [D, D]
+        Us += [compact(np.concatenate([U, push], axis=1)), compact(np.concatenate([U, -push], axis=1))]
+    if n_pre > 0 and steps.shape[0] == n_pre:
+        Xs, Ds, Us = _first_inside(Xs, Ds, Us, dom)
+        if not Xs:
+            return _empty(d)
+    X, D, U = _cat(Xs), _cat(Ds), _cat(Us)
+    if H.shape[0] == 0:
+        return X[:1], D[:1], U[:1]
+    first = unique_rows(lexsigns(X, D, U, H))
+    return X[first], D[first], U[first]
+
+
+def _cat(parts: list[np.ndarray]) -> np.ndarray:
+    if any(p.dtype == object for p in parts):
+        return np.concatenate([_wide(p) for p in parts])
+    return np.concatenate(parts)
+
+
+def _first_inside(Xs, Ds, Us, dom):
+    X, D, U = _cat(Xs), _cat(Ds), _cat(Us)
+    inside = np.all(lexsigns(X, D, U, dom) > 0, axis=1)
+    if not inside.any():
+        return [], [], []
+    i = int(np.argmax(inside))
+    return [X[i : i + 1]], [D[i : i + 1]], [U[i : i + 1]]
+
+
+def realize(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Explicit rational points ``Xr / Dr`` with the same (nonzero) sign as the symbolic
+    points on every row of ``rows``.
+
+    With c_0 = a.v - b (times D) and c_k = a.u_k (times D), the row at v + sum e^k u_k is
+    sum_k c_k e^k.  If c_j is its first nonzero coefficient, any 0 < e < 1 with
+    e < |c_j| / sum_{k>j} |c_k| keeps the sign of c_j; e = 1/q with
+    q = max(2, 1 + floor(sum_{k>j}|c_k| / |c_j|)) over all rows does it for the point.
+    """
+    n, d = X.shape
+    if n == 0:
+        return X, D
+    m = U.shape[1]
+    Xo, Do, Uo = _wide(X), _wide(D), _wide(U)
+    q = np.full(n, 2, dtype=object)
+    if rows.shape[0]:
+        A = rows[:, :d]
+        coeffs = [_wide(values(X, D, rows))]
+        for k in range(m):
+            coeffs.append(_wide(_matmul(U[:, k, :], A.T)) * Do[:, None])
+        C = np.abs(np.stack(coeffs, axis=2))  # n x rows x (m+1)
+        tail = np.cumsum(C[:, :, ::-1], axis=2)[:, :, ::-1]  # tail[..., j] = sum_{k>=j}
+        nz = C != 0
+        j = np.argmax(nz, axis=2)  # first nonzero index
+        cj = np.take_along_axis(C, j[:, :, None], axis=2)[:, :, 0]
+        rest = np.take_along_axis(tail, j[:, :, None], axis=2)[:, :, 0] - cj
+        qq = rest // cj + 1
+        q = np.maximum(q, qq.max(axis=1))
+    Xr = Xo.copy()
+    power = np.ones(n, dtype=object)
+    # x = v + sum_k u_k / q^(k+1)  ->  numerators over D q^m
+    Xr = Xo * (q**m)[:, None]
+    for k in range(m):
+        Xr = Xr + Uo[:, k, :] * (Do * q ** (m - k - 1))[:, None]
+    Dr = Do * q**m
+    del power
+    g = np.gcd.reduce(np.concatenate([Xr, Dr[:, None]], axis=1), axis=1)
+    return Xr // g[:, None], Dr // g

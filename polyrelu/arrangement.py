@@ -1,0 +1,372 @@
+"""Hyperplane arrangements: exact regions, region graph, counts two ways, certificates.
+
+>>> A = HyperplaneArrangement([([1, 0], 0), ([0, 1], 0), ([1, 1], 1)])
+>>> A.n_regions(), A.n_bounded_regions()
+(7, 1)
+>>> A.n_regions_zaslavsky(), A.n_bounded_regions_zaslavsky()
+(7, 1)
+>>> r = next(A.iter_regions())
+>>> r.sign_vector, r.witness, r.is_bounded
+((1, 1, -1), (mpq(1,3), mpq(1,9)), True)
+
+Regions are open, full-dimensional cells; a sign vector has one entry per hyperplane
+(+1 where a . x > b, -1 where a . x < b).  Coincident hyperplanes (equal up to a
+nonzero factor, possibly of opposite orientation) are one geometric hyperplane: their
+*class* separates regions once, and their signs agree up to orientation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterator, Sequence
+
+import networkx as nx
+import numpy as np
+from gmpy2 import mpq
+
+from . import _engine, fileformat
+from .errors import FileFormatError, InvalidArrangementError, ShapeError
+from .lattice import characteristic_polynomial, evaluate_polynomial
+from .linalg import integer_row, rank
+from .polyhedron import OpenPolyhedron
+from .rational import Rational, as_rational, as_vector, to_str
+
+__all__ = ["HyperplaneArrangement", "Region", "FORMAT"]
+
+FORMAT = "polyrelu.arrangement"
+_BATCH = 50_000
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region: sign per hyperplane, an exact witness strictly inside, boundedness."""
+
+    sign_vector: tuple[int, ...]
+    witness: tuple[Rational, ...]
+    is_bounded: bool
+
+
+class _Enumeration:
+    """The engine's output for one domain: symbolic witnesses and class sign matrix."""
+
+    def __init__(self, X, D, U, S):
+        self.X, self.D, self.U, self.S = X, D, U, S
+        packed = np.packbits(S > 0, axis=1)
+        self.keys = {packed[i].tobytes(): i for i in range(S.shape[0])}
+        self.bounded = None
+
+
+class HyperplaneArrangement:
+    """N hyperplanes a_i . x = b_i in R^d with rational a_i (nonzero) and b_i.
+
+    Parameters
+    ----------
+    hyperplanes : sequence of (a, b) pairs or {"a": [...], "b": ...} dicts
+    dim : int, optional
+        Required when there are no hyperplanes.
+    """
+
+    def __init__(self, hyperplanes: Sequence[Any], *, dim: int | None = None):
+        planes = []
+        for i, item in enumerate(hyperplanes):
+            if isinstance(item, dict):
+                if "a" not in item or "b" not in item:
+                    raise InvalidArrangementError(f"hyperplanes[{i}] needs \"a\" and \"b\" (a . x = b)")
+                a, b = item["a"], item["b"]
+            else:
+                try:
+                    a, b = item
+                except (TypeError, ValueError):
+                    raise InvalidArrangementError(f"hyperplanes[{i}] must be a pair (a, b) meaning a . x = b") from None
+            try:
+                av = as_vector(a, field=f"hyperplanes[{i}].a", length=dim if dim is not None else (len(planes[0][0]) if planes else None))
+            except ShapeError as exc:
+                raise InvalidArrangementError(str(exc)) from None
+            bv = as_rational(b, field=f"hyperplanes[{i}].b")
+            if all(v == 0 for v in av):
+                raise InvalidArrangementError(
+                    f"hyperplanes[{i}].a is the zero vector; a hyperplane needs a nonzero normal "
+                    "(0 = b is either empty or all of R^d — remove it)"
+                )
+            planes.append((av, bv))
+        if dim is None:
+            if not planes:
+                raise InvalidArrangementError("an arrangement with no hyperplanes needs dim=...")
+            dim = len(planes[0][0])
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
+            raise InvalidArrangementError(f"dim is {dim!r}; it must be a positive integer")
+        if not planes and dim is None:
+            raise InvalidArrangementError("dim is required")
+        self._dim = dim
+        self._planes = tuple(planes)
+        # classes of coincident hyperplanes
+        keys: dict[tuple, int] = {}
+        cls, orient, reps = [], [], []
+        for a, b in planes:
+            key, o = _engine.canonical_class_key(integer_row(a + (b,)))
+            if key not in keys:
+                keys[key] = len(reps)
+                reps.append(key)
+            cls.append(keys[key])
+            orient.append(o)
+        self._class_of = tuple(cls)
+        self._orientation = tuple(orient)
+        self._class_rows = _engine.compact(np.array(reps, dtype=object).reshape(len(reps), dim + 1))
+        self._cache: dict = {}
+
+    # ------------------------------------------------------------ basic facts
+    @classmethod
+    def central(cls, normals: Sequence[Sequence[Any]], *, dim: int | None = None) -> "HyperplaneArrangement":
+        """The central arrangement {x : n_i . x = 0}."""
+        return cls([(n, 0) for n in normals], dim=dim)
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def n_hyperplanes(self) -> int:
+        return len(self._planes)
+
+    @property
+    def hyperplanes(self) -> tuple[tuple[tuple[Rational, ...], Rational], ...]:
+        return self._planes
+
+    @property
+    def classes(self) -> tuple[tuple[int, ...], ...]:
+        """Indices of the hyperplanes in each class of coincident hyperplanes."""
+        out: list[list[int]] = [[] for _ in range(self._class_rows.shape[0])]
+        for i, c in enumerate(self._class_of):
+            out[c].append(i)
+        return tuple(tuple(c) for c in out)
+
+    @property
+    def n_classes(self) -> int:
+        """Number of distinct geometric hyperplanes."""
+        return self._class_rows.shape[0]
+
+    @property
+    def is_central(self) -> bool:
+        """True iff all hyperplanes share a common point."""
+        from .linalg import solve
+
+        if not self._planes:
+            return True
+        return solve([a for a, _ in self._planes], [b for _, b in self._planes]) is not None
+
+    @cached_property
+    def rank(self) -> int:
+        """Dimension of the span of the normals."""
+        return rank([a for a, _ in self._planes]) if self._planes else 0
+
+    @property
+    def is_essential(self) -> bool:
+        return self.rank == self._dim
+
+    # ------------------------------------------------------------ enumeration
+    def _domain_rows(self, inside: OpenPolyhedron | None) -> np.ndarray:
+        if inside is None:
+            return np.zeros((0, self._dim + 1), dtype=np.int64)
+        if not isinstance(inside, OpenPolyhedron):
+            raise ShapeError("inside must be an OpenPolyhedron (strict inequalities a . x < b)")
+        if inside.dim != self._dim:
+            raise ShapeError(f"inside has dimension {inside.dim} but the arrangement lives in R^{self._dim}")
+        return inside.engine_rows()
+
+    def _enumerate(self, inside: OpenPolyhedron | None = None, base=None) -> _Enumeration:
+        key = ("enum", inside)
+        if key not in self._cache:
+            dom = self._domain_rows(inside)
+            X, D, U = _engine.cover(self._dim, self._class_rows, dom, base)
+            S = _engine.lexsigns(X, D, U, self._class_rows)
+            self._cache[key] = _Enumeration(X, D, U, S)
+        return self._cache[key]
+
+    def _bounded_mask(self, inside: OpenPolyhedron | None) -> np.ndarray:
+        """Bounded flags without an LP: a region is unbounded iff it meets one of the 2d
+        hyperplanes x_j = +-M, where M exceeds every vertex coordinate (see _box_bound)."""
+        en = self._enumerate(inside)
+        if en.bounded is not None:
+            return en.bounded
+        dom = self._domain_rows(inside)
+        d = self._dim
+        n = en.S.shape[0]
+        rows_all = np.concatenate([_engine._wide(self._class_rows), _engine._wide(dom)], axis=0)
+        if rows_all.shape[0] == 0 or rank([tuple(mpq(int(v)) for v in r[:d]) for r in rows_all]) < d:
+            en.bounded = np.zeros(n, dtype=bool)  # a lineality space: every region holds a line
+            return en.bounded
+        M = _box_bound(rows_all, d)
+        unbounded = np.zeros(n, dtype=bool)
+        for j in range(d):
+            for s in (1, -1):
+                wall = [0] * (d + 1)
+                wall[j], wall[d] = 1, s * M
+                Y, DY, UY = _engine.cover(
+                    d - 1, _engine.restrict_rows(wall, j, self._class_rows), _engine.restrict_rows(wall, j, dom)
+                )
+                if Y.shape[0] == 0:
+                    continue
+                X, D, U = _engine._lift(wall, j, Y, DY, UY)
+                S = _engine.lexsigns(_engine.compact(X), _engine.compact(D), _engine.compact(U), self._class_rows)
+                packed = np.packbits(S > 0, axis=1)
+                for i in range(S.shape[0]):
+                    idx = en.keys.get(packed[i].tobytes())
+                    if idx is None:
+                        raise AssertionError("a region met on the bounding box is missing from the enumeration")
+                    unbounded[idx] = True
+        en.bounded = ~unbounded
+        return en.bounded
+
+    def _expand_signs(self, S_classes: np.ndarray) -> np.ndarray:
+        """Class sign matrix to the sign matrix of every hyperplane (orientation applied)."""
+        if S_classes.shape[0] == 0 or not self._planes:
+            return np.zeros((S_classes.shape[0], len(self._planes)), dtype=np.int8)
+        idx = np.array(self._class_of, dtype=np.int64)
+        o = np.array(self._orientation, dtype=np.int8)
+        return S_classes[:, idx] * o[None, :]
+
+    def _witnesses(self, en: _Enumeration, lo: int, hi: int, dom: np.ndarray):
+        rows = np.concatenate([_engine._wide(self._class_rows), _engine._wide(dom)], axis=0)
+        Xr, Dr = _engine.realize(en.X[lo:hi], en.D[lo:hi], en.U[lo:hi], rows)
+        return [tuple(mpq(int(v), int(dd)) for v in x) for x, dd in zip(Xr, Dr)]
+
+    def iter_regions(self, *, inside: OpenPolyhedron | None = None) -> Iterator[Region]:
+        """Every region (inside the open polyhedron ``inside`` if given), lazily in batches.
+
+        Order is deterministic (it depends only on the input).
+        """
+        en = self._enumerate(inside)
+        bounded = self._bounded_mask(inside)
+        dom = self._domain_rows(inside)
+        n = en.S.shape[0]
+        for lo in range(0, n, _BATCH):
+            hi = min(n, lo + _BATCH)
+            wit = self._witnesses(en, lo, hi, dom)
+            signs = self._expand_signs(en.S[lo:hi])
+            for k in range(hi - lo):
+                yield Region(tuple(int(s) for s in signs[k]), wit[k], bool(bounded[lo + k]))
+
+    def regions(self, *, inside: OpenPolyhedron | None = None) -> list[Region]:
+        """All regions as a list (use :meth:`iter_regions` for large arrangements)."""
+        return list(self.iter_regions(inside=inside))
+
+    def n_regions(self, *, inside: OpenPolyhedron | None = None) -> int:
+        """Number of regions, from the enumeration (no witnesses materialised)."""
+        return int(self._enumerate(inside).S.shape[0])
+
+    def n_bounded_regions(self, *, inside: OpenPolyhedron | None = None) -> int:
+        return int(self._bounded_mask(inside).sum())
+
+    def sign_matrix(self, *, inside: OpenPolyhedron | None = None) -> np.ndarray:
+        """Sign vectors of all regions as an int8 matrix (one row per region)."""
+        return self._expand_signs(self._enumerate(inside).S)
+
+    # ------------------------------------------------------ Zaslavsky's route
+    @cached_property
+    def characteristic_polynomial(self) -> tuple[int, ...]:
+        """Coefficients c_0..c_d of chi(t) = sum c_i t^i, from the intersection lattice
+        (an algorithm independent of the enumeration)."""
+        rows = [tuple(mpq(int(v)) for v in r) for r in self._class_rows]
+        return tuple(characteristic_polynomial(rows, self._dim))
+
+    def n_regions_zaslavsky(self) -> int:
+        """|chi(-1)| (Zaslavsky)."""
+        return abs(evaluate_polynomial(self.characteristic_polynomial, -1))
+
+    def n_bounded_regions_zaslavsky(self) -> int:
+        """|chi(1)| for an essential arrangement; 0 otherwise (every region holds a line)."""
+        if not self.is_essential:
+            return 0
+        return abs(evaluate_polynomial(self.characteristic_polynomial, 1))
+
+    # ------------------------------------------------------------ region graph
+    def region_graph(self, *, inside: OpenPolyhedron | None = None) -> nx.Graph:
+        """The region-adjacency graph.
+
+        Nodes are region indices (the order of :meth:`iter_regions`) with attributes
+        ``sign_vector``, ``witness``, ``bounded``.  An edge joins two regions sharing a
+        facet, with ``hyperplanes`` (indices of the coincident hyperplanes of the facet)
+        and ``point`` (an exact point in the relative interior of the shared facet).
+
+        Facets are found as the regions of each hyperplane's restricted arrangement, so
+        the graph is also a consistency check of the enumeration.
+        """
+        en = self._enumerate(inside)
+        dom = self._domain_rows(inside)
+        G = nx.Graph()
+        for i, r in enumerate(self.iter_regions(inside=inside)):
+            G.add_node(i, sign_vector=r.sign_vector, witness=r.witness, bounded=r.is_bounded)
+        classes = self.classes
+        d = self._dim
+        for c in range(self.n_classes):
+            h = [int(v) for v in self._class_rows[c]]
+            p = _engine._pivot(h)
+            others = np.concatenate([self._class_rows[:c], self._class_rows[c + 1 :]], axis=0)
+            rH, rD = _engine.restrict_rows(h, p, others), _engine.restrict_rows(h, p, dom)
+            Y, DY, UY = _engine.cover(d - 1, rH, rD)
+            if Y.shape[0] == 0:
+                continue
+            X, D, U = _engine._lift(h, p, Y, DY, UY)
+            X, D, U = _engine.compact(X), _engine.compact(D), _engine.compact(U)
+            S = _engine.lexsigns(X, D, U, others)
+            S = np.concatenate([S[:, :c], np.ones((S.shape[0], 1), dtype=np.int8), S[:, c:]], axis=1)
+            plus = np.packbits(S > 0, axis=1)
+            S[:, c] = -1
+            minus = np.packbits(S > 0, axis=1)
+            # exact facet points: realise in the hyperplane's coordinates, then lift
+            Yr, DYr = _engine.realize(Y, DY, UY, np.concatenate([_engine._wide(rH), _engine._wide(rD)], axis=0))
+            Xf, Df, _ = _engine._lift(h, p, Yr, DYr, np.zeros((Yr.shape[0], 0, d - 1), dtype=np.int64))
+            for k in range(S.shape[0]):
+                u, v = en.keys.get(plus[k].tobytes()), en.keys.get(minus[k].tobytes())
+                if u is None or v is None:
+                    raise AssertionError("a facet leads to a region missing from the enumeration")
+                point = tuple(mpq(int(t), int(Df[k])) for t in Xf[k])
+                G.add_edge(u, v, hyperplanes=classes[c], point=point)
+        return G
+
+    # -------------------------------------------------------------------- I/O
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": 1,
+            "dim": self._dim,
+            "hyperplanes": [{"a": [to_str(v) for v in a], "b": to_str(b)} for a, b in self._planes],
+        }
+
+    @classmethod
+    def from_dict(cls, obj: Any, *, source: str = "arrangement") -> "HyperplaneArrangement":
+        fileformat.check_header(obj, FORMAT, source=source)
+        for key in ("dim", "hyperplanes"):
+            if key not in obj:
+                raise FileFormatError(f"{source}: missing field \"{key}\"")
+        if not isinstance(obj["hyperplanes"], list):
+            raise FileFormatError(f"{source}: field \"hyperplanes\" must be a list")
+        try:
+            return cls(obj["hyperplanes"], dim=obj["dim"])
+        except (InvalidArrangementError, ValueError, TypeError) as exc:
+            raise FileFormatError(f"{source}: {exc}") from None
+
+    @classmethod
+    def load(cls, path: Any) -> "HyperplaneArrangement":
+        return cls.from_dict(fileformat.load(path), source=str(path))
+
+    def save(self, path: Any) -> None:
+        fileformat.dump_atomic(self.to_dict(), path)
+
+    def digest(self) -> str:
+        return fileformat.digest(self.to_dict())
+
+    def __repr__(self) -> str:
+        return f"HyperplaneArrangement({self.n_hyperplanes} hyperplanes in R^{self._dim})"
+
+
+def _box_bound(rows: np.ndarray, d: int) -> int:
+    """An integer M with |x_j| < M at every vertex (and |b| < M for every row x_j = b).
+
+    A vertex solves B x = c for d rows with integer entries; by Cramer's rule and
+    Hadamard's inequality |x_j| = |det B_j| / |det B| <= prod ||row_i||_2 <= L^d, where L
+    is the largest l1 norm of a row [a | b] and |det B| >= 1.
+    """
+    L = max(sum(abs(int(v)) for v in r) for r in rows)
+    return L**d + 1

@@ -1,0 +1,108 @@
+"""Exact small linear algebra over Q and Z: primitive integer rows, RREF, rank, solve."""
+
+from __future__ import annotations
+
+from math import gcd
+from typing import Sequence
+
+from gmpy2 import mpq
+
+from .rational import Rational
+
+__all__ = ["primitive_row", "integer_row", "rref", "rank", "solve", "nullspace", "in_row_space", "lcm_denominators"]
+
+
+def lcm_denominators(values: Sequence[Rational]) -> int:
+    l = 1
+    for v in values:
+        d = int(v.denominator)
+        l = l * d // gcd(l, d)
+    return l
+
+
+def integer_row(values: Sequence[Rational]) -> tuple[int, ...]:
+    """Scale a rational row by a positive factor to a primitive integer row (gcd 1)."""
+    l = lcm_denominators(values)
+    ints = [int(v * l) for v in values]
+    return primitive_row(ints)
+
+
+def primitive_row(ints: Sequence[int]) -> tuple[int, ...]:
+    """Divide an integer row by the gcd of its entries (a positive factor); zero stays zero."""
+    g = 0
+    for v in ints:
+        g = gcd(g, v)
+        if g == 1:
+            return tuple(int(v) for v in ints)
+    if g == 0:
+        return tuple(0 for _ in ints)
+    return tuple(int(v) // g for v in ints)
+
+
+def rref(rows: Sequence[Sequence[Rational]]) -> tuple[tuple[tuple[Rational, ...], ...], tuple[int, ...]]:
+    """Reduced row echelon form over Q: (nonzero rows, pivot columns).  Canonical for the row space."""
+    m = [[mpq(v) for v in row] for row in rows]
+    if not m:
+        return (), ()
+    n_cols = len(m[0])
+    pivots: list[int] = []
+    r = 0
+    for c in range(n_cols):
+        p = next((i for i in range(r, len(m)) if m[i][c] != 0), None)
+        if p is None:
+            continue
+        m[r], m[p] = m[p], m[r]
+        inv = 1 / m[r][c]
+        m[r] = [v * inv for v in m[r]]
+        for i in range(len(m)):
+            if i != r and m[i][c] != 0:
+                f = m[i][c]
+                m[i] = [a - f * b for a, b in zip(m[i], m[r])]
+        pivots.append(c)
+        r += 1
+        if r == len(m):
+            break
+    return tuple(tuple(row) for row in m[:r]), tuple(pivots)
+
+
+def rank(rows: Sequence[Sequence[Rational]]) -> int:
+    return len(rref(rows)[1])
+
+
+def in_row_space(row: Sequence[Rational], basis: tuple[tuple[Rational, ...], ...], pivots: tuple[int, ...]) -> bool:
+    """Whether ``row`` lies in the row space given by an RREF ``basis`` with ``pivots``."""
+    v = [mpq(x) for x in row]
+    for b, c in zip(basis, pivots):
+        if v[c] != 0:
+            f = v[c]
+            v = [x - f * y for x, y in zip(v, b)]
+    return all(x == 0 for x in v)
+
+
+def solve(matrix: Sequence[Sequence[Rational]], rhs: Sequence[Rational]) -> tuple[Rational, ...] | None:
+    """One exact solution of matrix @ x = rhs (free variables 0), or None if inconsistent."""
+    if not matrix:
+        return ()
+    n = len(matrix[0])
+    aug = [list(row) + [r] for row, r in zip(matrix, rhs)]
+    red, piv = rref(aug)
+    if piv and piv[-1] == n:
+        return None
+    x = [mpq(0)] * n
+    for row, c in zip(red, piv):
+        x[c] = row[n]
+    return tuple(x)
+
+
+def nullspace(matrix: Sequence[Sequence[Rational]], n_cols: int) -> list[tuple[Rational, ...]]:
+    """A basis of {x : matrix @ x = 0} in R^n_cols."""
+    red, piv = rref(matrix) if matrix else ((), ())
+    free = [c for c in range(n_cols) if c not in piv]
+    basis = []
+    for f in free:
+        x = [mpq(0)] * n_cols
+        x[f] = mpq(1)
+        for row, c in zip(red, piv):
+            x[c] = -row[f]
+        basis.append(tuple(x))
+    return basis

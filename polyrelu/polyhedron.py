@@ -1,0 +1,93 @@
+"""Open convex polyhedra given by strict inequalities ``a . x < b``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import _engine
+from .errors import InvalidPolyhedronError, ShapeError
+from .linalg import integer_row
+from .rational import Rational, as_rational, as_vector, to_str
+
+__all__ = ["OpenPolyhedron"]
+
+
+@dataclass(frozen=True)
+class OpenPolyhedron:
+    """{x in R^d : a_i . x < b_i for all i}; with no inequalities, all of R^d.
+
+    >>> box = OpenPolyhedron.box(2, 0, 1)
+    >>> box.contains(["1/2", "1/3"]), box.contains([1, "1/2"])
+    (True, False)
+    """
+
+    dim: int
+    inequalities: tuple[tuple[tuple[Rational, ...], Rational], ...] = ()
+
+    @classmethod
+    def from_inequalities(cls, dim: int, inequalities: Sequence[Any]) -> "OpenPolyhedron":
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
+            raise InvalidPolyhedronError(f"dim is {dim!r}; it must be a positive integer")
+        out = []
+        for i, item in enumerate(inequalities):
+            if isinstance(item, dict):
+                a, b = item.get("a"), item.get("b")
+            else:
+                try:
+                    a, b = item
+                except (TypeError, ValueError):
+                    raise InvalidPolyhedronError(f"inequalities[{i}] must be a pair (a, b) meaning a . x < b") from None
+            try:
+                av = as_vector(a, field=f"inequalities[{i}].a", length=dim)
+            except ShapeError as exc:
+                raise InvalidPolyhedronError(str(exc)) from None
+            bv = as_rational(b, field=f"inequalities[{i}].b")
+            out.append((av, bv))
+        return cls(dim, tuple(out))
+
+    @classmethod
+    def box(cls, dim: int, lo: Any, hi: Any) -> "OpenPolyhedron":
+        """The open cube (lo, hi)^dim."""
+        l, h = as_rational(lo, field="lo"), as_rational(hi, field="hi")
+        if not l < h:
+            raise InvalidPolyhedronError(f"box bounds lo = {to_str(l)} and hi = {to_str(h)}: lo must be less than hi")
+        ineq = []
+        for j in range(dim):
+            e = tuple(as_rational(1 if k == j else 0) for k in range(dim))
+            ineq.append((e, h))
+            ineq.append((tuple(-v for v in e), -l))
+        return cls(dim, tuple(ineq))
+
+    def contains(self, x: Sequence[Any]) -> bool:
+        """Strict membership."""
+        xs = as_vector(x, field="x", length=self.dim)
+        return all(sum((a * v for a, v in zip(av, xs)), as_rational(0)) < b for av, b in self.inequalities)
+
+    def engine_rows(self) -> np.ndarray:
+        """Integer rows [c | e] meaning c . x - e > 0 (the engine's domain convention)."""
+        rows = [integer_row(tuple(-v for v in a) + (-b,)) for a, b in self.inequalities]
+        return _engine.compact(np.array(rows, dtype=object).reshape(len(rows), self.dim + 1))
+
+    def interior_point(self) -> tuple[Rational, ...] | None:
+        """An exact point strictly inside, or None if the polyhedron is empty (no LP)."""
+        dom = self.engine_rows()
+        X, D, U = _engine.cover(self.dim, np.zeros((0, self.dim + 1), dtype=np.int64), dom)
+        if X.shape[0] == 0:
+            return None
+        Xr, Dr = _engine.realize(X, D, U, dom)
+        return tuple(as_rational(int(v)) / int(Dr[0]) for v in Xr[0])
+
+    def is_empty(self) -> bool:
+        return self.interior_point() is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dim": self.dim, "inequalities": [{"a": [to_str(v) for v in a], "b": to_str(b)} for a, b in self.inequalities]}
+
+    @classmethod
+    def from_dict(cls, obj: Any) -> "OpenPolyhedron":
+        if not isinstance(obj, dict) or "dim" not in obj or "inequalities" not in obj:
+            raise InvalidPolyhedronError("a polyhedron needs \"dim\" and \"inequalities\" (list of {\"a\": [...], \"b\": ...})")
+        return cls.from_inequalities(obj["dim"], obj["inequalities"])
