@@ -382,7 +382,8 @@ def realize(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> tu
         j = np.argmax(nz, axis=2)  # first nonzero index
         cj = np.take_along_axis(C, j[:, :, None], axis=2)[:, :, 0]
         rest = np.take_along_axis(tail, j[:, :, None], axis=2)[:, :, 0] - cj
-        qq = rest // cj + 1
+        dead = cj == 0  # a row that is identically zero here (coincident with the space): no constraint
+        qq = np.where(dead, 0, rest // np.where(dead, 1, cj) + 1)
         q = np.maximum(q, qq.max(axis=1))
     Xr = Xo.copy()
     power = np.ones(n, dtype=object)

@@ -33,3 +33,25 @@ def networks(draw, input_dim=None, output_dim=None, max_hidden: int = 3, max_wid
 
 def points(dim: int):
     return st.lists(rationals(30, 8), min_size=dim, max_size=dim)
+
+
+@st.composite
+def integer_arrangements(draw, max_dim: int = 3, max_n: int = 7, coef: int = 3):
+    """Small integer arrangements, often degenerate (parallel, repeated, concurrent)."""
+    from polyrelu.arrangement import HyperplaneArrangement
+
+    d = draw(st.integers(1, max_dim))
+    n = draw(st.integers(0, max_n))
+    planes = []
+    for _ in range(n):
+        if planes and draw(st.integers(0, 4)) == 0:  # repeat (maybe rescaled / flipped) an earlier one
+            a, b = planes[draw(st.integers(0, len(planes) - 1))]
+            c = draw(st.sampled_from([1, -1, 2, -3]))
+            planes.append(([c * v for v in a], c * b))
+            continue
+        a = [draw(st.integers(-coef, coef)) for _ in range(d)]
+        if all(v == 0 for v in a):
+            a[0] = 1
+        b = draw(st.integers(-coef, coef))
+        planes.append((a, b))
+    return HyperplaneArrangement(planes, dim=d)

@@ -1,0 +1,244 @@
+"""The independent verifier of polyrelu certificates.
+
+This module shares no code with the enumeration engine: it reads the certificate,
+recomputes what it needs with plain exact arithmetic, and either returns a summary or
+raises :class:`~polyrelu.errors.CertificateError` saying what is wrong.
+
+Arrangement certificates (``polyrelu.arrangement-certificate``) are checked as follows.
+Each region R comes with its sign vector s, so each hyperplane i gives the affine function
+f_i(x) = s_i (a_i . x - b_i) and each domain wall a_w . x < b_w gives g_w(x) = b_w - a_w . x.
+
+1. *Existence*: the witness makes every f_i and g_w strictly positive.
+2. *Distinctness*: no two regions have the same sign vector.
+3. *Facets*: each listed facet point makes its own function zero, every function not
+   proportional to it strictly positive (so it is a point in the relative interior of a
+   facet of R); crossing a facet that is not a domain wall flips the signs of that
+   hyperplane's class and must give a listed region.
+4. *Facet lists are complete*: every other function is a nonnegative combination of the
+   facet functions plus a nonnegative constant (Farkas), so the closure of R is cut out
+   by its facets alone.
+5. *Completeness* follows: from any listed region, walk along a generic segment to any
+   point of the domain; each time the segment leaves a region's closure it does so through
+   the relative interior of a listed facet (by 4), into a listed region (by 3).
+6. *Boundedness*: positive multipliers on facet normals that span R^d and sum to zero
+   (the recession cone is {0}), or a recession ray v != 0 with every gradient . v >= 0.
+7. *Counts* equal the list's length and its number of bounded regions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gmpy2 import mpq
+
+from . import fileformat
+from .errors import CertificateError, PolyReluError
+from .linalg import rank
+from .rational import as_rational
+
+__all__ = ["verify", "verify_arrangement_certificate"]
+
+
+def _q(v: Any, where: str):
+    try:
+        return as_rational(v, field=where)
+    except PolyReluError as exc:
+        raise CertificateError(f"{where}: {exc}") from None
+
+
+def _vec(vals: Any, n: int, where: str) -> tuple:
+    if not isinstance(vals, list) or len(vals) != n:
+        raise CertificateError(f"{where} must be a list of {n} numbers")
+    return tuple(_q(v, f"{where}[{i}]") for i, v in enumerate(vals))
+
+
+def _dot(a, x):
+    return sum((u * v for u, v in zip(a, x)), mpq(0))
+
+
+def _proportional(f, g) -> int:
+    """+1 / -1 if affine functions f, g (gradient, constant) are positive / negative
+    multiples of each other, 0 otherwise."""
+    fv, gv = list(f[0]) + [f[1]], list(g[0]) + [g[1]]
+    i = next((k for k, v in enumerate(fv) if v != 0), None)
+    if i is None or gv[i] == 0:
+        return 0
+    r = gv[i] / fv[i]
+    if all(gv[k] == r * fv[k] for k in range(len(fv))):
+        return 1 if r > 0 else -1
+    return 0
+
+
+def verify(cert: Any) -> dict[str, Any]:
+    """Check any polyrelu certificate; return a summary or raise CertificateError."""
+    if not isinstance(cert, dict):
+        raise CertificateError("a certificate must be a JSON object")
+    fmt = cert.get("format")
+    if fmt == "polyrelu.arrangement-certificate":
+        return verify_arrangement_certificate(cert)
+    raise CertificateError(f"unknown certificate format {fmt!r}; this polyrelu verifies polyrelu.arrangement-certificate")
+
+
+def verify_arrangement_certificate(cert: dict[str, Any]) -> dict[str, Any]:
+    """Check an arrangement certificate (see the module docstring); return counts."""
+    if cert.get("version") != 1:
+        raise CertificateError(f"certificate version {cert.get('version')!r} is not supported (expected 1)")
+    arr = cert.get("arrangement")
+    if not isinstance(arr, dict) or arr.get("format") != "polyrelu.arrangement":
+        raise CertificateError("field \"arrangement\" must hold a polyrelu.arrangement object")
+    if fileformat.digest(arr) != cert.get("arrangement_digest"):
+        raise CertificateError("arrangement_digest does not match the arrangement it certifies")
+    d = arr.get("dim")
+    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+        raise CertificateError(f"arrangement dim {d!r} is not a positive integer")
+    planes = []
+    for i, h in enumerate(arr.get("hyperplanes", [])):
+        a = _vec(h.get("a"), d, f"hyperplanes[{i}].a")
+        if all(v == 0 for v in a):
+            raise CertificateError(f"hyperplanes[{i}] has a zero normal")
+        planes.append((a, _q(h.get("b"), f"hyperplanes[{i}].b")))
+    N = len(planes)
+    dom = cert.get("domain")
+    walls = []
+    if dom is not None:
+        if not isinstance(dom, dict) or dom.get("dim") != d:
+            raise CertificateError("domain must be null or {\"dim\": d, \"inequalities\": [...]}")
+        for w, ineq in enumerate(dom.get("inequalities", [])):
+            walls.append((_vec(ineq.get("a"), d, f"domain.inequalities[{w}].a"), _q(ineq.get("b"), f"domain.inequalities[{w}].b")))
+    # classes of coincident hyperplanes, recomputed here
+    cls = list(range(N))
+    for i in range(N):
+        for j in range(i):
+            if cls[j] == j and _proportional((planes[i][0], -planes[i][1]), (planes[j][0], -planes[j][1])):
+                cls[i] = j
+                break
+    regions = cert.get("regions")
+    if not isinstance(regions, list):
+        raise CertificateError("field \"regions\" must be a list")
+    if cert.get("n_regions") != len(regions):
+        raise CertificateError(f"n_regions is {cert.get('n_regions')!r} but {len(regions)} regions are listed")
+    n_bounded = sum(1 for r in regions if isinstance(r, dict) and r.get("bounded") is True)
+    if cert.get("n_bounded_regions") != n_bounded:
+        raise CertificateError(f"n_bounded_regions is {cert.get('n_bounded_regions')!r} but {n_bounded} listed regions are bounded")
+
+    listed: dict[str, int] = {}
+    for k, r in enumerate(regions):
+        s = r.get("signs") if isinstance(r, dict) else None
+        if not isinstance(s, str) or len(s) != N or set(s) - {"+", "-"}:
+            raise CertificateError(f"regions[{k}].signs must be a string of {N} '+'/'-' characters")
+        if s in listed:
+            raise CertificateError(f"regions[{k}] duplicates regions[{listed[s]}] (same sign vector)")
+        listed[s] = k
+
+    def functions(signs: str):
+        out = []
+        for i, (a, b) in enumerate(planes):
+            sg = 1 if signs[i] == "+" else -1
+            out.append(((tuple(sg * v for v in a), -sg * b), ("hyperplane", i)))
+        for w, (a, b) in enumerate(walls):
+            out.append(((tuple(-v for v in a), b), ("wall", w)))
+        return out
+
+    def ref_of(obj: dict, where: str):
+        if "hyperplane" in obj and isinstance(obj["hyperplane"], int) and 0 <= obj["hyperplane"] < N:
+            return ("hyperplane", obj["hyperplane"])
+        if "wall" in obj and isinstance(obj["wall"], int) and 0 <= obj["wall"] < len(walls):
+            return ("wall", obj["wall"])
+        raise CertificateError(f"{where} must name an existing \"hyperplane\" or domain \"wall\"")
+
+    for k, r in enumerate(regions):
+        where = f"regions[{k}]"
+        s = r["signs"]
+        fs = functions(s)
+        by_ref = {ref: f for f, ref in fs}
+        w = _vec(r.get("witness"), d, f"{where}.witness")
+        for f, ref in fs:
+            v = _dot(f[0], w) + f[1]
+            if v <= 0:
+                what = "is on" if v == 0 else "is on the wrong side of"
+                raise CertificateError(f"{where}: the witness {what} {ref[0]} {ref[1]} (claimed sign {s[ref[1]] if ref[0] == 'hyperplane' else 'inside'})")
+        facet_refs = []
+        for t, fac in enumerate(r.get("facets", [])):
+            fw = f"{where}.facets[{t}]"
+            ref = ref_of(fac, fw)
+            y = _vec(fac.get("point"), d, f"{fw}.point")
+            own = by_ref[ref]
+            for f, other in fs:
+                v = _dot(f[0], y) + f[1]
+                if _proportional(own, f):
+                    if v != 0:
+                        raise CertificateError(f"{fw}: the facet point is not on {ref[0]} {ref[1]}")
+                elif v <= 0:
+                    raise CertificateError(f"{fw}: the facet point is not strictly inside the other constraints ({other[0]} {other[1]})")
+            if ref[0] == "hyperplane" and not any(_proportional(own, by_ref[("wall", x)]) for x in range(len(walls))):
+                flipped = "".join(
+                    ("-" if c == "+" else "+") if cls[i] == cls[ref[1]] else c for i, c in enumerate(s)
+                )
+                if flipped not in listed:
+                    raise CertificateError(
+                        f"{fw}: crossing hyperplane {ref[1]} leads to the region {flipped}, which is not listed "
+                        "(a region is missing)"
+                    )
+            facet_refs.append(ref)
+        facet_funcs = [by_ref[ref] for ref in facet_refs]
+        covered = set(facet_refs)
+        for t, imp in enumerate(r.get("implied", [])):
+            iw = f"{where}.implied[{t}]"
+            ref = ref_of(imp, iw)
+            target = by_ref[ref]
+            total_g = [mpq(0)] * d
+            total_c = mpq(0)
+            for u, m in enumerate(imp.get("multipliers", [])):
+                mref = ref_of(m, f"{iw}.multipliers[{u}]")
+                if mref not in facet_refs:
+                    raise CertificateError(f"{iw}.multipliers[{u}] refers to {mref}, which is not a listed facet")
+                lam = _q(m.get("value"), f"{iw}.multipliers[{u}].value")
+                if lam < 0:
+                    raise CertificateError(f"{iw}.multipliers[{u}] is negative")
+                g, c = by_ref[mref]
+                total_g = [x + lam * y for x, y in zip(total_g, g)]
+                total_c += lam * c
+            slack = _q(imp.get("slack"), f"{iw}.slack")
+            if slack < 0 or tuple(total_g) != target[0] or total_c + slack != target[1]:
+                raise CertificateError(f"{iw}: the Farkas combination does not reproduce {ref[0]} {ref[1]}")
+            covered.add(ref)
+        for f, ref in fs:
+            if ref not in covered and not any(_proportional(by_ref[c], f) == 1 for c in covered):
+                raise CertificateError(f"{where}: {ref[0]} {ref[1]} is neither a facet nor proved implied by the facets")
+        if r.get("bounded") is True:
+            mus = r.get("bounded_by")
+            if not isinstance(mus, list) or not mus:
+                raise CertificateError(f"{where}: bounded but no \"bounded_by\" multipliers")
+            total = [mpq(0)] * d
+            grads = []
+            for u, m in enumerate(mus):
+                mref = ref_of(m, f"{where}.bounded_by[{u}]")
+                if mref not in facet_refs:
+                    raise CertificateError(f"{where}.bounded_by[{u}] is not a listed facet")
+                mu = _q(m.get("value"), f"{where}.bounded_by[{u}].value")
+                if mu <= 0:
+                    raise CertificateError(f"{where}.bounded_by[{u}] must be positive")
+                g = by_ref[mref][0]
+                grads.append(g)
+                total = [x + mu * y for x, y in zip(total, g)]
+            if any(v != 0 for v in total) or rank(grads) < d:
+                raise CertificateError(f"{where}: the boundedness multipliers do not prove the region bounded")
+        elif r.get("bounded") is False:
+            ray = _vec(r.get("ray"), d, f"{where}.ray")
+            if all(v == 0 for v in ray) or any(_dot(f[0], ray) < 0 for f, _ in fs):
+                raise CertificateError(f"{where}: the recession ray does not prove the region unbounded")
+        else:
+            raise CertificateError(f"{where}.bounded must be true or false")
+        del facet_funcs
+    if not regions:
+        lam = cert.get("empty_domain")
+        if not isinstance(lam, list) or len(lam) != len(walls) or not walls:
+            raise CertificateError("no regions are listed but there is no proof that the domain is empty")
+        lam = [_q(v, "empty_domain") for v in lam]
+        if any(v < 0 for v in lam) or all(v == 0 for v in lam):
+            raise CertificateError("empty_domain multipliers must be nonnegative and not all zero")
+        gsum = [sum((l * -a[j] for l, (a, _) in zip(lam, walls)), mpq(0)) for j in range(d)]
+        csum = sum((l * b for l, (_, b) in zip(lam, walls)), mpq(0))
+        if any(v != 0 for v in gsum) or csum > 0:
+            raise CertificateError("empty_domain multipliers do not prove the domain empty")
+    return {"kind": "arrangement", "n_regions": len(regions), "n_bounded_regions": n_bounded, "dim": d, "hyperplanes": N}
