@@ -28,9 +28,10 @@ from typing import Sequence
 import numpy as np
 from gmpy2 import mpq
 
-__all__ = ["cover", "lexsigns", "realize", "canonical_class_key", "restrict_rows", "unique_rows", "values", "compact"]
+__all__ = ["cover", "lexsigns", "packed_keys", "realize", "canonical_class_key", "restrict_rows", "unique_rows", "values", "compact"]
 
 _SAFE = 1 << 62
+_CHUNK = 1 << 16
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
@@ -75,8 +76,10 @@ def values(X: np.ndarray, D: np.ndarray, rows: np.ndarray) -> np.ndarray:
     A, b = rows[:, :d], rows[:, d]
     bound = _maxabs(X) * _maxabs(A) * max(d, 1) + _maxabs(D) * _maxabs(b)
     if bound < _SAFE:
-        return X.astype(np.int64) @ A.T.astype(np.int64) - np.outer(D.astype(np.int64), b.astype(np.int64))
-    return _wide(X).dot(_wide(A).T) - np.outer(_wide(D), _wide(b))
+        V = X.astype(np.int64, copy=False) @ A.T.astype(np.int64)
+        V -= D.astype(np.int64, copy=False)[:, None] * b.astype(np.int64)[None, :]
+        return V
+    return _wide(X).dot(_wide(A).T) - _wide(D)[:, None] * _wide(b)[None, :]
 
 
 def _sign(V: np.ndarray) -> np.ndarray:
@@ -87,17 +90,19 @@ def _sign(V: np.ndarray) -> np.ndarray:
 
 def lexsigns(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Exact signs (+1/-1, never 0) of every row at every symbolic point (X/D, U)."""
+    n = X.shape[0]
+    if n > _CHUNK:
+        return np.concatenate([lexsigns(X[i : i + _CHUNK], D[i : i + _CHUNK], U[i : i + _CHUNK], rows) for i in range(0, n, _CHUNK)])
     S = _sign(values(X, D, rows))
     zi, zj = np.nonzero(S == 0)
     if zi.size:
         d = X.shape[1]
         A = rows[:, :d]
+        small = _maxabs(U) * _maxabs(A) * d < _SAFE
+        U64, A64 = (U.astype(np.int64), A.astype(np.int64)) if small else (_wide(U), _wide(A))
         for k in range(U.shape[1]):
-            Uk, Ak = U[zi, k, :], A[zj]
-            if _maxabs(Uk) * _maxabs(Ak) * d < _SAFE:
-                w = np.einsum("ij,ij->i", Uk.astype(np.int64), Ak.astype(np.int64))
-            else:
-                w = (_wide(Uk) * _wide(Ak)).sum(axis=1)
+            Uk, Ak = U64[zi, k, :], A64[zj]
+            w = np.einsum("ij,ij->i", Uk, Ak) if small else (Uk * Ak).sum(axis=1)
             s = _sign(w)
             S[zi, zj] = s
             left = s == 0
@@ -109,15 +114,19 @@ def lexsigns(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> n
     return S
 
 
+def packed_keys(S: np.ndarray) -> np.ndarray:
+    """Sign rows packed to bytes (one void scalar per row), for hashing and sorting."""
+    packed = np.ascontiguousarray(np.packbits(S > 0, axis=1))
+    return packed.view(np.dtype((np.void, max(packed.shape[1], 1))))[:, 0] if packed.shape[1] else np.zeros(S.shape[0], dtype="V1")
+
+
 def unique_rows(S: np.ndarray) -> np.ndarray:
     """Indices of the first occurrence of each distinct sign row, in increasing order."""
     if S.shape[0] == 0:
         return _EMPTY
     if S.shape[1] == 0:
         return np.zeros(1, dtype=np.int64)
-    packed = np.ascontiguousarray(np.packbits(S > 0, axis=1))
-    view = packed.view(np.dtype((np.void, packed.shape[1])))[:, 0]
-    _, first = np.unique(view, return_index=True)
+    _, first = np.unique(packed_keys(S), return_index=True)
     return np.sort(first)
 
 
@@ -273,12 +282,13 @@ def _empty(d: int):
     return np.zeros((0, d), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, d, d), dtype=np.int64)
 
 
-def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None):
+def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1):
     """Symbolic witnesses ``(X, D, U)``: exactly one in every region of the arrangement
     ``H`` inside the open domain ``dom`` (rows ``a.x - b > 0``).
 
     ``base`` = ``(x_numerators, denominator)`` is an optional point known to be strictly
-    inside ``dom``; without it the domain walls are processed first.
+    inside ``dom``; without it the domain walls are processed first.  ``workers > 1``
+    splits the top-level steps over processes; the result is identical.
 
     Proof of coverage: order the hyperplanes h_1..h_m.  If R is a region of
     {h_1..h_{k-1}} (inside the domain) cut by h_k, then S = R ∩ h_k is a region of the
@@ -299,46 +309,75 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None):
     H, dom = cleaned
     if d == 0:
         return np.zeros((1, 0), dtype=np.int64), np.ones(1, dtype=np.int64), np.zeros((1, 0, 0), dtype=np.int64)
-    if base is None:
-        steps = np.concatenate([dom, H], axis=0) if dom.shape[0] else H
-        n_pre = dom.shape[0]
-        X0, D0 = np.zeros((1, d), dtype=np.int64), np.ones(1, dtype=np.int64)
+    if base is not None:
+        start = (
+            compact(np.array([[int(v) for v in base[0]]], dtype=object)),
+            compact(np.array([int(base[1])], dtype=object)),
+            _identity_dirs(1, d),
+        )
     else:
-        steps, n_pre = H, 0
-        X0 = compact(np.array([[int(v) for v in base[0]]], dtype=object))
-        D0 = compact(np.array([int(base[1])], dtype=object))
-    U0 = _identity_dirs(1, d)
-    Xs, Ds, Us = [X0], [D0], [U0]
-    for k in range(steps.shape[0]):
-        if k == n_pre and n_pre > 0:
-            Xs, Ds, Us = _first_inside(Xs, Ds, Us, dom)
-            if not Xs:
-                return _empty(d)
-        h = steps[k]
-        p = _pivot(h)
-        if k < n_pre:
-            sub_H, sub_dom = steps[:k], np.zeros((0, d + 1), dtype=np.int64)
-        else:
-            sub_H, sub_dom = H[: k - n_pre], dom
-        Y, DY, UY = cover(d - 1, restrict_rows(h, p, sub_H), restrict_rows(h, p, sub_dom))
-        if Y.shape[0] == 0:
-            continue
-        X, D, U = _lift(h, p, Y, DY, UY)
-        push = np.zeros((X.shape[0], 1, d), dtype=object)
-        push[:, 0, p] = 1
-        X, D = compact(X), compact(D)
-        Xs += [X, X]
-        Ds += [D, D]
-        Us += [compact(np.concatenate([U, push], axis=1)), compact(np.concatenate([U, -push], axis=1))]
-    if n_pre > 0 and steps.shape[0] == n_pre:
-        Xs, Ds, Us = _first_inside(Xs, Ds, Us, dom)
-        if not Xs:
+        start = _start_point(d, dom)
+        if start is None:
             return _empty(d)
-    X, D, U = _cat(Xs), _cat(Ds), _cat(Us)
-    if H.shape[0] == 0:
-        return X[:1], D[:1], U[:1]
-    first = unique_rows(lexsigns(X, D, U, H))
+    m = H.shape[0]
+    tasks = [(d, H, dom, k) for k in range(m)]
+    if workers > 1 and m > 1:
+        from .parallel import run_tasks
+
+        parts = run_tasks(_keyed_step, tasks, workers=workers, costs=[float(k) ** (d - 1) for k in range(m)])
+    else:
+        parts = [_keyed_step(*t) for t in tasks]
+    if m == 0:
+        return start
+    parts = [(*start, packed_keys(lexsigns(*start, H)))] + [p for p in parts if p[0].shape[0]]
+    X, D, U = _cat([p[0] for p in parts]), _cat([p[1] for p in parts]), _cat([p[2] for p in parts])
+    _, first = np.unique(np.concatenate([p[3] for p in parts]), return_index=True)
+    first = np.sort(first)
     return X[first], D[first], U[first]
+
+
+def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int):
+    """:func:`_step` plus the packed sign vectors of its witnesses over all of H."""
+    X, D, U = _step(d, H, dom, k)
+    return X, D, U, packed_keys(lexsigns(X, D, U, H))
+
+
+def _start_point(d: int, dom: np.ndarray):
+    """A symbolic point strictly inside the domain (the origin if there is no domain),
+    found by processing the domain walls as an arrangement; None if the domain is empty."""
+    X0, D0, U0 = np.zeros((1, d), dtype=np.int64), np.ones(1, dtype=np.int64), _identity_dirs(1, d)
+    if dom.shape[0] == 0:
+        return X0, D0, U0
+    Xs, Ds, Us = [X0], [D0], [U0]
+    for k in range(dom.shape[0]):
+        X, D, U = _step(d, dom, np.zeros((0, d + 1), dtype=np.int64), k)
+        if X.shape[0]:
+            Xs.append(X)
+            Ds.append(D)
+            Us.append(U)
+    X, D, U = _cat(Xs), _cat(Ds), _cat(Us)
+    inside = np.all(lexsigns(X, D, U, dom) > 0, axis=1)
+    if not inside.any():
+        return None
+    i = int(np.argmax(inside))
+    return X[i : i + 1], D[i : i + 1], U[i : i + 1]
+
+
+def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int):
+    """The witnesses created when hyperplane H[k] is added to H[:k] (inside dom):
+    witnesses of the restriction H[:k] | H[k], pushed to both sides of H[k]."""
+    h = H[k]
+    p = _pivot(h)
+    Y, DY, UY = cover(d - 1, restrict_rows(h, p, H[:k]), restrict_rows(h, p, dom))
+    if Y.shape[0] == 0:
+        return _empty(d)
+    X, D, U = _lift(h, p, Y, DY, UY)
+    push = np.zeros((X.shape[0], 1, d), dtype=object)
+    push[:, 0, p] = 1
+    X, D = compact(X), compact(D)
+    Uplus = compact(np.concatenate([U, push], axis=1))
+    Uminus = compact(np.concatenate([U, -push], axis=1))
+    return _cat([X, X]), _cat([D, D]), _cat([Uplus, Uminus])
 
 
 def _cat(parts: list[np.ndarray]) -> np.ndarray:
@@ -347,51 +386,51 @@ def _cat(parts: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def _first_inside(Xs, Ds, Us, dom):
-    X, D, U = _cat(Xs), _cat(Ds), _cat(Us)
-    inside = np.all(lexsigns(X, D, U, dom) > 0, axis=1)
-    if not inside.any():
-        return [], [], []
-    i = int(np.argmax(inside))
-    return [X[i : i + 1]], [D[i : i + 1]], [U[i : i + 1]]
-
-
 def realize(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Explicit rational points ``Xr / Dr`` with the same (nonzero) sign as the symbolic
     points on every row of ``rows``.
 
-    With c_0 = a.v - b (times D) and c_k = a.u_k (times D), the row at v + sum e^k u_k is
-    sum_k c_k e^k.  If c_j is its first nonzero coefficient, any 0 < e < 1 with
-    e < |c_j| / sum_{k>j} |c_k| keeps the sign of c_j; e = 1/q with
-    q = max(2, 1 + floor(sum_{k>j}|c_k| / |c_j|)) over all rows does it for the point.
+    The row at v + sum_k e^k u_k is c_0 + sum_k c_k e^k with c_0 = a.v - b and
+    c_k = a.u_k.  If c_j is its first nonzero coefficient, any 0 < e < 1 with
+    e * sum_{k>j} |c_k| < |c_j| keeps the sign of c_j.  So e = 1/q with
+    q = max(2, 1 + floor(sum_{k>j} |c_k| / |c_j|)) over all rows works for the point
+    (with c_0 = V / D, the j = 0 case reads q > D * sum_k |c_k| / |V|).
     """
     n, d = X.shape
     if n == 0:
         return X, D
     m = U.shape[1]
-    Xo, Do, Uo = _wide(X), _wide(D), _wide(U)
     q = np.full(n, 2, dtype=object)
+    live = np.any(rows[:, :d] != 0, axis=1) if rows.shape[0] else np.zeros(0, dtype=bool)
+    rows = rows[live]
     if rows.shape[0]:
+        V = values(X, D, rows)
         A = rows[:, :d]
-        coeffs = [_wide(values(X, D, rows))]
-        for k in range(m):
-            coeffs.append(_wide(_matmul(U[:, k, :], A.T)) * Do[:, None])
-        C = np.abs(np.stack(coeffs, axis=2))  # n x rows x (m+1)
-        tail = np.cumsum(C[:, :, ::-1], axis=2)[:, :, ::-1]  # tail[..., j] = sum_{k>=j}
-        nz = C != 0
-        j = np.argmax(nz, axis=2)  # first nonzero index
-        cj = np.take_along_axis(C, j[:, :, None], axis=2)[:, :, 0]
-        rest = np.take_along_axis(tail, j[:, :, None], axis=2)[:, :, 0] - cj
-        dead = cj == 0  # a row that is identically zero here (coincident with the space): no constraint
-        qq = np.where(dead, 0, rest // np.where(dead, 1, cj) + 1)
-        q = np.maximum(q, qq.max(axis=1))
-    Xr = Xo.copy()
-    power = np.ones(n, dtype=object)
-    # x = v + sum_k u_k / q^(k+1)  ->  numerators over D q^m
+        Cd = [np.abs(_matmul(U[:, k, :], A.T)) for k in range(m)]
+        total = Cd[0].copy() if m else np.zeros_like(V)
+        for k in range(1, m):
+            total = total + Cd[k]
+        absV = np.abs(V)
+        big = _maxabs(D) * (_maxabs(total) + 1) >= _SAFE or V.dtype == object or total.dtype == object
+        if big:
+            absV, total, Dn = _wide(absV), _wide(total), _wide(D)
+            Cd = [_wide(c) for c in Cd]
+        else:
+            Dn = D.astype(np.int64)
+        on = absV == 0
+        ratio = (Dn[:, None] * total) // np.where(on, 1, absV)  # rows off v: j = 0
+        rest = total
+        for k in range(m):  # rows through v: the first nonzero c_k decides
+            rest = rest - Cd[k]
+            here = on & (Cd[k] != 0)
+            if here.any():
+                ratio = np.where(here, rest // np.where(here, Cd[k], 1), ratio)
+                on = on & ~here
+        q = np.maximum(q, _wide(ratio.max(axis=1) + 1))
+    Xo, Do, Uo = _wide(X), _wide(D), _wide(U)
     Xr = Xo * (q**m)[:, None]
     for k in range(m):
         Xr = Xr + Uo[:, k, :] * (Do * q ** (m - k - 1))[:, None]
     Dr = Do * q**m
-    del power
     g = np.gcd.reduce(np.concatenate([Xr, Dr[:, None]], axis=1), axis=1)
     return Xr // g[:, None], Dr // g

@@ -65,9 +65,14 @@ class HyperplaneArrangement:
     hyperplanes : sequence of (a, b) pairs or {"a": [...], "b": ...} dicts
     dim : int, optional
         Required when there are no hyperplanes.
+    workers : int, optional
+        Processes for enumeration.  Default: every core for large arrangements (at least
+        24 distinct hyperplanes in dimension 3 or more), one process otherwise.  Results
+        do not depend on it.
     """
 
-    def __init__(self, hyperplanes: Sequence[Any], *, dim: int | None = None):
+    def __init__(self, hyperplanes: Sequence[Any], *, dim: int | None = None, workers: int | None = None):
+        self._workers_opt = workers
         planes = []
         for i, item in enumerate(hyperplanes):
             if isinstance(item, dict):
@@ -174,11 +179,18 @@ class HyperplaneArrangement:
             raise ShapeError(f"inside has dimension {inside.dim} but the arrangement lives in R^{self._dim}")
         return inside.engine_rows()
 
+    def _workers(self) -> int:
+        if self._workers_opt is not None:
+            return max(1, int(self._workers_opt))
+        from .parallel import default_workers
+
+        return default_workers() if self.n_classes >= 24 and self._dim >= 3 else 1
+
     def _enumerate(self, inside: OpenPolyhedron | None = None, base=None) -> _Enumeration:
         key = ("enum", inside)
         if key not in self._cache:
             dom = self._domain_rows(inside)
-            X, D, U = _engine.cover(self._dim, self._class_rows, dom, base)
+            X, D, U = _engine.cover(self._dim, self._class_rows, dom, base, workers=self._workers())
             S = _engine.lexsigns(X, D, U, self._class_rows)
             self._cache[key] = _Enumeration(X, D, U, S)
         return self._cache[key]
@@ -198,23 +210,15 @@ class HyperplaneArrangement:
             return en.bounded
         M = _box_bound(rows_all, d)
         unbounded = np.zeros(n, dtype=bool)
-        for j in range(d):
-            for s in (1, -1):
-                wall = [0] * (d + 1)
-                wall[j], wall[d] = 1, s * M
-                Y, DY, UY = _engine.cover(
-                    d - 1, _engine.restrict_rows(wall, j, self._class_rows), _engine.restrict_rows(wall, j, dom)
-                )
-                if Y.shape[0] == 0:
-                    continue
-                X, D, U = _engine._lift(wall, j, Y, DY, UY)
-                S = _engine.lexsigns(_engine.compact(X), _engine.compact(D), _engine.compact(U), self._class_rows)
-                packed = np.packbits(S > 0, axis=1)
-                for i in range(S.shape[0]):
-                    idx = en.keys.get(packed[i].tobytes())
-                    if idx is None:
-                        raise AssertionError("a region met on the bounding box is missing from the enumeration")
-                    unbounded[idx] = True
+        tasks = [(j, s * M, self._class_rows, dom) for j in range(d) for s in (1, -1)]
+        from .parallel import run_tasks
+
+        for keys in run_tasks(_keys_on_box_wall, tasks, workers=min(self._workers(), len(tasks))):
+            for key in keys:
+                idx = en.keys.get(key)
+                if idx is None:
+                    raise AssertionError("a region met on the bounding box is missing from the enumeration")
+                unbounded[idx] = True
         en.bounded = ~unbounded
         return en.bounded
 
@@ -226,26 +230,38 @@ class HyperplaneArrangement:
         o = np.array(self._orientation, dtype=np.int8)
         return S_classes[:, idx] * o[None, :]
 
-    def _witnesses(self, en: _Enumeration, lo: int, hi: int, dom: np.ndarray):
+    def iter_region_arrays(self, *, inside: OpenPolyhedron | None = None, batch: int = _BATCH) -> Iterator[dict[str, np.ndarray]]:
+        """All regions in batches of arrays (the fast bulk interface).
+
+        Each batch is a dict: ``signs`` (int8, one row per region, one column per
+        hyperplane), ``witness_numerators`` (Python integers, one row per region),
+        ``witness_denominators`` (positive Python integers; the witness is
+        numerators / denominator) and ``bounded`` (bool).  Same order as
+        :meth:`iter_regions`.
+        """
+        en = self._enumerate(inside)
+        bounded = self._bounded_mask(inside)
+        dom = self._domain_rows(inside)
         rows = np.concatenate([_engine._wide(self._class_rows), _engine._wide(dom)], axis=0)
-        Xr, Dr = _engine.realize(en.X[lo:hi], en.D[lo:hi], en.U[lo:hi], rows)
-        return [tuple(mpq(int(v), int(dd)) for v in x) for x, dd in zip(Xr, Dr)]
+        n = en.S.shape[0]
+        for lo in range(0, n, batch):
+            hi = min(n, lo + batch)
+            Xr, Dr = _engine.realize(en.X[lo:hi], en.D[lo:hi], en.U[lo:hi], rows)
+            yield {
+                "signs": self._expand_signs(en.S[lo:hi]),
+                "witness_numerators": Xr,
+                "witness_denominators": Dr,
+                "bounded": bounded[lo:hi],
+            }
 
     def iter_regions(self, *, inside: OpenPolyhedron | None = None) -> Iterator[Region]:
         """Every region (inside the open polyhedron ``inside`` if given), lazily in batches.
 
         Order is deterministic (it depends only on the input).
         """
-        en = self._enumerate(inside)
-        bounded = self._bounded_mask(inside)
-        dom = self._domain_rows(inside)
-        n = en.S.shape[0]
-        for lo in range(0, n, _BATCH):
-            hi = min(n, lo + _BATCH)
-            wit = self._witnesses(en, lo, hi, dom)
-            signs = self._expand_signs(en.S[lo:hi])
-            for k in range(hi - lo):
-                yield Region(tuple(int(s) for s in signs[k]), wit[k], bool(bounded[lo + k]))
+        for b in self.iter_region_arrays(inside=inside):
+            for sv, x, dd, bd in zip(b["signs"].tolist(), b["witness_numerators"], b["witness_denominators"], b["bounded"]):
+                yield Region(tuple(sv), tuple(mpq(int(v), int(dd)) for v in x), bool(bd))
 
     def regions(self, *, inside: OpenPolyhedron | None = None) -> list[Region]:
         """All regions as a list (use :meth:`iter_regions` for large arrangements)."""
@@ -484,6 +500,20 @@ class HyperplaneArrangement:
 
     def __repr__(self) -> str:
         return f"HyperplaneArrangement({self.n_hyperplanes} hyperplanes in R^{self._dim})"
+
+
+def _keys_on_box_wall(j: int, offset: int, class_rows: np.ndarray, dom: np.ndarray) -> list[bytes]:
+    """Sign keys of the regions meeting the hyperplane x_j = offset."""
+    d = class_rows.shape[1] - 1 if class_rows.shape[0] else dom.shape[1] - 1
+    wall = [0] * (d + 1)
+    wall[j], wall[d] = 1, offset
+    Y, DY, UY = _engine.cover(d - 1, _engine.restrict_rows(wall, j, class_rows), _engine.restrict_rows(wall, j, dom))
+    if Y.shape[0] == 0:
+        return []
+    X, D, U = _engine._lift(wall, j, Y, DY, UY)
+    S = _engine.lexsigns(_engine.compact(X), _engine.compact(D), _engine.compact(U), class_rows)
+    packed = np.packbits(S > 0, axis=1)
+    return [packed[i].tobytes() for i in range(S.shape[0])]
 
 
 def _box_bound(rows: np.ndarray, d: int) -> int:
