@@ -1,0 +1,339 @@
+"""Zonotopes Z = c + sum_i [-b_i, b_i] (PAPER.md §5), exactly, two ways.
+
+* **Fast route** (default): the vertices of Z are in bijection with the regions of the
+  central arrangement {r : <r, b_i> = 0}; the region with sign vector e gives the vertex
+  c + sum_i e_i b_i (its normal cone).  Facet normals are the normals of the hyperplanes
+  spanned by (k-1)-subsets of generators (k = dim of the span), each giving a pair of
+  opposite facets.  No convex hull is computed.
+* **Reference route**: the paper's construction, the Minkowski sum of the segments, with
+  pycddlib's exact module (iterated sums, redundancy removal).  Exponential in practice;
+  kept to cross-check.
+
+>>> Z = Zonotope([[1, 0], [0, 1], [1, 1]])
+>>> Z.n_vertices, Z.n_facets, Z.volume(), Z.is_general_position()
+(6, 6, mpq(12,1), True)
+>>> Z.support([1, 2])
+mpq(6,1)
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import cached_property
+from math import comb
+from typing import Any, Sequence
+
+import numpy as np
+from gmpy2 import mpq
+
+from . import _cdd, _engine, fileformat
+from .errors import FileFormatError, ShapeError
+from .linalg import integer_row, lcm_denominators, nullspace, rank, rref
+from .network import ReluNetwork
+from .rational import Rational, as_matrix, as_rational, as_vector, to_str
+
+__all__ = ["Zonotope", "FORMAT", "vertex_bound"]
+
+FORMAT = "polyrelu.zonotope"
+
+
+def vertex_bound(n: int, m: int) -> int:
+    """Thm 3.6: |vert Z| <= 2 sum_{i=0}^{n-1} C(m-1, i) (equality in general position)."""
+    if m == 0:
+        return 1
+    return 2 * sum(comb(m - 1, i) for i in range(n))
+
+
+class Zonotope:
+    """Z(b_1..b_m) + c in R^n with exact rational generators.
+
+    Zero generators are allowed: they are ignored, and counted in
+    :attr:`n_zero_generators`.  Parallel and repeated generators are allowed.
+    """
+
+    def __init__(self, generators: Sequence[Sequence[Any]], center: Sequence[Any] | None = None, *, dim: int | None = None):
+        gens = as_matrix(generators, field="generators")
+        if gens:
+            n = len(gens[0])
+        elif center is not None:
+            n = len(center)
+        elif dim is not None:
+            n = dim
+        else:
+            raise ShapeError("a zonotope with no generators needs a center or dim")
+        if dim is not None and n != dim:
+            raise ShapeError(f"generators have length {n} but dim is {dim}")
+        if n < 1:
+            raise ShapeError("a zonotope needs dimension at least 1")
+        self._dim = n
+        self._generators = gens
+        self._center = as_vector(center, field="center", length=n) if center is not None else tuple(mpq(0) for _ in range(n))
+        self._nonzero = tuple(g for g in gens if any(v != 0 for v in g))
+
+    # ---------------------------------------------------------------- basics
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def generators(self) -> tuple[tuple[Rational, ...], ...]:
+        return self._generators
+
+    @property
+    def center(self) -> tuple[Rational, ...]:
+        return self._center
+
+    @property
+    def n_generators(self) -> int:
+        return len(self._generators)
+
+    @property
+    def n_zero_generators(self) -> int:
+        return len(self._generators) - len(self._nonzero)
+
+    @cached_property
+    def rank(self) -> int:
+        """Dimension of the zonotope (of the span of its generators)."""
+        return rank(self._nonzero) if self._nonzero else 0
+
+    def is_general_position(self) -> bool:
+        """Whether the nonzero generators lie in S(n, m): every min(n, m) of them are
+        linearly independent (and no generator is zero)."""
+        if self.n_zero_generators:
+            return False
+        m, n = len(self._nonzero), self._dim
+        k = min(n, m)
+        if k == 0:
+            return True
+        ints = np.array([integer_row(g) for g in self._nonzero], dtype=object)
+        for S in itertools.combinations(range(m), k):
+            if rank([tuple(mpq(int(v)) for v in ints[i]) for i in S]) < k:
+                return False
+        return True
+
+    def vertex_bound(self) -> int:
+        """2 sum_{i<n} C(m-1, i) for the m nonzero generators (Thm 3.6)."""
+        return vertex_bound(self._dim, len(self._nonzero))
+
+    # -------------------------------------------------------------- fast route
+    @cached_property
+    def _arrangement_signs(self) -> np.ndarray:
+        """Sign matrix (regions x nonzero generators) of the central arrangement."""
+        from .arrangement import HyperplaneArrangement
+
+        if not self._nonzero:
+            return np.zeros((1, 0), dtype=np.int8)
+        A = HyperplaneArrangement.central(self._nonzero, dim=self._dim)
+        return A.sign_matrix()
+
+    @cached_property
+    def _vertex_array(self) -> tuple[np.ndarray, int]:
+        S = self._arrangement_signs
+        if not self._nonzero:
+            L = lcm_denominators(self._center)
+            return np.array([[int(v * L) for v in self._center]], dtype=object), L
+        L = lcm_denominators([v for g in self._nonzero for v in g] + list(self._center))
+        B = np.array([[int(v * L) for v in g] for g in self._nonzero], dtype=object)
+        c = np.array([int(v * L) for v in self._center], dtype=object)
+        V = _engine._matmul(_engine.compact(S.astype(np.int64)), _engine.compact(B)) + c[None, :]
+        return np.asarray(V, dtype=object), L
+
+    @property
+    def n_vertices(self) -> int:
+        return int(self._arrangement_signs.shape[0])
+
+    def vertices(self) -> list[tuple[Rational, ...]]:
+        """The vertices (fast route), in a deterministic order."""
+        V, L = self._vertex_array
+        return [tuple(mpq(int(v), L) for v in row) for row in V]
+
+    @cached_property
+    def _facet_normals(self) -> list[tuple[Rational, ...]]:
+        """Primitive integer normals (one per pair of opposite facets), from the
+        (k-1)-subsets of generators spanning a hyperplane of the generators' span."""
+        k = self.rank
+        if k == 0:
+            return []
+        gens = [integer_row(g) for g in self._nonzero]
+        basis, _ = rref([tuple(mpq(v) for v in g) for g in gens])
+        seen: dict[tuple, tuple] = {}
+        # distinct directions first: parallel generators span the same hyperplanes
+        dirs: dict[tuple, tuple] = {}
+        for g in gens:
+            key, _ = _engine.canonical_class_key(g + (0,))
+            dirs.setdefault(key, g)
+        uniq = list(dirs.values())
+        for S in itertools.combinations(range(len(uniq)), k - 1):
+            rows = [tuple(mpq(v) for v in uniq[i]) for i in S]
+            if k > 1 and rank(rows) < k - 1:
+                continue
+            # u in span(basis), orthogonal to the subset: u = y @ basis with (basis @ g_s) . y = 0
+            M = [tuple(sum((bj * gj for bj, gj in zip(b, r)), mpq(0)) for b in basis) for r in rows]
+            ys = nullspace(M, k)
+            if len(ys) != 1:
+                continue
+            u = tuple(sum((y * b[j] for y, b in zip(ys[0], basis)), mpq(0)) for j in range(self._dim))
+            key, _ = _engine.canonical_class_key(integer_row(u) + (0,))
+            seen.setdefault(key, key[:-1])
+        return [tuple(mpq(v) for v in u) for u in seen.values()]
+
+    @property
+    def n_facets(self) -> int:
+        """Facets of Z within its affine hull (2 per facet normal; a segment has 2)."""
+        return 2 * len(self._facet_normals)
+
+    def facets(self) -> list[tuple[tuple[Rational, ...], Rational]]:
+        """Facet inequalities (u, h) meaning <u, x> <= h, from the fast route.  For a
+        lower-dimensional zonotope, add :meth:`affine_hull` equalities."""
+        out = []
+        for u in self._facet_normals:
+            out.append((u, self.support(u)))
+            neg = tuple(-v for v in u)
+            out.append((neg, self.support(neg)))
+        return out
+
+    def affine_hull(self) -> list[tuple[tuple[Rational, ...], Rational]]:
+        """Equalities (w, <w, c>) with <w, x> = <w, c> on Z (empty if full-dimensional)."""
+        ws = nullspace(list(self._nonzero), self._dim) if self._nonzero else [
+            tuple(mpq(1) if i == j else mpq(0) for i in range(self._dim)) for j in range(self._dim)
+        ]
+        return [(w, sum((a * b for a, b in zip(w, self._center)), mpq(0))) for w in ws]
+
+    # -------------------------------------------------------------- functions
+    def support(self, r: Sequence[Any]) -> Rational:
+        """h_Z(r) = max_{x in Z} <r, x> = sum_i |<r, b_i>| + <r, c>, exactly."""
+        rv = as_vector(r, field="r", length=self._dim)
+        total = sum((a * b for a, b in zip(rv, self._center)), mpq(0))
+        for g in self._nonzero:
+            total += abs(sum((a * b for a, b in zip(rv, g)), mpq(0)))
+        return total
+
+    def contains(self, x: Sequence[Any]) -> bool:
+        """Closed membership, decided exactly by the facet inequalities."""
+        xv = as_vector(x, field="x", length=self._dim)
+        dot = lambda u: sum((a * b for a, b in zip(u, xv)), mpq(0))  # noqa: E731
+        return all(dot(u) <= h for u, h in self.facets()) and all(dot(w) == e for w, e in self.affine_hull())
+
+    def volume(self) -> Rational:
+        """n-dimensional volume: 2^n sum over n-subsets of |det| (0 if not full-dimensional)."""
+        n = self._dim
+        if self.rank < n:
+            return mpq(0)
+        total = mpq(0)
+        for S in itertools.combinations(self._nonzero, n):
+            total += abs(_det([list(r) for r in S]))
+        return total * 2**n
+
+    def to_network(self) -> ReluNetwork:
+        """Lemma 3.7: the one-hidden-layer network of the support function
+        r -> sum_i (s(<b_i, r>) + s(-<b_i, r>)) (+ <c, r> through 2 identity neurons when
+        c != 0): 2m neurons, no output bias.  Zero generators are skipped."""
+        rows, out = [], []
+        for g in self._nonzero:
+            rows += [list(g), [-v for v in g]]
+            out += [1, 1]
+        if any(v != 0 for v in self._center):
+            rows += [list(self._center), [-v for v in self._center]]
+            out += [1, -1]
+        if not rows:
+            return ReluNetwork(self._dim, [([[0] * self._dim], [0])])
+        return ReluNetwork(self._dim, [(rows, [0] * len(rows)), ([out], [0])])
+
+    # -------------------------------------------------------------- Minkowski
+    def minkowski_sum(self, other: "Zonotope") -> "Zonotope":
+        """Z + Z' (generators concatenated, centers added)."""
+        if other.dim != self._dim:
+            raise ShapeError(f"cannot add zonotopes in R^{self._dim} and R^{other.dim}")
+        return Zonotope(
+            list(self._generators) + list(other.generators),
+            [a + b for a, b in zip(self._center, other.center)],
+            dim=self._dim,
+        )
+
+    def minkowski_sum_polytope(self, points: Sequence[Sequence[Any]]) -> list[tuple[Rational, ...]]:
+        """Vertices of Z + conv(points), through cdd (hull of all pairwise sums)."""
+        pts = as_matrix(points, field="points", shape=(None, self._dim))
+        sums = [tuple(a + b for a, b in zip(p, v)) for p in pts for v in self.vertices()]
+        return _cdd_vertices(sums)
+
+    # -------------------------------------------------------- reference route
+    def vertices_cdd(self) -> list[tuple[Rational, ...]]:
+        """Vertices by the paper's construction: iterated exact Minkowski sums of the
+        segments [-b_i, b_i] with pycddlib, redundant points removed after each sum."""
+        current = [self._center]
+        for g in self._nonzero:
+            plus = [tuple(a + b for a, b in zip(v, g)) for v in current]
+            minus = [tuple(a - b for a, b in zip(v, g)) for v in current]
+            current = _cdd_vertices(plus + minus)
+        return current
+
+    def facets_cdd(self) -> tuple:
+        """H-representation (inequalities, equalities) of Z from cdd, rows [b, a] for
+        b + a.x >= 0 (= 0)."""
+        return _cdd.v_to_h(self.vertices_cdd())
+
+    # ------------------------------------------------------------------- I/O
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "version": 1,
+            "generators": [[to_str(v) for v in g] for g in self._generators],
+            "center": [to_str(v) for v in self._center],
+        }
+
+    @classmethod
+    def from_dict(cls, obj: Any, *, source: str = "zonotope") -> "Zonotope":
+        fileformat.check_header(obj, FORMAT, source=source)
+        if "generators" not in obj or not isinstance(obj["generators"], list):
+            raise FileFormatError(f"{source}: field \"generators\" must be a list of vectors")
+        try:
+            return cls(obj["generators"], obj.get("center"), dim=obj.get("dim"))
+        except (ShapeError, ValueError, TypeError) as exc:
+            raise FileFormatError(f"{source}: {exc}") from None
+
+    @classmethod
+    def load(cls, path: Any) -> "Zonotope":
+        return cls.from_dict(fileformat.load(path), source=str(path))
+
+    def __repr__(self) -> str:
+        return f"Zonotope({self.n_generators} generators in R^{self._dim})"
+
+
+def _det(M: list[list[Rational]]) -> Rational:
+    """Exact determinant by fraction-free elimination."""
+    n = len(M)
+    A = [[mpq(v) for v in row] for row in M]
+    det = mpq(1)
+    for c in range(n):
+        p = next((i for i in range(c, n) if A[i][c] != 0), None)
+        if p is None:
+            return mpq(0)
+        if p != c:
+            A[c], A[p] = A[p], A[c]
+            det = -det
+        det *= A[c][c]
+        for i in range(c + 1, n):
+            f = A[i][c] / A[c][c]
+            if f:
+                A[i] = [a - f * b for a, b in zip(A[i], A[c])]
+    return det
+
+
+def _cdd_vertices(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational, ...]]:
+    """The extreme points among ``points`` (exact redundancy removal in cdd)."""
+    import cdd
+    import cdd.gmp
+    from fractions import Fraction
+
+    uniq = sorted(set(tuple(p) for p in points))
+    if len(uniq) <= 1:
+        return uniq
+    rows = [[Fraction(1)] + [Fraction(int(v.numerator), int(v.denominator)) for v in p] for p in uniq]
+    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
+    cdd.gmp.matrix_canonicalize(mat)
+    out = [tuple(mpq(v.numerator, v.denominator) for v in row[1:]) for row in mat.array]
+    return sorted(out)
+
+
+def as_zonotope_point(x: Sequence[Any]) -> tuple[Rational, ...]:  # pragma: no cover - helper for callers
+    return tuple(as_rational(v) for v in x)
