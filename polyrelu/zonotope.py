@@ -27,6 +27,7 @@ import numpy as np
 from gmpy2 import mpq
 
 from . import _cdd, _engine, fileformat
+from .arrangement import HyperplaneArrangement
 from .errors import FileFormatError, ShapeError
 from .linalg import integer_row, lcm_denominators, nullspace, rank, rref
 from .network import ReluNetwork
@@ -119,8 +120,6 @@ class Zonotope:
     @cached_property
     def _arrangement_signs(self) -> np.ndarray:
         """Sign matrix (regions x nonzero generators) of the central arrangement."""
-        from .arrangement import HyperplaneArrangement
-
         if not self._nonzero:
             return np.zeros((1, 0), dtype=np.int8)
         A = HyperplaneArrangement.central(self._nonzero, dim=self._dim)
