@@ -320,7 +320,8 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
         if start is None:
             return _empty(d)
     m = H.shape[0]
-    tasks = [(d, H, dom, k) for k in range(m)]
+    hint = _explicit_base(base, start) if dom.shape[0] else None
+    tasks = [(d, H, dom, k, hint) for k in range(m)]
     if workers > 1 and m > 1:
         from .parallel import run_tasks
 
@@ -336,9 +337,9 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
     return X[first], D[first], U[first]
 
 
-def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int):
+def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None):
     """:func:`_step` plus the packed sign vectors of its witnesses over all of H."""
-    X, D, U = _step(d, H, dom, k)
+    X, D, U = _step(d, H, dom, k, base)
     return X, D, U, packed_keys(lexsigns(X, D, U, H))
 
 
@@ -363,12 +364,48 @@ def _start_point(d: int, dom: np.ndarray):
     return X[i : i + 1], D[i : i + 1], U[i : i + 1]
 
 
-def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int):
+def _explicit_base(base, start):
+    """An explicit point (numerators, denominator) strictly inside the domain, if known."""
+    if base is not None:
+        return tuple(int(v) for v in base[0]), int(base[1])
+    return None
+
+
+def _projected_base(h, p: int, base, dom: np.ndarray):
+    """The orthogonal projection of ``base`` onto h, in h's coordinates (without p), if it
+    lies strictly inside the domain; else None.  Only a shortcut: with None the restricted
+    call finds its own start point by processing the domain walls."""
+    if base is None:
+        return None
+    X, D = base
+    d = len(X)
+    a = [int(v) for v in h[:d]]
+    aa = sum(v * v for v in a)
+    V = sum(u * v for u, v in zip(a, X)) - int(h[d]) * D
+    Y = [x * aa - V * u for x, u in zip(X, a)]
+    DY = D * aa
+    if dom.shape[0]:
+        vals = values(np.array([Y], dtype=object), np.array([DY], dtype=object), dom)
+        if not np.all(vals > 0):
+            return None
+    keep = [Y[j] for j in range(d) if j != p]
+    from math import gcd
+
+    g = DY
+    for v in keep:
+        g = gcd(g, v)
+    return tuple(v // g for v in keep), DY // g
+
+
+def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None):
     """The witnesses created when hyperplane H[k] is added to H[:k] (inside dom):
-    witnesses of the restriction H[:k] | H[k], pushed to both sides of H[k]."""
+    witnesses of the restriction H[:k] | H[k], pushed to both sides of H[k].  ``base``
+    (explicit, strictly inside dom) may give the restricted call a start point."""
     h = H[k]
     p = _pivot(h)
-    Y, DY, UY = cover(d - 1, restrict_rows(h, p, H[:k]), restrict_rows(h, p, dom))
+    sub_dom = restrict_rows(h, p, dom)
+    rb = _projected_base(h, p, base, dom) if dom.shape[0] else None
+    Y, DY, UY = cover(d - 1, restrict_rows(h, p, H[:k]), sub_dom, rb)
     if Y.shape[0] == 0:
         return _empty(d)
     X, D, U = _lift(h, p, Y, DY, UY)

@@ -252,6 +252,87 @@ def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: 
         raise ClaimFalse("the cdd route and the arrangement route give different vertices; please report this as a bug")
 
 
+def _parse_domain(spec: str | None, n: int):
+    from .polyhedron import OpenPolyhedron
+
+    if spec is None:
+        return None
+    if not spec.startswith("box:") or spec.count(",") != 1:
+        raise click.BadParameter(f"{spec!r}: expected box:LO,HI (the cube [LO, HI]^n)", param_hint="--domain")
+    lo_s, hi_s = spec[4:].split(",")
+    try:
+        lo, hi = as_rational(lo_s, field="LO"), as_rational(hi_s, field="HI")
+    except PolyReluError as exc:
+        raise click.BadParameter(str(exc), param_hint="--domain") from None
+    if not lo < hi:
+        raise click.BadParameter(f"{spec!r}: LO must be less than HI", param_hint="--domain")
+    return OpenPolyhedron.box(n, lo, hi)
+
+
+@cli.command("regions")
+@click.argument("network", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--domain", metavar="box:LO,HI", help="Only inside the cube (LO, HI)^n (an interval on R).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
+@click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the region-adjacency graph (JSON).")
+@click.option("--workers", type=int, default=None, help="Processes (default: all cores for large layers).")
+@click.option("--max-regions", type=int, default=None, help="Stop after a layer yields more regions (partial result, exit 4).")
+@click.option("--max-seconds", type=float, default=None, help="Stop after a layer once this time is spent (partial result, exit 4).")
+def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, workers: int | None,
+                max_regions: int | None, max_seconds: float | None) -> None:
+    """Activation regions, linear regions, pieces and affine maps of NETWORK, exactly.
+
+    Three counts, reported separately: activation regions (one activation pattern each),
+    linear regions (merged across shared facets with equal affine maps) and pieces
+    (maximal connected sets where the function is affine).
+    """
+    from .regions import network_regions
+
+    net = ReluNetwork.load(network)
+    dom = _parse_domain(domain, net.input_dim)
+    res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds)
+    info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
+    if graph_out is not None and not res.partial:
+        G = res.region_graph()
+        fileformat.dump_atomic({
+            "format": "polyrelu.network-region-graph", "version": 1,
+            "nodes": [{"id": i, "pattern": ["".join(map(str, l)) for l in d["pattern"]], "witness": [to_str(v) for v in d["witness"]],
+                       "affine_map": d["affine_map"].to_dict()} for i, d in sorted(G.nodes(data=True))],
+            "edges": [{"source": u, "target": v, "point": [to_str(x) for x in d["point"]]} for u, v, d in sorted(G.edges(data=True))],
+        }, graph_out)
+    if as_json:
+        _emit_json(info)
+    else:
+        where = f" inside {domain}" if domain else ""
+        click.echo(f"network {net!r}{where}")
+        for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
+            if key in info:
+                click.echo(f"{key.replace('_', ' '):20s}{info[key]}")
+        if res.partial:
+            click.echo("PARTIAL: the budget ran out; the count is of partially refined cells")
+    if res.partial:
+        raise click.exceptions.Exit(EXIT_PARTIAL)
+
+
+@cli.command("equal")
+@click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--domain", metavar="box:LO,HI", help="Compare only inside the cube (LO, HI)^n.")
+def equal_cmd(first: Path, second: Path, domain: str | None) -> None:
+    """Decide exactly whether two networks compute the same function (exit 1 if not,
+    printing a rational point where they differ)."""
+    from .regions import networks_equal
+
+    f, g = ReluNetwork.load(first), ReluNetwork.load(second)
+    same, x = networks_equal(f, g, domain=_parse_domain(domain, f.input_dim))
+    if same:
+        click.echo("equal: the networks compute the same function" + (f" on {domain}" if domain else " on R^%d" % f.input_dim))
+        return
+    click.echo("different at x = (" + ", ".join(to_str(v) for v in x) + ")")
+    click.echo("  first:  " + " ".join(to_str(v) for v in f.evaluate(x)))
+    click.echo("  second: " + " ".join(to_str(v) for v in g.evaluate(x)))
+    raise ClaimFalse("the networks differ")
+
+
 @cli.command("paper")
 @click.option("--check", "checks", multiple=True, metavar="NAME", help=f"Run only these checks ({', '.join(paper.CHECKS)}).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict rows as JSON.")
@@ -285,7 +366,9 @@ def paper_cmd(checks: tuple[str, ...], as_json: bool, out: Path | None, strict: 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     try:
-        cli.main(args=argv, prog_name="polyrelu", standalone_mode=False)
+        rv = cli.main(args=argv, prog_name="polyrelu", standalone_mode=False)
+        if isinstance(rv, int):  # click returns the code of ctx.exit / Exit in this mode
+            return rv
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:

@@ -32,7 +32,9 @@ def arrangement(task: dict) -> dict:
     d = task["dim"]
     H = HyperplaneArrangements(QQ, tuple(f"x{i}" for i in range(d)))
     # Sage's [[a1..ad], c] is the hyperplane a.x + c = 0, so a.x = b becomes [[a], -b].
-    A = H(*[[h["a"], -h["b"]] for h in task["hyperplanes"]], backend=task.get("backend"))
+    # signed=False: repeated hyperplanes (any nonzero multiple, either sign) count once.
+    hyperplanes = [[h["a"], -h["b"]] for h in task["hyperplanes"]]
+    A = H(*hyperplanes, signed=False, backend=task.get("backend"))
     method = task.get("method", "regions")
     t = time.perf_counter()
     n = len(A.regions()) if method == "regions" else int(A.n_regions())

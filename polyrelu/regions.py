@@ -1,0 +1,407 @@
+"""Activation regions, linear regions and pieces of a ReLU network, exactly.
+
+Route (DESIGN.md "Networks"): the regions after layer 1 are the cells of layer 1's
+hyperplane arrangement; each cell is refined by the next layer's neurons, which are
+affine on it, with the same region engine (no LP).  Neurons that are constant on a cell
+(dead, always active, zero weights) do not cut it.
+
+**Pattern convention.**  A neuron is reported active (1) on a region where its
+pre-activation is > 0 and inactive (0) where it is < 0 *or identically 0* on the whole
+region (ReLU(0) = 0, so both choices compute the same function there).
+
+Three counts (PAPER.md §2), always reported separately:
+
+* activation regions — the cells above;
+* linear regions — activation regions merged across shared facets when their affine maps
+  are equal (facet contact is decided by the region engine, no LP);
+* pieces — maximal connected sets on which the function is affine: regions with equal
+  maps whose closures meet anywhere (exact LP, only inside a group of equal maps).
+
+>>> from polyrelu.constructions import absolute_value, max_of_two
+>>> r = network_regions(absolute_value())
+>>> r.n_activation_regions, r.n_linear_regions, r.n_pieces, r.n_affine_maps
+(2, 2, 2, 2)
+>>> network_regions(max_of_two()).counts()
+{'activation_regions': 4, 'linear_regions': 2, 'pieces': 2, 'affine_maps': 2, 'partial': False}
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import networkx as nx
+import numpy as np
+from gmpy2 import mpq
+
+from . import _cdd, _engine
+from .affine import AffineMap
+from .errors import ShapeError
+from .linalg import integer_row
+from .network import ReluNetwork
+from .polyhedron import OpenPolyhedron
+from .rational import Rational, to_str
+
+__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "networks_equal"]
+
+_ZERO = mpq(0)
+
+
+@dataclass(frozen=True)
+class ActivationRegion:
+    """One activation region of a network.
+
+    ``inequalities`` is an H-representation ``a . x < b`` (possibly with redundant rows)
+    including the domain; ``affine_map`` is the network's exact map on the region.
+    """
+
+    pattern: tuple[tuple[int, ...], ...]
+    witness: tuple[Rational, ...]
+    inequalities: tuple[tuple[tuple[Rational, ...], Rational], ...]
+    affine_map: AffineMap
+
+
+@dataclass
+class _Cell:
+    rows: np.ndarray  # engine convention: rows [c | e] meaning c . x - e > 0
+    witness: tuple[tuple[int, ...], int]  # numerators, denominator
+    pattern: tuple[tuple[int, ...], ...]
+    matrix: tuple[tuple[Rational, ...], ...]  # post-activation outputs of the last layer: M x + m
+    offset: tuple[Rational, ...]
+
+
+def _affine_layer(weights, biases, matrix, offset, n):
+    """z = W (M x + m) + b as (gradient rows, constants)."""
+    grads, consts = [], []
+    for wrow, b in zip(weights, biases):
+        g = [sum((w * matrix[k][j] for k, w in enumerate(wrow) if w), _ZERO) for j in range(n)]
+        c = sum((w * offset[k] for k, w in enumerate(wrow) if w), _ZERO) + b
+        grads.append(g)
+        consts.append(c)
+    return grads, consts
+
+
+def _refine(cell: _Cell, weights, biases, n: int) -> list[_Cell]:
+    grads, consts = _affine_layer(weights, biases, cell.matrix, cell.offset, n)
+    cutting = [j for j, g in enumerate(grads) if any(v != 0 for v in g)]
+    const_bits = {j: (1 if consts[j] > 0 else 0) for j in range(len(grads)) if j not in set(cutting)}
+    if not cutting:
+        bits = tuple(const_bits[j] for j in range(len(grads)))
+        return [_child(cell, bits, grads, consts, cell.rows, cell.witness)]
+    H = _engine.compact(np.array([integer_row(tuple(grads[j]) + (-consts[j],)) for j in cutting], dtype=object))
+    X, D, U = _engine.cover(n, H, cell.rows, base=cell.witness)
+    S = _engine.lexsigns(X, D, U, H)
+    rows_all = np.concatenate([_engine._wide(H), _engine._wide(cell.rows)], axis=0) if cell.rows.shape[0] else _engine._wide(H)
+    Xr, Dr = _engine.realize(X, D, U, rows_all)
+    children = []
+    for i in range(X.shape[0]):
+        sign = dict(zip(cutting, S[i].tolist()))
+        bits = tuple(const_bits[j] if j in const_bits else (1 if sign[j] > 0 else 0) for j in range(len(grads)))
+        new = _engine._wide(H) * S[i].astype(object)[:, None]
+        rows = np.concatenate([_engine._wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
+        rows = _dedupe_rows(rows)
+        wit = (tuple(int(v) for v in Xr[i]), int(Dr[i]))
+        children.append(_child(cell, bits, grads, consts, rows, wit))
+    return children
+
+
+def _dedupe_rows(rows: np.ndarray) -> np.ndarray:
+    seen, keep = set(), []
+    for i in range(rows.shape[0]):
+        key = tuple(int(v) for v in rows[i])
+        if key not in seen:
+            seen.add(key)
+            keep.append(i)
+    return _engine.compact(rows[keep])
+
+
+def _child(cell: _Cell, bits, grads, consts, rows, witness) -> _Cell:
+    n = len(grads[0]) if grads else 0
+    matrix = tuple(tuple(g) if a else tuple([_ZERO] * n) for g, a in zip(grads, bits))
+    offset = tuple(c if a else _ZERO for c, a in zip(consts, bits))
+    return _Cell(rows, witness, cell.pattern + (bits,), matrix, offset)
+
+
+def _refine_many(cells: list[_Cell], weights, biases, n: int) -> list[list[_Cell]]:
+    return [_refine(c, weights, biases, n) for c in cells]
+
+
+class NetworkRegions:
+    """The activation regions of a network (on a domain) and the counts derived from them."""
+
+    def __init__(self, network: ReluNetwork, regions: list[ActivationRegion], rows: list[np.ndarray], domain, partial: bool):
+        self.network = network
+        self.regions = regions
+        self._rows = rows
+        self.domain = domain
+        self.partial = partial
+        self._cache: dict[str, Any] = {}
+
+    @property
+    def n_activation_regions(self) -> int:
+        return len(self.regions)
+
+    @property
+    def n_affine_maps(self) -> int:
+        return len({(r.affine_map.matrix, r.affine_map.offset) for r in self.regions})
+
+    def _row_keys(self, i: int) -> dict[tuple, list[tuple[int, int]]]:
+        out: dict[tuple, list[tuple[int, int]]] = {}
+        for k in range(self._rows[i].shape[0]):
+            key, o = _engine.canonical_class_key([int(v) for v in self._rows[i][k]])
+            out.setdefault(key, []).append((k, o))
+        return out
+
+    def _facet_between(self, i: int, j: int):
+        """A point in the relative interior of a facet shared by regions i and j, or None."""
+        ki, kj = self._row_keys(i), self._row_keys(j)
+        for key, lst in ki.items():
+            for k, o in lst:
+                opp = [kk for kk, oo in kj.get(key, []) if oo == -o]
+                if opp:
+                    pt = _shared_facet_point(self._rows[i], k, self._rows[j], opp[0], self.network.input_dim)
+                    if pt is not None:
+                        return pt
+        return None
+
+    def _facet_pairs(self, pairs=None) -> list[tuple[int, int, tuple[Rational, ...]]]:
+        """(i, j, point) for regions sharing a facet, ``point`` in its relative interior.
+        Checks the given candidate pairs, or every pair sharing a hyperplane."""
+        if pairs is None:
+            if "facets" in self._cache:
+                return self._cache["facets"]
+            index: dict[tuple, set[int]] = {}
+            for i in range(len(self.regions)):
+                for key in self._row_keys(i):
+                    index.setdefault(key, set()).add(i)
+            cand = sorted({(i, j) for members in index.values() for i in members for j in members if i < j})
+            out = [(i, j, pt) for i, j in cand if (pt := self._facet_between(i, j)) is not None]
+            self._cache["facets"] = out
+            return out
+        return [(i, j, pt) for i, j in pairs if (pt := self._facet_between(i, j)) is not None]
+
+    def _groups(self) -> list[list[int]]:
+        groups: dict[tuple, list[int]] = {}
+        for i, r in enumerate(self.regions):
+            groups.setdefault((r.affine_map.matrix, r.affine_map.offset), []).append(i)
+        return list(groups.values())
+
+    def _same_map_facets(self) -> list[tuple[int, int]]:
+        if "same_facets" not in self._cache:
+            pairs = [(i, j) for g in self._groups() for a, i in enumerate(g) for j in g[a + 1 :]]
+            self._cache["same_facets"] = [(i, j) for i, j, _ in self._facet_pairs(pairs)]
+        return self._cache["same_facets"]
+
+    def region_graph(self) -> nx.Graph:
+        """Nodes: region indices with ``pattern``, ``witness``, ``affine_map``; edges: shared
+        facets with ``point`` (exact, in the facet's relative interior)."""
+        G = nx.Graph()
+        for i, r in enumerate(self.regions):
+            G.add_node(i, pattern=r.pattern, witness=r.witness, affine_map=r.affine_map)
+        for i, j, pt in self._facet_pairs():
+            G.add_edge(i, j, point=pt)
+        return G
+
+    def _components(self, edges) -> int:
+        parent = list(range(len(self.regions)))
+
+        def find(a):
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
+
+        for i, j in edges:
+            a, b = find(i), find(j)
+            if a != b:
+                parent[a] = b
+        return len({find(i) for i in range(len(self.regions))}), find
+
+    @property
+    def n_linear_regions(self) -> int:
+        """Regions merged across shared facets with equal affine maps (facets tested only
+        inside groups of equal maps, by the region engine)."""
+        return self._components(self._same_map_facets())[0]
+
+    def piece_graph(self) -> nx.Graph:
+        """Nodes: regions; edges: equal affine maps and closures that meet (any dimension)."""
+        if "pieces" not in self._cache:
+            G = nx.Graph()
+            G.add_nodes_from(range(len(self.regions)))
+            G.add_edges_from(self._same_map_facets())
+            for members in self._groups():
+                for a_i, i in enumerate(members):
+                    for j in members[a_i + 1 :]:
+                        if nx.has_path(G, i, j):
+                            continue
+                        if _closures_meet(self._rows[i], self._rows[j], self.network.input_dim):
+                            G.add_edge(i, j)
+            self._cache["pieces"] = G
+        return self._cache["pieces"]
+
+    @property
+    def n_pieces(self) -> int:
+        return nx.number_connected_components(self.piece_graph()) if self.regions else 0
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "activation_regions": self.n_activation_regions,
+            "linear_regions": self.n_linear_regions,
+            "pieces": self.n_pieces,
+            "affine_maps": self.n_affine_maps,
+            "partial": self.partial,
+        }
+
+
+def _same_map(a: ActivationRegion, b: ActivationRegion) -> bool:
+    return a.affine_map.matrix == b.affine_map.matrix and a.affine_map.offset == b.affine_map.offset
+
+
+def _shared_facet_point(rows_i: np.ndarray, ki: int, rows_j: np.ndarray, kj: int, n: int):
+    """A point in the relative interior of closure(R_i) ∩ closure(R_j) on the hyperplane of
+    row ki (row kj is its opposite), if that set is (n-1)-dimensional; else None."""
+    h = [int(v) for v in rows_i[ki]]
+    key_h, _ = _engine.canonical_class_key(h)
+    others = []
+    for rows in (rows_i, rows_j):
+        for r in rows:
+            if _engine.canonical_class_key([int(v) for v in r])[0] != key_h:
+                others.append([int(v) for v in r])
+    p = _engine._pivot(h)
+    dom = np.array(others, dtype=object).reshape(len(others), n + 1)
+    rd = _engine.restrict_rows(h, p, dom)
+    Y, DY, UY = _engine.cover(n - 1, np.zeros((0, n), dtype=np.int64), rd)
+    if Y.shape[0] == 0:
+        return None
+    Yr, DYr = _engine.realize(Y, DY, UY, rd)
+    Xf, Df, _ = _engine._lift(h, p, Yr, DYr, np.zeros((1, 0, n - 1), dtype=np.int64))
+    return tuple(mpq(int(v), int(Df[0])) for v in Xf[0])
+
+
+def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, n: int) -> bool:
+    """Exact LP feasibility of closure(R_i) ∩ closure(R_j)."""
+    ineqs = [[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in list(rows_i) + list(rows_j)]
+    return _cdd.lp(n, ineqs).status == "optimal"
+
+
+def network_regions(
+    network: ReluNetwork,
+    *,
+    domain: OpenPolyhedron | None = None,
+    workers: int | None = None,
+    max_regions: int | None = None,
+    max_seconds: float | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> NetworkRegions:
+    """Enumerate the activation regions of ``network`` on R^n (or inside ``domain``).
+
+    Parameters
+    ----------
+    domain : OpenPolyhedron, optional
+        Only regions inside it (e.g. ``OpenPolyhedron.box(n, lo, hi)``).
+    workers : int, optional
+        Processes (default: all cores when a layer has many cells).  Same result.
+    max_regions, max_seconds : optional budget
+        When exceeded, enumeration stops after the current layer and the result has
+        ``partial = True`` (its counts are then lower bounds of nothing in particular:
+        the cells of a partially refined network).
+    progress : callable(layer, done_cells, total_cells), optional
+    """
+    n = network.input_dim
+    if domain is not None:
+        if domain.dim != n:
+            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
+        rows = domain.engine_rows()
+        w = domain.interior_point()
+        if w is None:
+            return NetworkRegions(network, [], [], domain, False)
+        den = 1
+        for v in w:
+            den = den * int(v.denominator) // _gcd(den, int(v.denominator))
+        witness = (tuple(int(v * den) for v in w), den)
+    else:
+        rows = np.zeros((0, n + 1), dtype=np.int64)
+        witness = (tuple([0] * n), 1)
+    ident = tuple(tuple(mpq(1) if i == j else _ZERO for j in range(n)) for i in range(n))
+    cells = [_Cell(rows, witness, (), ident, tuple([_ZERO] * n))]
+    start = time.monotonic()
+    partial = False
+    from .parallel import default_workers, run_tasks
+
+    for li, layer in enumerate(network.layers[:-1]):
+        nw = workers if workers is not None else (default_workers() if len(cells) >= 64 else 1)
+        chunk = max(1, len(cells) // (4 * nw)) if nw > 1 else len(cells)
+        tasks = [(cells[i : i + chunk], layer.weights, layer.biases, n) for i in range(0, len(cells), chunk)]
+        out = run_tasks(_refine_many, tasks, workers=nw)
+        new = [c for part in out for children in part for c in children]
+        if progress is not None:
+            progress(li, len(new), len(new))
+        cells = new
+        if (max_regions is not None and len(cells) > max_regions) or (max_seconds is not None and time.monotonic() - start > max_seconds):
+            partial = li < network.n_hidden_layers - 1
+            if partial:
+                break
+    last = network.layers[-1]
+    regions, row_list = [], []
+    for c in cells:
+        if partial:
+            amap = AffineMap(c.matrix, c.offset, n)
+        else:
+            grads, consts = _affine_layer(last.weights, last.biases, c.matrix, c.offset, n)
+            amap = AffineMap(tuple(tuple(g) for g in grads), tuple(consts), n)
+        X, D = c.witness
+        ineq = tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in c.rows)
+        regions.append(ActivationRegion(c.pattern, tuple(mpq(v, D) for v in X), ineq, amap))
+        row_list.append(c.rows)
+    return NetworkRegions(network, regions, row_list, domain, partial)
+
+
+def _gcd(a: int, b: int) -> int:
+    from math import gcd
+
+    return gcd(a, b)
+
+
+def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | None = None, workers: int | None = None):
+    """Decide exactly whether f = g on R^n (or the domain).
+
+    Returns ``(True, None)`` or ``(False, x)`` with a rational point x where they differ.
+    Route: enumerate the activation regions of f - g (one network, f.add(g.scaled(-1)));
+    f = g iff its affine map is zero on every region.
+    """
+    if f.input_dim != g.input_dim or f.output_dim != g.output_dim:
+        raise ShapeError(
+            f"cannot compare networks R^{f.input_dim} -> R^{f.output_dim} and R^{g.input_dim} -> R^{g.output_dim}"
+        )
+    diff = f.add(g.scaled(-1))
+    res = network_regions(diff, domain=domain, workers=workers)
+    for r in res.regions:
+        A, c = r.affine_map.matrix, r.affine_map.offset
+        if all(v == 0 for row in A for v in row) and all(v == 0 for v in c):
+            continue
+        x = r.witness
+        if f.evaluate(x) != g.evaluate(x):
+            return False, x
+        # the map is nonzero but vanishes at the witness: step along a nonzero gradient
+        row = next(row for row in A if any(v != 0 for v in row))
+        x2 = _step_inside(r, x, row)
+        if f.evaluate(x2) == g.evaluate(x2):  # pragma: no cover - impossible by construction
+            raise AssertionError("a nonzero affine map vanished at two points on its gradient line")
+        return False, x2
+    return True, None
+
+
+def _step_inside(r: ActivationRegion, x: Sequence[Rational], direction: Sequence[Rational]) -> tuple[Rational, ...]:
+    """x + t * direction with t > 0 small enough to stay strictly inside the region."""
+    t = mpq(1)
+    for a, b in r.inequalities:
+        slack = b - sum((u * v for u, v in zip(a, x)), _ZERO)
+        rate = sum((u * v for u, v in zip(a, direction)), _ZERO)
+        if rate > 0 and slack / rate <= t:
+            t = slack / rate / 2
+    return tuple(v + t * d for v, d in zip(x, direction))
+
+
+def describe_point(x: Sequence[Rational]) -> str:
+    return "(" + ", ".join(to_str(v) for v in x) + ")"
