@@ -309,6 +309,8 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
     H, dom = cleaned
     if d == 0:
         return np.zeros((1, 0), dtype=np.int64), np.ones(1, dtype=np.int64), np.zeros((1, 0, 0), dtype=np.int64)
+    if base is None and dom.shape[0] == 0 and H.shape[0] and d >= 2 and not np.any(H[:, d] != 0):
+        return _cover_central(d, H, workers)
     if base is not None:
         start = (
             compact(np.array([[int(v) for v in base[0]]], dtype=object)),
@@ -320,7 +322,7 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
         if start is None:
             return _empty(d)
     m = H.shape[0]
-    hint = _explicit_base(base, start) if dom.shape[0] else None
+    hint = (tuple(int(v) for v in base[0]), int(base[1])) if base is not None and dom.shape[0] else None
     tasks = [(d, H, dom, k, hint) for k in range(m)]
     if workers > 1 and m > 1:
         from .parallel import run_tasks
@@ -343,6 +345,23 @@ def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None):
     return X, D, U, packed_keys(lexsigns(X, D, U, H))
 
 
+def _cover_central(d: int, H: np.ndarray, workers: int):
+    """Central arrangements (every row through 0): each region is an open cone, so it
+    meets {x_0 > 0} or {x_0 < 0}; those meeting {x_0 > 0} are exactly the cones over the
+    regions of the affine arrangement H | {x_0 = 1} (one dimension lower), and those
+    meeting {x_0 < 0} are their negatives.  So witnesses of H | {x_0 = 1}, lifted, and
+    their negatives cover every region; duplicates (cones meeting both sides) are merged."""
+    wall = [1] + [0] * (d - 1) + [1]
+    Y, DY, UY = cover(d - 1, restrict_rows(wall, 0, H), np.zeros((0, d), dtype=np.int64), workers=workers)
+    X, D, U = _lift(wall, 0, Y, DY, UY)
+    off = np.zeros((X.shape[0], 1, d), dtype=object)
+    off[:, 0, 0] = 1
+    U = np.concatenate([U, off], axis=1)
+    X, D, U = compact(np.concatenate([X, -X])), compact(np.concatenate([D, D])), compact(np.concatenate([U, -U]))
+    first = np.sort(np.unique(packed_keys(lexsigns(X, D, U, H)), return_index=True)[1])
+    return X[first], D[first], U[first]
+
+
 def _start_point(d: int, dom: np.ndarray):
     """A symbolic point strictly inside the domain (the origin if there is no domain),
     found by processing the domain walls as an arrangement; None if the domain is empty."""
@@ -362,13 +381,6 @@ def _start_point(d: int, dom: np.ndarray):
         return None
     i = int(np.argmax(inside))
     return X[i : i + 1], D[i : i + 1], U[i : i + 1]
-
-
-def _explicit_base(base, start):
-    """An explicit point (numerators, denominator) strictly inside the domain, if known."""
-    if base is not None:
-        return tuple(int(v) for v in base[0]), int(base[1])
-    return None
 
 
 def _projected_base(h, p: int, base, dom: np.ndarray):

@@ -101,8 +101,6 @@ class HyperplaneArrangement:
             dim = len(planes[0][0])
         if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
             raise InvalidArrangementError(f"dim is {dim!r}; it must be a positive integer")
-        if not planes and dim is None:
-            raise InvalidArrangementError("dim is required")
         self._dim = dim
         self._planes = tuple(planes)
         # classes of coincident hyperplanes
@@ -186,11 +184,11 @@ class HyperplaneArrangement:
 
         return default_workers() if self.n_classes >= 24 and self._dim >= 3 else 1
 
-    def _enumerate(self, inside: OpenPolyhedron | None = None, base=None) -> _Enumeration:
+    def _enumerate(self, inside: OpenPolyhedron | None = None) -> _Enumeration:
         key = ("enum", inside)
         if key not in self._cache:
             dom = self._domain_rows(inside)
-            X, D, U = _engine.cover(self._dim, self._class_rows, dom, base, workers=self._workers())
+            X, D, U = _engine.cover(self._dim, self._class_rows, dom, workers=self._workers())
             S = _engine.lexsigns(X, D, U, self._class_rows)
             self._cache[key] = _Enumeration(X, D, U, S)
         return self._cache[key]
@@ -388,13 +386,11 @@ class HyperplaneArrangement:
         """
         from . import _proofs
 
-        en = self._enumerate(inside)
         regions = self.regions(inside=inside)
         G = self.region_graph(inside=inside)
         walls = inside.inequalities if inside is not None else ()
         wall_facets = self._wall_facets(inside)
         classes = self.classes
-        class_index = {cls[0]: c for c, cls in enumerate(classes)}
         facets_of: dict[int, list] = {i: [] for i in range(len(regions))}
         for u, v, data in G.edges(data=True):
             rep = data["hyperplanes"][0]
@@ -463,7 +459,6 @@ class HyperplaneArrangement:
         if not regions:
             lam = _proofs.emptiness_multipliers([affine({"wall": w}, ()) for w in range(len(walls))])
             cert["empty_domain"] = [to_str(v) for v in lam] if lam is not None else None
-        del en, class_index
         return cert
 
     # -------------------------------------------------------------------- I/O
@@ -519,9 +514,14 @@ def _keys_on_box_wall(j: int, offset: int, class_rows: np.ndarray, dom: np.ndarr
 def _box_bound(rows: np.ndarray, d: int) -> int:
     """An integer M with |x_j| < M at every vertex (and |b| < M for every row x_j = b).
 
-    A vertex solves B x = c for d rows with integer entries; by Cramer's rule and
-    Hadamard's inequality |x_j| = |det B_j| / |det B| <= prod ||row_i||_2 <= L^d, where L
-    is the largest l1 norm of a row [a | b] and |det B| >= 1.
+    A vertex solves B x = c for d rows [B | c] of integers; by Cramer's rule and
+    Hadamard's inequality |x_j| = |det B_j| / |det B| <= prod of the d largest Euclidean
+    norms of the rows [a | b], since |det B| >= 1.
     """
-    L = max(sum(abs(int(v)) for v in r) for r in rows)
-    return L**d + 1
+    from math import isqrt
+
+    norms = sorted((isqrt(sum(int(v) ** 2 for v in r)) + 1 for r in rows), reverse=True)
+    M = 1
+    for v in norms[:d]:
+        M *= v
+    return M + 1

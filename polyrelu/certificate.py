@@ -180,7 +180,6 @@ def verify_arrangement_certificate(cert: dict[str, Any]) -> dict[str, Any]:
                         "(a region is missing)"
                     )
             facet_refs.append(ref)
-        facet_funcs = [by_ref[ref] for ref in facet_refs]
         covered = set(facet_refs)
         for t, imp in enumerate(r.get("implied", [])):
             iw = f"{where}.implied[{t}]"
@@ -229,7 +228,6 @@ def verify_arrangement_certificate(cert: dict[str, Any]) -> dict[str, Any]:
                 raise CertificateError(f"{where}: the recession ray does not prove the region unbounded")
         else:
             raise CertificateError(f"{where}.bounded must be true or false")
-        del facet_funcs
     if not regions:
         lam = cert.get("empty_domain")
         if not isinstance(lam, list) or len(lam) != len(walls) or not walls:

@@ -6,7 +6,6 @@ subcommands, help text and usage errors (exit 2) without code of our own.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any

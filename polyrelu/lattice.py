@@ -33,16 +33,15 @@ def flats(rows: Sequence[Sequence[Rational]], dim: int) -> list[dict]:
     rows = [tuple(mpq(v) for v in r) for r in rows]
     top = {"rank": 0, "members": frozenset(), "parents": (), "mu": 1, "key": ()}
     levels = [[top]]
-    by_key: dict = {(): top}
     for k in range(1, dim + 1):
         new_level: dict = {}
         for X in levels[-1]:
             eqs = [rows[i] for i in sorted(X["members"])]
             if X["rank"]:
-                basis, piv = rref(eqs)
+                basis = rref(eqs)[0]
                 normal_basis, normal_piv = rref([r[:dim] for r in eqs])
             else:
-                basis, piv, normal_basis, normal_piv = (), (), (), ()
+                basis, normal_basis, normal_piv = (), (), ()
             for j, r in enumerate(rows):
                 if j in X["members"] or in_row_space(r[:dim], normal_basis, normal_piv):
                     continue  # contains X, or parallel to it

@@ -15,7 +15,6 @@ from typing import Callable, Iterator
 from gmpy2 import mpq
 
 from .constructions import absolute_value, hard_function, max_of_two, zigzag
-from .network import ReluNetwork
 from .rational import Rational, to_str
 
 __all__ = ["Verdict", "CHECKS", "run_checks", "to_markdown", "zigzag_by_definition", "HOLDS", "BOUND", "FAILS"]

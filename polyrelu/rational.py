@@ -21,12 +21,11 @@ binary float in gmpy2; ``Fraction + float`` gives a float.  Convert once, here.
 
 from __future__ import annotations
 
-import math
 import numbers
 import re
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 import gmpy2
 import numpy as np
@@ -229,11 +228,3 @@ def as_matrix(
         want = (n_rows if n_rows is not None else got[0], n_cols if n_cols is not None else got[1])
         raise ShapeError(f"{field} has shape {got} but {want} was expected")
     return tuple(out)
-
-
-def common_denominator(values: Sequence[Rational]) -> int:
-    """Least common multiple of the denominators (1 for an empty sequence)."""
-    l = mpz(1)
-    for v in values:
-        l = gmpy2.lcm(l, v.denominator)
-    return int(l)

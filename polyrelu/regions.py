@@ -38,10 +38,10 @@ from gmpy2 import mpq
 from . import _cdd, _engine
 from .affine import AffineMap
 from .errors import ShapeError
-from .linalg import integer_row
+from .linalg import integer_row, lcm_denominators
 from .network import ReluNetwork
 from .polyhedron import OpenPolyhedron
-from .rational import Rational, to_str
+from .rational import Rational
 
 __all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "networks_equal"]
 
@@ -254,10 +254,6 @@ class NetworkRegions:
         }
 
 
-def _same_map(a: ActivationRegion, b: ActivationRegion) -> bool:
-    return a.affine_map.matrix == b.affine_map.matrix and a.affine_map.offset == b.affine_map.offset
-
-
 def _shared_facet_point(rows_i: np.ndarray, ki: int, rows_j: np.ndarray, kj: int, n: int):
     """A point in the relative interior of closure(R_i) ∩ closure(R_j) on the hyperplane of
     row ki (row kj is its opposite), if that set is (n-1)-dimensional; else None."""
@@ -316,9 +312,7 @@ def network_regions(
         w = domain.interior_point()
         if w is None:
             return NetworkRegions(network, [], [], domain, False)
-        den = 1
-        for v in w:
-            den = den * int(v.denominator) // _gcd(den, int(v.denominator))
+        den = lcm_denominators(w)
         witness = (tuple(int(v * den) for v in w), den)
     else:
         rows = np.zeros((0, n + 1), dtype=np.int64)
@@ -355,12 +349,6 @@ def network_regions(
         regions.append(ActivationRegion(c.pattern, tuple(mpq(v, D) for v in X), ineq, amap))
         row_list.append(c.rows)
     return NetworkRegions(network, regions, row_list, domain, partial)
-
-
-def _gcd(a: int, b: int) -> int:
-    from math import gcd
-
-    return gcd(a, b)
 
 
 def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | None = None, workers: int | None = None):
@@ -402,6 +390,3 @@ def _step_inside(r: ActivationRegion, x: Sequence[Rational], direction: Sequence
             t = slack / rate / 2
     return tuple(v + t * d for v, d in zip(x, direction))
 
-
-def describe_point(x: Sequence[Rational]) -> str:
-    return "(" + ", ".join(to_str(v) for v in x) + ")"

@@ -31,7 +31,7 @@ from .arrangement import HyperplaneArrangement
 from .errors import FileFormatError, ShapeError
 from .linalg import integer_row, lcm_denominators, nullspace, rank, rref
 from .network import ReluNetwork
-from .rational import Rational, as_matrix, as_rational, as_vector, to_str
+from .rational import Rational, as_matrix, as_vector, to_str
 
 __all__ = ["Zonotope", "FORMAT", "vertex_bound"]
 
@@ -332,7 +332,3 @@ def _cdd_vertices(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational, 
     cdd.gmp.matrix_canonicalize(mat)
     out = [tuple(mpq(v.numerator, v.denominator) for v in row[1:]) for row in mat.array]
     return sorted(out)
-
-
-def as_zonotope_point(x: Sequence[Any]) -> tuple[Rational, ...]:  # pragma: no cover - helper for callers
-    return tuple(as_rational(v) for v in x)

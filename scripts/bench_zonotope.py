@@ -74,7 +74,7 @@ def main() -> int:
         if cdd and not ours["cdd_agrees"]:
             print("the cdd route disagrees", file=sys.stderr)
             return 1
-        ratio = f"{theirs['seconds'] / ours['seconds']:.0f}x" if theirs else "-"
+        ratio = f"{theirs['seconds'] / ours['seconds']:.0f}x" if theirs else (f"> {args.peer_timeout / ours['seconds']:.0f}x" if peer else "-")
         print(f"| {m} | {n} | {ours['vertices']:,} | {ours['bound']:,} | {ours['seconds']:.2f} | "
               f"{fmt_s(theirs['seconds']) if theirs else ('timeout' if peer else '-')} | {ratio} | "
               f"{ours['cdd_seconds']:.1f} |" if cdd else
