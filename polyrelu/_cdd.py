@@ -75,7 +75,7 @@ def lp(
 def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()):
     """Vertices and rays of {x : row[0] + row[1:] . x >= 0 (and = 0 for equalities)}.
 
-    Returns (points, rays, lines) as tuples of mpq tuples.
+    Returns (points, rays, lines) as tuples of mpq tuples (no points: empty).
     """
     rows = [list(map(_frac, r)) for r in equalities] + [list(map(_frac, r)) for r in inequalities]
     mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(len(equalities))), rep_type=cdd.RepType.INEQUALITY)
@@ -90,6 +90,8 @@ def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()
             rays.append(vec)
         else:
             points.append(tuple(v / _mpq(row[0]) for v in vec))
+    if not points and (rays or lines):  # cddlib leaves out the apex 0 of a cone
+        points.append(tuple(mpq(0) for _ in range(len(rows[0]) - 1)))
     return tuple(points), tuple(rays), tuple(lines)
 
 
@@ -108,3 +110,18 @@ def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
         vec = tuple(_mpq(v) for v in row)
         (eqs if i in ineq.lin_set else ins).append(vec)
     return tuple(ins), tuple(eqs)
+
+
+def irredundant(rows: Sequence[Sequence[int]]) -> list[int]:
+    """Indices of the irredundant rows, given as engine rows
+    ``[a | e]`` meaning a . x - e >= 0 (integers), for a full-dimensional polyhedron.
+
+    Exact (cddlib's GMP redundancy test).  For a full-dimensional polyhedron the open and
+    the closed system have the same irredundant rows (its facets).
+    """
+    if len(rows) <= 1:
+        return list(range(len(rows)))
+    arr = [[Fraction(-int(r[-1]))] + [Fraction(int(v)) for v in r[:-1]] for r in rows]
+    mat = cdd.gmp.matrix_from_array(arr, rep_type=cdd.RepType.INEQUALITY)
+    red = cdd.gmp.redundant_rows(mat)
+    return [i for i in range(len(rows)) if i not in red]

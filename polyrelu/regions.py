@@ -69,6 +69,25 @@ class _Cell:
     pattern: tuple[tuple[int, ...], ...]
     matrix: tuple[tuple[Rational, ...], ...]  # post-activation outputs of the last layer: M x + m
     offset: tuple[Rational, ...]
+    generators: tuple | None = None  # (points, rays, lines) of the closure, when known
+
+
+def _meets(grad, const, gens) -> bool:
+    """Whether the hyperplane grad . x + const = 0 meets the open cell with these
+    generators: inf < 0 < sup of the affine function over the cell."""
+    points, rays, lines = gens
+    lo_inf = hi_inf = False
+    for l in lines:
+        if sum((a * b for a, b in zip(grad, l)), _ZERO) != 0:
+            return True
+    for r in rays:
+        v = sum((a * b for a, b in zip(grad, r)), _ZERO)
+        hi_inf |= v > 0
+        lo_inf |= v < 0
+    vals = [sum((a * b for a, b in zip(grad, p)), _ZERO) + const for p in points]
+    lo = lo_inf or min(vals) < 0
+    hi = hi_inf or max(vals) > 0
+    return lo and hi
 
 
 def _affine_layer(weights, biases, matrix, offset, n):
@@ -82,13 +101,25 @@ def _affine_layer(weights, biases, matrix, offset, n):
     return grads, consts
 
 
-def _refine(cell: _Cell, weights, biases, n: int) -> list[_Cell]:
+def _refine(cell: _Cell, weights, biases, n: int, more: bool = False) -> list[_Cell]:
+    """Split a cell by the next layer's neurons.  ``more``: another hidden layer follows,
+    so the children keep only their facets and their generators (exact cddlib), which lets
+    the next refinement skip the neurons that do not cut a child."""
     grads, consts = _affine_layer(weights, biases, cell.matrix, cell.offset, n)
     cutting = [j for j, g in enumerate(grads) if any(v != 0 for v in g)]
-    const_bits = {j: (1 if consts[j] > 0 else 0) for j in range(len(grads)) if j not in set(cutting)}
+    if cell.generators is not None:
+        cutting = [j for j in cutting if _meets(grads[j], consts[j], cell.generators)]
+    w = tuple(mpq(v, cell.witness[1]) for v in cell.witness[0])
+    const_bits = {
+        j: (1 if sum((a * b for a, b in zip(grads[j], w)), _ZERO) + consts[j] > 0 else 0)
+        for j in range(len(grads))
+        if j not in set(cutting)
+    }
     if not cutting:
         bits = tuple(const_bits[j] for j in range(len(grads)))
-        return [_child(cell, bits, grads, consts, cell.rows, cell.witness)]
+        child = _child(cell, bits, grads, consts, cell.rows, cell.witness)
+        child.generators = cell.generators if more else None
+        return [child]
     H = _engine.compact(np.array([integer_row(tuple(grads[j]) + (-consts[j],)) for j in cutting], dtype=object))
     X, D, U = _engine.cover(n, H, cell.rows, base=cell.witness)
     S = _engine.lexsigns(X, D, U, H)
@@ -100,20 +131,23 @@ def _refine(cell: _Cell, weights, biases, n: int) -> list[_Cell]:
         bits = tuple(const_bits[j] if j in const_bits else (1 if sign[j] > 0 else 0) for j in range(len(grads)))
         new = _engine._wide(H) * S[i].astype(object)[:, None]
         rows = np.concatenate([_engine._wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
-        rows = _dedupe_rows(rows)
         wit = (tuple(int(v) for v in Xr[i]), int(Dr[i]))
-        children.append(_child(cell, bits, grads, consts, rows, wit))
+        if more:
+            rows = _facets_only(rows, n)
+        child = _child(cell, bits, grads, consts, _engine.compact(rows), wit)
+        if more:
+            child.generators = _cdd.h_to_v([[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in rows])
+        children.append(child)
     return children
 
 
-def _dedupe_rows(rows: np.ndarray) -> np.ndarray:
-    seen, keep = set(), []
-    for i in range(rows.shape[0]):
-        key = tuple(int(v) for v in rows[i])
-        if key not in seen:
-            seen.add(key)
-            keep.append(i)
-    return _engine.compact(rows[keep])
+def _facets_only(rows: np.ndarray, n: int) -> np.ndarray:
+    """Keep the irredundant rows (the cell's facets).  An exact cddlib redundancy test; it
+    only shortens the H-representation that later refinements carry, never decides a
+    count, and above 2n rows it makes each refinement several times cheaper."""
+    if rows.shape[0] <= 1:
+        return rows
+    return rows[_cdd.irredundant(rows.tolist())]
 
 
 def _child(cell: _Cell, bits, grads, consts, rows, witness) -> _Cell:
@@ -123,8 +157,8 @@ def _child(cell: _Cell, bits, grads, consts, rows, witness) -> _Cell:
     return _Cell(rows, witness, cell.pattern + (bits,), matrix, offset)
 
 
-def _refine_many(cells: list[_Cell], weights, biases, n: int) -> list[list[_Cell]]:
-    return [_refine(c, weights, biases, n) for c in cells]
+def _refine_many(cells: list[_Cell], weights, biases, n: int, more: bool) -> list[list[_Cell]]:
+    return [_refine(c, weights, biases, n, more) for c in cells]
 
 
 class NetworkRegions:
@@ -326,7 +360,8 @@ def network_regions(
     for li, layer in enumerate(network.layers[:-1]):
         nw = workers if workers is not None else (default_workers() if len(cells) >= 64 else 1)
         chunk = max(1, len(cells) // (4 * nw)) if nw > 1 else len(cells)
-        tasks = [(cells[i : i + chunk], layer.weights, layer.biases, n) for i in range(0, len(cells), chunk)]
+        more = li < network.n_hidden_layers - 1
+        tasks = [(cells[i : i + chunk], layer.weights, layer.biases, n, more) for i in range(0, len(cells), chunk)]
         out = run_tasks(_refine_many, tasks, workers=nw)
         new = [c for part in out for children in part for c in children]
         if progress is not None:
