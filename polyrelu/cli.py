@@ -332,6 +332,62 @@ def equal_cmd(first: Path, second: Path, domain: str | None) -> None:
     raise ClaimFalse("the networks differ")
 
 
+def _rational_list(text: str, name: str) -> list:
+    try:
+        return [as_rational(v.strip(), field=name) for v in text.split(",") if v.strip()]
+    except PolyReluError as exc:
+        raise click.BadParameter(str(exc), param_hint=name) from None
+
+
+def _write_or_print(net: ReluNetwork, out: Path | None) -> None:
+    if out is None:
+        click.echo(net.to_json(), nl=False)
+    else:
+        net.save(out)
+        click.echo(f"wrote {out}: {net!r}", err=True)
+
+
+@cli.command("zigzag")
+@click.option("--a", "a_text", required=True, metavar="A1,A2,...", help="Breakpoints 0 < a_1 < ... < a_{w-1} < M (rationals).")
+@click.option("--M", "M_text", default="1", show_default=True, help="The height and period M > 0.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
+def zigzag_cmd(a_text: str, M_text: str, out: Path | None) -> None:
+    """The zig-zag h_a of PAPER.md §4 as a network (w neurons, no output bias)."""
+    from .constructions import zigzag
+
+    try:
+        net = zigzag(_rational_list(a_text, "--a"), as_rational(M_text, field="--M"))
+    except PolyReluError as exc:
+        raise click.BadParameter(str(exc)) from None
+    _write_or_print(net, out)
+
+
+@cli.command("hard-function")
+@click.option("--widths", required=True, metavar="W1,W2,...", help="Width of each zig-zag (each >= 2); k = number of widths.")
+@click.option("--M", "M_text", default="1", show_default=True, help="The height and period M > 0.")
+@click.option("--seed", type=int, default=None, help="Random breakpoints from this seed (default: equally spaced a_i = i M / w).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
+def hard_function_cmd(widths: str, M_text: str, seed: int | None, out: Path | None) -> None:
+    """H = h_{a^k} o ... o h_{a^1}: k hidden layers of the given widths (PAPER.md §4)."""
+    from .constructions import hard_function, random_hard_function
+
+    try:
+        ws = [int(v) for v in widths.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{widths!r}: expected integers such as 2,3,3", param_hint="--widths") from None
+    try:
+        M = as_rational(M_text, field="--M")
+        if seed is not None:
+            net, _ = random_hard_function(ws, M, seed)
+        else:
+            if any(w < 2 for w in ws) or not ws:
+                raise click.BadParameter(f"{widths!r}: every width must be at least 2", param_hint="--widths")
+            net = hard_function([[M * i / w for i in range(1, w)] for w in ws], M)
+    except PolyReluError as exc:
+        raise click.BadParameter(str(exc)) from None
+    _write_or_print(net, out)
+
+
 @cli.command("paper")
 @click.option("--check", "checks", multiple=True, metavar="NAME", help=f"Run only these checks ({', '.join(paper.CHECKS)}).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict rows as JSON.")

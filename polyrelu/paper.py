@@ -236,6 +236,68 @@ def check_one_layer_regions() -> list[Verdict]:
     return rows
 
 
+def check_hard_functions(widths=range(2, 7), depths=range(1, 5), seed: int = 0) -> list[Verdict]:
+    """Lemma B.1 / Thm 3.2 (w^k pieces in [0, M]) and Lemma D.5 on random members of
+    the hard-function family, pieces certified by exact breakpoint propagation."""
+    from .bounds import lemma_d5_upper_bound
+    from .constructions import random_hard_function
+    from .pwl1d import PWL1D
+
+    rows = []
+    M = mpq(1)
+    for w in widths:
+        for k in depths:
+            H, bps = random_hard_function([w] * k, M, seed + 17 * w + k)
+            f = PWL1D.from_network(H)
+            inside, on_r, claim = f.pieces_in(0, M), f.pieces(), w**k
+            inst = f"w = {w}, k = {k}, random a's (seed {seed + 17 * w + k}), M = 1"
+            rows.append(Verdict("Lemma B.1 / Thm 3.2", "H has w^k pieces (in [0, M])", inst,
+                                HOLDS if inside == claim else FAILS, f"{inside} pieces in [0, 1], claim {claim}",
+                                "exact breakpoint propagation"))
+            rows.append(Verdict("Lemma B.1 / Thm 3.2", "H has w^k pieces (on all of R)", inst,
+                                HOLDS if on_r == claim else (BOUND if on_r > claim else FAILS),
+                                f"{on_r} pieces on R, claim {claim}", "exact breakpoint propagation"))
+            ub = lemma_d5_upper_bound([w] * k)
+            rows.append(Verdict("Lemma D.5", "pieces <= 2^(k-1) (w_1+1) w_2 ... w_k", inst,
+                                HOLDS if on_r <= ub else FAILS, f"{on_r} <= {ub}" if on_r <= ub else f"{on_r} > {ub}",
+                                "exact count vs exact bound"))
+    return rows
+
+
+def check_depth_gap() -> list[Verdict]:
+    """Cor. 3.4 and Thm 3.1: a depth-size gap table with exact bounds."""
+    from .bounds import lemma_d6_min_size, min_size_by_d5
+    from .constructions import hard_function
+    from .pwl1d import PWL1D
+
+    rows = []
+    for k in (2, 3):
+        a = [mpq(i, k) for i in range(1, k)]
+        H = hard_function([a] * (k * k), 1)
+        p = PWL1D.from_network(H).pieces_in(0, 1)
+        need6 = lemma_d6_min_size(p, k)
+        need5 = min_size_by_d5(p, k)[0]
+        claimed = mpq(k ** (k + 1), 2) - 1
+        ok = p == k ** (k * k) and H.size == k**3 and need6 >= claimed
+        rows.append(Verdict("Cor. 3.4", "k^2 hidden layers of width k (size k^3) vs >= k^(k+1)/2 - 1 neurons with k hidden layers",
+                            f"k = {k}, equally spaced a's", HOLDS if ok else FAILS,
+                            f"{p} pieces at depth {H.depth}, size {H.size}; k hidden layers need size >= {need6} (D.6), >= {need5} (D.5 exact)",
+                            "exact pieces; exact integer bounds"))
+    for w, k in ((2, 4), (3, 3)):
+        a = [mpq(i, w) for i in range(1, w)]
+        H = hard_function([a] * k, 1)
+        p = PWL1D.from_network(H).pieces_in(0, 1)
+        for kp in range(1, k):
+            need = lemma_d6_min_size(p, kp)
+            formula = mpq(kp, 2) * w ** (k // kp) if k % kp == 0 else None  # exact; mpq ** mpq would be a float
+            bound_txt = f"(k'/2) w^(k/k') - 1 = {to_str(formula - 1)}" if formula is not None else "(k'/2) w^(k/k') - 1 (irrational)"
+            rows.append(Verdict("Thm 3.1", "depth k'+1 needs size >= (k'/2) w^(k/k') - 1", f"w = {w}, k = {k}, k' = {kp}",
+                                HOLDS if p == w**k else FAILS,
+                                f"{p} pieces; depth {kp + 1} needs size >= {need} (exact D.6) vs construction size {H.size} at depth {H.depth}; {bound_txt}",
+                                "exact pieces; exact integer bound"))
+    return rows
+
+
 #: name -> check; ``polyrelu paper`` runs them in this order.
 CHECKS: dict[str, Callable[[], list[Verdict]]] = {
     "absolute-value": check_absolute_value,
@@ -245,6 +307,8 @@ CHECKS: dict[str, Callable[[], list[Verdict]]] = {
     "zonotope-vertices": check_zonotope_vertices,
     "support-network": check_support_network,
     "one-layer-regions": check_one_layer_regions,
+    "hard-functions": check_hard_functions,
+    "depth-gap": check_depth_gap,
 }
 
 
