@@ -14,7 +14,7 @@ from . import _cdd
 from .linalg import nullspace, rank
 from .rational import Rational
 
-__all__ = ["farkas", "bounded_multipliers", "recession_ray", "emptiness_multipliers"]
+__all__ = ["farkas", "bounded_multipliers", "recession_ray", "emptiness_multipliers", "closed_infeasibility", "closed_point"]
 
 Affine = tuple[tuple[Rational, ...], Rational]  # (gradient g, constant c): x -> g.x + c
 
@@ -74,3 +74,23 @@ def emptiness_multipliers(constraints: Sequence[Affine]) -> list[Rational] | Non
     ineqs.append([mpq(0)] + [-f[1] for f in constraints])
     res = _cdd.lp(n, ineqs, eqs)
     return list(res.x) if res.status == "optimal" else None
+
+
+def closed_infeasibility(constraints: Sequence[Affine]) -> list[Rational] | None:
+    """lambda >= 0 with sum lambda_k g_k = 0 and sum lambda_k c_k = -1: a proof that
+    the closed constraints f_k >= 0 have no common solution."""
+    if not constraints:
+        return None
+    d, n = len(constraints[0][0]), len(constraints)
+    eqs = [[mpq(0)] + [f[0][j] for f in constraints] for j in range(d)]
+    eqs.append([mpq(1)] + [f[1] for f in constraints])
+    ineqs = [[mpq(0)] + [mpq(1) if i == k else mpq(0) for i in range(n)] for k in range(n)]
+    res = _cdd.lp(n, ineqs, eqs)
+    return list(res.x) if res.status == "optimal" else None
+
+
+def closed_point(constraints: Sequence[Affine], dim: int) -> tuple[Rational, ...] | None:
+    """A point with every f_k >= 0, or None."""
+    ineqs = [[f[1]] + list(f[0]) for f in constraints]
+    res = _cdd.lp(dim, ineqs)
+    return tuple(res.x) if res.status == "optimal" else None

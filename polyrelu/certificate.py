@@ -36,7 +36,7 @@ from .errors import CertificateError, PolyReluError
 from .linalg import rank
 from .rational import as_rational
 
-__all__ = ["verify", "verify_arrangement_certificate"]
+__all__ = ["verify", "verify_arrangement_certificate", "verify_network_certificate"]
 
 
 def _q(v: Any, where: str):
@@ -76,7 +76,11 @@ def verify(cert: Any) -> dict[str, Any]:
     fmt = cert.get("format")
     if fmt == "polyrelu.arrangement-certificate":
         return verify_arrangement_certificate(cert)
-    raise CertificateError(f"unknown certificate format {fmt!r}; this polyrelu verifies polyrelu.arrangement-certificate")
+    if fmt == "polyrelu.network-certificate":
+        return verify_network_certificate(cert)
+    raise CertificateError(
+        f"unknown certificate format {fmt!r}; this polyrelu verifies polyrelu.arrangement-certificate and polyrelu.network-certificate"
+    )
 
 
 def verify_arrangement_certificate(cert: dict[str, Any]) -> dict[str, Any]:
@@ -240,3 +244,215 @@ def verify_arrangement_certificate(cert: dict[str, Any]) -> dict[str, Any]:
         if any(v != 0 for v in gsum) or csum > 0:
             raise CertificateError("empty_domain multipliers do not prove the domain empty")
     return {"kind": "arrangement", "n_regions": len(regions), "n_bounded_regions": n_bounded, "dim": d, "hyperplanes": N}
+
+
+# --------------------------------------------------------------------------- networks
+def _layer_functions(net, pattern):
+    """Per hidden neuron (layer, index): the affine function z(x) = (gradient, constant)
+    given the upstream pattern, and the final affine map.  Recomputed here from the
+    network's weights (no enumeration code)."""
+    n = net.input_dim
+    M = [[mpq(1) if i == j else mpq(0) for j in range(n)] for i in range(n)]
+    m = [mpq(0)] * n
+    funcs = {}
+    for li, (layer, bits) in enumerate(zip(net.layers[:-1], pattern)):
+        newM, newm = [], []
+        for j, (row, b) in enumerate(zip(layer.weights, layer.biases)):
+            g = tuple(sum((w * M[k][c] for k, w in enumerate(row)), mpq(0)) for c in range(n))
+            const = sum((w * m[k] for k, w in enumerate(row)), mpq(0)) + b
+            funcs[(li, j)] = (g, const)
+            newM.append(list(g) if bits[j] else [mpq(0)] * n)
+            newm.append(const if bits[j] else mpq(0))
+        M, m = newM, newm
+    last = net.layers[-1]
+    out = tuple(
+        (tuple(sum((w * M[k][c] for k, w in enumerate(row)), mpq(0)) for c in range(n)), sum((w * m[k] for k, w in enumerate(row)), mpq(0)) + b)
+        for row, b in zip(last.weights, last.biases)
+    )
+    return funcs, out
+
+
+def _one_sided(net, x, d):
+    h, dh, pattern = list(x), list(d), []
+    for layer in net.layers[:-1]:
+        z = [_dot(row, h) + b for row, b in zip(layer.weights, layer.biases)]
+        dz = [_dot(row, dh) for row in layer.weights]
+        bits = tuple(1 if v > 0 or (v == 0 and dv > 0) else 0 for v, dv in zip(z, dz))
+        pattern.append(bits)
+        h = [v if bt else mpq(0) for v, bt in zip(z, bits)]
+        dh = [dv if bt else mpq(0) for dv, bt in zip(dz, bits)]
+    return tuple(pattern)
+
+
+def _union_find(n):
+    parent = list(range(n))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    return find, union
+
+
+def verify_network_certificate(cert: dict[str, Any]) -> dict[str, Any]:
+    """Check a network-regions certificate; return its counts.
+
+    Each region is identified by its activation pattern; its constraints (s * z > 0 for
+    every neuron not identically zero there), its affine map and the patterns across its
+    facets are recomputed from the network.  Completeness follows as for arrangements
+    (facet lists proved complete by Farkas, every facet crossing leads to a listed region).
+    Linear regions are recomputed from the facet adjacencies; pieces from the listed joins
+    (a point in both closures, equal maps) and separations (Farkas infeasibility)."""
+    from .network import ReluNetwork
+
+    if cert.get("version") != 1:
+        raise CertificateError(f"certificate version {cert.get('version')!r} is not supported (expected 1)")
+    net_obj = cert.get("network")
+    if fileformat.digest(net_obj) != cert.get("network_digest"):
+        raise CertificateError("network_digest does not match the network it certifies")
+    try:
+        net = ReluNetwork.from_dict(net_obj, source="certificate.network")
+    except PolyReluError as exc:
+        raise CertificateError(str(exc)) from None
+    n = net.input_dim
+    walls = []
+    dom = cert.get("domain")
+    if dom is not None:
+        for w, ineq in enumerate(dom.get("inequalities", [])):
+            walls.append((_vec(ineq.get("a"), n, f"domain.inequalities[{w}].a"), _q(ineq.get("b"), f"domain.inequalities[{w}].b")))
+    regions = cert.get("regions")
+    if not isinstance(regions, list) or not regions:
+        raise CertificateError("field \"regions\" must be a nonempty list")
+    widths = net.hidden_widths
+    patterns = []
+    for k, r in enumerate(regions):
+        pat = r.get("pattern") if isinstance(r, dict) else None
+        if not isinstance(pat, list) or [len(p) if isinstance(p, str) else -1 for p in pat] != list(widths) or any(set(p) - {"0", "1"} for p in pat):
+            raise CertificateError(f"regions[{k}].pattern must be one 0/1 string per hidden layer with widths {list(widths)}")
+        patterns.append(tuple(tuple(int(c) for c in p) for p in pat))
+    index = {}
+    for k, p in enumerate(patterns):
+        if p in index:
+            raise CertificateError(f"regions[{k}] duplicates regions[{index[p]}] (same pattern)")
+        index[p] = k
+    maps, cons_of, adjacent = [], [], []
+    for k, (r, pat) in enumerate(zip(regions, patterns)):
+        where = f"regions[{k}]"
+        funcs, amap = _layer_functions(net, pat)
+        maps.append(amap)
+        cons = {}
+        for (li, j), (g, c) in funcs.items():
+            if all(v == 0 for v in g):
+                if (c > 0) != bool(pat[li][j]):
+                    raise CertificateError(f"{where}: neuron ({li}, {j}) is constant {c} but the pattern says {pat[li][j]}")
+                continue
+            s = 1 if pat[li][j] else -1
+            cons[("neuron", li, j)] = (tuple(s * v for v in g), s * c)
+        for w, (a, b) in enumerate(walls):
+            cons[("wall", w)] = (tuple(-v for v in a), b)
+        cons_of.append(list(cons.values()))
+        x = _vec(r.get("witness"), n, f"{where}.witness")
+        for key, (g, c) in cons.items():
+            if _dot(g, x) + c <= 0:
+                raise CertificateError(f"{where}: the witness does not have the claimed pattern ({key[0]} {key[1:]} fails)")
+
+        def ref(obj, at):
+            if isinstance(obj, dict) and isinstance(obj.get("neuron"), list) and len(obj["neuron"]) == 2:
+                key = ("neuron", *obj["neuron"])
+            elif isinstance(obj, dict) and isinstance(obj.get("wall"), int):
+                key = ("wall", obj["wall"])
+            else:
+                raise CertificateError(f"{at} must name a \"neuron\" [layer, index] or a domain \"wall\"")
+            if key not in cons:
+                raise CertificateError(f"{at} refers to {key}, which is not a constraint of this region")
+            return key
+
+        facet_keys = []
+        for t, fac in enumerate(r.get("facets", [])):
+            fw = f"{where}.facets[{t}]"
+            key = ref(fac, fw)
+            y = _vec(fac.get("point"), n, f"{fw}.point")
+            own = cons[key]
+            for other, f in cons.items():
+                v = _dot(f[0], y) + f[1]
+                if _proportional(own, f):
+                    if v != 0:
+                        raise CertificateError(f"{fw}: the facet point is not on the facet")
+                elif v <= 0:
+                    raise CertificateError(f"{fw}: the facet point is not strictly inside the other constraints")
+            if key[0] == "neuron" and not any(_proportional(own, cons[("wall", w)]) for w in range(len(walls))):
+                nb = _one_sided(net, y, tuple(-v for v in own[0]))
+                if nb not in index:
+                    raise CertificateError(f"{fw}: crossing the facet leads to the pattern {nb}, which is not listed (a region is missing)")
+                adjacent.append((k, index[nb]))
+            facet_keys.append(key)
+        covered = set(facet_keys)
+        for t, imp in enumerate(r.get("implied", [])):
+            iw = f"{where}.implied[{t}]"
+            key = ref(imp, iw)
+            tg, tc = [mpq(0)] * n, mpq(0)
+            for u, mlt in enumerate(imp.get("multipliers", [])):
+                mkey = ref(mlt, f"{iw}.multipliers[{u}]")
+                if mkey not in facet_keys:
+                    raise CertificateError(f"{iw}.multipliers[{u}] is not a listed facet")
+                lam = _q(mlt.get("value"), f"{iw}.multipliers[{u}].value")
+                if lam < 0:
+                    raise CertificateError(f"{iw}.multipliers[{u}] is negative")
+                g, c = cons[mkey]
+                tg = [a + lam * b for a, b in zip(tg, g)]
+                tc += lam * c
+            slack = _q(imp.get("slack"), f"{iw}.slack")
+            if slack < 0 or tuple(tg) != cons[key][0] or tc + slack != cons[key][1]:
+                raise CertificateError(f"{iw}: the Farkas combination does not reproduce {key}")
+            covered.add(key)
+        missing = [key for key in cons if key not in covered]
+        if missing:
+            raise CertificateError(f"{where}: {missing[0]} is neither a facet nor proved implied by the facets")
+    # counts
+    N = len(regions)
+    find, union = _union_find(N)
+    for i, j in adjacent:
+        if maps[i] == maps[j]:
+            union(i, j)
+    n_linear = len({find(i) for i in range(N)})
+    for t, jn in enumerate(cert.get("piece_joins", [])):
+        i, j = jn.get("regions", [None, None])
+        if not (isinstance(i, int) and isinstance(j, int) and 0 <= i < N and 0 <= j < N) or maps[i] != maps[j]:
+            raise CertificateError(f"piece_joins[{t}] must join two listed regions with equal affine maps")
+        y = _vec(jn.get("point"), n, f"piece_joins[{t}].point")
+        if any(_dot(g, y) + c < 0 for g, c in cons_of[i] + cons_of[j]):
+            raise CertificateError(f"piece_joins[{t}]: the point is not in both closures")
+        union(i, j)
+    separated = set()
+    for t, sp in enumerate(cert.get("piece_separations", [])):
+        i, j = sp.get("regions", [None, None])
+        if not (isinstance(i, int) and isinstance(j, int) and 0 <= i < N and 0 <= j < N):
+            raise CertificateError(f"piece_separations[{t}] must name two listed regions")
+        both = cons_of[i] + cons_of[j]
+        lam = sp.get("multipliers")
+        if not isinstance(lam, list) or len(lam) != len(both):
+            raise CertificateError(f"piece_separations[{t}] needs one multiplier per constraint of the two regions")
+        lam = [_q(v, f"piece_separations[{t}]") for v in lam]
+        g = [sum((l * f[0][c] for l, f in zip(lam, both)), mpq(0)) for c in range(n)]
+        const = sum((l * f[1] for l, f in zip(lam, both)), mpq(0))
+        if any(v < 0 for v in lam) or any(v != 0 for v in g) or const >= 0:
+            raise CertificateError(f"piece_separations[{t}]: not a proof that the closures are disjoint")
+        separated.add((min(i, j), max(i, j)))
+    for i in range(N):
+        for j in range(i + 1, N):
+            if maps[i] == maps[j] and find(i) != find(j) and (i, j) not in separated:
+                raise CertificateError(f"regions {i} and {j} have equal maps in different pieces but no separation proof")
+    counts = {
+        "activation_regions": N,
+        "linear_regions": n_linear,
+        "pieces": len({find(i) for i in range(N)}),
+        "affine_maps": len(set(maps)),
+    }
+    if cert.get("counts") != counts:
+        raise CertificateError(f"the counts {cert.get('counts')} differ from the verified counts {counts}")
+    return {"kind": "network", **counts}

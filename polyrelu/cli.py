@@ -197,6 +197,9 @@ def verify_cmd(certificate: Path, as_json: bool) -> None:
         raise ClaimFalse(f"certificate rejected: {exc}") from None
     if as_json:
         _emit_json({"valid": True, **summary})
+    elif summary["kind"] == "network":
+        click.echo(f"certificate valid: {summary['activation_regions']} activation regions, {summary['linear_regions']} linear "
+                   f"regions, {summary['pieces']} pieces, {summary['affine_maps']} affine maps")
     else:
         click.echo(f"certificate valid: {summary['n_regions']} regions ({summary['n_bounded_regions']} bounded) of "
                    f"{summary['hyperplanes']} hyperplanes in R^{summary['dim']}")
@@ -273,11 +276,12 @@ def _parse_domain(spec: str | None, n: int):
 @click.option("--domain", metavar="box:LO,HI", help="Only inside the cube (LO, HI)^n (an interval on R).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 @click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the region-adjacency graph (JSON).")
+@click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a certificate of the regions and counts ('polyrelu verify' checks it).")
 @click.option("--workers", type=int, default=None, help="Processes (default: all cores for large layers).")
 @click.option("--max-regions", type=int, default=None, help="Stop after a layer yields more regions (partial result, exit 4).")
 @click.option("--max-seconds", type=float, default=None, help="Stop after a layer once this time is spent (partial result, exit 4).")
-def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, workers: int | None,
-                max_regions: int | None, max_seconds: float | None) -> None:
+def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, cert_out: Path | None,
+                workers: int | None, max_regions: int | None, max_seconds: float | None) -> None:
     """Activation regions, linear regions, pieces and affine maps of NETWORK, exactly.
 
     Three counts, reported separately: activation regions (one activation pattern each),
@@ -288,7 +292,13 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
 
     net = ReluNetwork.load(network)
     dom = _parse_domain(domain, net.input_dim)
-    res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds)
+    def show(layer: int, done: int, total: int) -> None:
+        click.echo(f"\rlayer {layer + 1}/{net.n_hidden_layers}: {total} regions", err=True, nl=layer + 1 == net.n_hidden_layers)
+
+    res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds,
+                          progress=show if sys.stderr.isatty() else None)
+    if cert_out is not None and not res.partial:
+        fileformat.dump_atomic(res.certificate(), cert_out)
     info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
     if graph_out is not None and not res.partial:
         G = res.region_graph()

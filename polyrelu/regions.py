@@ -41,9 +41,9 @@ from .errors import ShapeError
 from .linalg import integer_row, lcm_denominators
 from .network import ReluNetwork
 from .polyhedron import OpenPolyhedron
-from .rational import Rational
+from .rational import Rational, to_str
 
-__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "networks_equal"]
+__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "networks_equal", "pattern_constraints", "one_sided_pattern"]
 
 _ZERO = mpq(0)
 
@@ -278,6 +278,90 @@ class NetworkRegions:
     def n_pieces(self) -> int:
         return nx.number_connected_components(self.piece_graph()) if self.regions else 0
 
+    def certificate(self) -> dict[str, Any]:
+        """A certificate of the regions and the three counts, re-checked by
+        :func:`polyrelu.certificate.verify` from the network alone.
+
+        Per region: the activation pattern, an exact witness, the facets (each with an
+        exact point in its relative interior) and Farkas proofs that every other
+        constraint is implied.  For pieces: a point in both closures for every join of
+        regions with equal maps, and a Farkas infeasibility proof for every pair with equal
+        maps left apart.  Facets come from cddlib's exact redundancy test and the proofs
+        from exact LPs: meant for checking results, not for the largest networks.
+        """
+        from . import _proofs, fileformat
+
+        if self.partial:
+            raise ShapeError("a partial result (budget ran out) cannot be certified")
+        net, n = self.network, self.network.input_dim
+        walls = self.domain.inequalities if self.domain is not None else ()
+        index = {r.pattern: i for i, r in enumerate(self.regions)}
+        out = []
+        cons_of = []
+        for i, r in enumerate(self.regions):
+            cons = pattern_constraints(net, r.pattern) + [({"wall": w}, (tuple(-v for v in a), b)) for w, (a, b) in enumerate(walls)]
+            cons_of.append(cons)
+            rows = [integer_row(g + (-c,)) for _, (g, c) in cons]
+            keep = _cdd.irredundant(rows) if len(rows) > 1 else list(range(len(rows)))
+            facets, facet_aff = [], []
+            for k in keep:
+                ref, aff = cons[k]
+                arr = np.array(rows, dtype=object).reshape(len(rows), n + 1)
+                pt = _shared_facet_point(arr, k, np.zeros((0, n + 1), dtype=object), 0, n) if n > 1 else _facet_point_1d(arr, k)
+                if pt is None:
+                    continue
+                entry = {**ref, "point": [to_str(v) for v in pt]}
+                on_wall = any(_engine.canonical_class_key(rows[k])[0] == _engine.canonical_class_key(rows[w])[0]
+                              for w, (rw, _) in enumerate(cons) if "wall" in rw)
+                if "neuron" in ref and not on_wall:  # crossing a domain wall leaves the domain
+                    j = index.get(one_sided_pattern(net, pt, tuple(-v for v in aff[0])))
+                    if j is None:
+                        raise AssertionError("a facet leads to a region missing from the enumeration")
+                facets.append(entry)
+                facet_aff.append(aff)
+            implied = []
+            for k, (ref, aff) in enumerate(cons):
+                if any(f == {**ref, "point": f["point"]} for f in facets):
+                    continue
+                lam, slack = _proofs.farkas(aff, facet_aff)
+                implied.append({**ref, "slack": to_str(slack),
+                                "multipliers": [{**{k2: v2 for k2, v2 in f.items() if k2 != "point"}, "value": to_str(l)} for f, l in zip(facets, lam) if l != 0]})
+            out.append({
+                "pattern": ["".join(map(str, layer)) for layer in r.pattern],
+                "witness": [to_str(v) for v in r.witness],
+                "facets": facets,
+                "implied": implied,
+            })
+        # pieces: joins and separations inside groups of equal maps
+        G = self.piece_graph()
+        joins, separations = [], []
+        comp = {}
+        for c, members in enumerate(nx.connected_components(G)):
+            for i in members:
+                comp[i] = c
+        for u, v in G.edges():
+            aff = [a for _, a in cons_of[u]] + [a for _, a in cons_of[v]]
+            pt = _proofs.closed_point(aff, n)
+            joins.append({"regions": [min(u, v), max(u, v)], "point": [to_str(x) for x in pt]})
+        for members in self._groups():
+            for a_i, i in enumerate(members):
+                for j in members[a_i + 1 :]:
+                    if comp[i] != comp[j]:
+                        aff = [a for _, a in cons_of[i]] + [a for _, a in cons_of[j]]
+                        lam = _proofs.closed_infeasibility(aff)
+                        separations.append({"regions": [i, j], "multipliers": [to_str(l) for l in lam]})
+        return {
+            "format": "polyrelu.network-certificate",
+            "version": 1,
+            "network": net.to_dict(),
+            "network_digest": fileformat.digest(net.to_dict()),
+            "domain": self.domain.to_dict() if self.domain is not None else None,
+            "counts": {k: v for k, v in self.counts().items() if k != "partial"},
+            "regions": out,
+            "piece_joins": sorted(joins, key=lambda e: e["regions"]),
+            "piece_separations": separations,
+        }
+
     def counts(self) -> dict[str, Any]:
         return {
             "activation_regions": self.n_activation_regions,
@@ -313,6 +397,47 @@ def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, n: int) -> bool:
     """Exact LP feasibility of closure(R_i) ∩ closure(R_j)."""
     ineqs = [[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in list(rows_i) + list(rows_j)]
     return _cdd.lp(n, ineqs).status == "optimal"
+
+
+def pattern_constraints(net: ReluNetwork, pattern) -> list[tuple[dict, tuple]]:
+    """For every hidden neuron that is not identically zero on the pattern's region, the
+    affine function s * z(x) (s = +1 active, -1 inactive) that is > 0 there, as
+    ({"neuron": [layer, index]}, (gradient, constant)).  Constant neurons are skipped."""
+    n = net.input_dim
+    M = [[mpq(1) if i == j else _ZERO for j in range(n)] for i in range(n)]
+    m = [_ZERO] * n
+    out = []
+    for li, (layer, bits) in enumerate(zip(net.layers[:-1], pattern)):
+        grads, consts = _affine_layer(layer.weights, layer.biases, M, m, n)
+        for j, (g, c, b) in enumerate(zip(grads, consts, bits)):
+            if any(v != 0 for v in g):
+                s = 1 if b else -1
+                out.append(({"neuron": [li, j]}, (tuple(s * v for v in g), s * c)))
+        M = [g if b else [_ZERO] * n for g, b in zip(grads, bits)]
+        m = [c if b else _ZERO for c, b in zip(consts, bits)]
+    return out
+
+
+def one_sided_pattern(net: ReluNetwork, x, direction) -> tuple[tuple[int, ...], ...]:
+    """The activation pattern at x + e * direction for infinitely small e > 0."""
+    h = list(x)
+    dh = list(direction)
+    pattern = []
+    for layer in net.layers[:-1]:
+        z = [sum((w * v for w, v in zip(row, h)), _ZERO) + b for row, b in zip(layer.weights, layer.biases)]
+        dz = [sum((w * v for w, v in zip(row, dh)), _ZERO) for row in layer.weights]
+        bits = tuple(1 if (v > 0 or (v == 0 and dv > 0)) else 0 for v, dv in zip(z, dz))
+        pattern.append(bits)
+        h = [v if b else _ZERO for v, b in zip(z, bits)]
+        dh = [dv if b else _ZERO for dv, b in zip(dz, bits)]
+    return tuple(pattern)
+
+
+def _facet_point_1d(rows: np.ndarray, k: int):
+    a, e = int(rows[k][0]), int(rows[k][1])
+    x = mpq(e, a)
+    ok = all(int(r[0]) * x - int(r[1]) > 0 for i, r in enumerate(rows) if i != k and _engine.canonical_class_key([int(v) for v in r])[0] != _engine.canonical_class_key([a, e])[0])
+    return (x,) if ok else None
 
 
 def network_regions(

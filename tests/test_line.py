@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 
 from polyrelu.bounds import lemma_d5_upper_bound, lemma_d6_min_size, min_size_by_d5
 from polyrelu.cli import main
-from polyrelu.constructions import hard_function, random_breakpoints, random_hard_function, zigzag
-from polyrelu.errors import ShapeError
+from polyrelu.constructions import random_breakpoints, random_hard_function, zigzag
 from polyrelu.network import ReluNetwork
 from polyrelu.paper import zigzag_by_definition
 from polyrelu.polyhedron import OpenPolyhedron

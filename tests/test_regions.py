@@ -142,3 +142,52 @@ def test_cli_regions_and_equal(tmp_path, capsys):
     big = tmp_path / "big.json"
     rand_net([2, 8, 8, 1], 3).save(big)
     assert main(["regions", str(big), "--max-regions", "3"]) == 4
+
+
+# ------------------------------------------------------------- certificates
+import copy  # noqa: E402
+
+from polyrelu.certificate import verify  # noqa: E402
+from polyrelu.errors import CertificateError  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def net_cert():
+    return network_regions(rand_net([2, 4, 3, 1], 3, -5, 5)).certificate()
+
+
+def test_network_certificate_verifies(net_cert):
+    summary = verify(net_cert)
+    assert summary["activation_regions"] == len(net_cert["regions"])
+    for net in (max_of_two(), hard_function([["1/2"], ["1/2"]], 1), identity(2)):
+        assert verify(network_regions(net).certificate())["pieces"] == network_regions(net).n_pieces
+    box = OpenPolyhedron.box(1, 0, 1)
+    c = network_regions(hard_function([["1/2"], ["1/2"]], 1), domain=box).certificate()
+    assert verify(c)["pieces"] == 4
+
+
+def _drop_region(c):
+    c["regions"].pop(2)
+    c["counts"]["activation_regions"] -= 1
+
+
+def _bad_join(c):
+    c["piece_joins"].append({"regions": [0, 1], "point": c["regions"][0]["witness"]})
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (_drop_region, "not listed|regions"),
+        (lambda c: c["counts"].__setitem__("pieces", c["counts"]["pieces"] + 1), "differ from the verified counts"),
+        (lambda c: c["regions"][0].__setitem__("witness", c["regions"][1]["witness"]), "witness does not have the claimed pattern"),
+        (_bad_join, "equal affine maps|both closures"),
+        (lambda c: c["network"]["layers"][-1]["biases"].__setitem__(0, "7"), "digest"),
+        (lambda c: c["regions"][0]["facets"].pop(), "not a listed facet|neither a facet"),
+    ],
+)
+def test_network_certificate_tampering_rejected(net_cert, change, reason):
+    c = copy.deepcopy(net_cert)
+    change(c)
+    with pytest.raises(CertificateError, match=reason):
+        verify(c)
