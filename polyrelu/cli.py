@@ -398,6 +398,69 @@ def hard_function_cmd(widths: str, M_text: str, seed: int | None, out: Path | No
     _write_or_print(net, out)
 
 
+@cli.command("max-net")
+@click.argument("functions", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--min", "use_min", is_flag=True, help="The minimum instead of the maximum.")
+@click.option("--check/--no-check", default=True, show_default=True, help="Prove the result equal to a sequential max chain (exact).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
+def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -> None:
+    """The max (or min) of affine functions as a network with ceil(log2 q) hidden layers.
+
+    FUNCTIONS is {"format": "polyrelu.affine-functions", "version": 1, "dim": n,
+    "functions": [{"a": [...], "c": ...}, ...]} (each x -> a.x + c).
+    """
+    from .constructions.maxnet import max_affine, max_affine_sequential, min_affine
+    from .errors import FileFormatError
+    from .regions import networks_equal
+
+    obj = fileformat.load(functions)
+    fileformat.check_header(obj, "polyrelu.affine-functions", source=str(functions))
+    fs = obj.get("functions")
+    if not isinstance(fs, list) or not fs or not all(isinstance(f, dict) and "a" in f and "c" in f for f in fs):
+        raise FileFormatError(f"{functions}: field \"functions\" must be a nonempty list of {{\"a\": [...], \"c\": ...}}")
+    pairs = [(f["a"], f["c"]) for f in fs]
+    try:
+        net = min_affine(pairs) if use_min else max_affine(pairs)
+    except PolyReluError as exc:
+        raise FileFormatError(f"{functions}: {exc}") from None
+    if check:
+        ref = max_affine_sequential([([-as_rational(v) for v in a], -as_rational(c)) for a, c in pairs]).scaled(-1) if use_min else max_affine_sequential(pairs)
+        same, x = networks_equal(net, ref)
+        if not same:
+            raise ClaimFalse(f"the max network differs from the reference at {x} (a polyrelu bug)")
+    _write_or_print(net, out)
+
+
+@cli.command("zonotope-family")
+@click.option("--n", "n", type=int, required=True, help="Input dimension.")
+@click.option("--m", "m", type=int, required=True, help="Number of zonotope generators.")
+@click.option("--w", "w", type=int, required=True, help="Width of each zig-zag (>= 2).")
+@click.option("--k", "k", type=int, required=True, help="Number of zig-zags (hidden layers of H).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random generators (integers in [-9, 9]) and breakpoints.")
+@click.option("--M", "M_text", default="1", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
+def zonotope_family_cmd(n: int, m: int, w: int, k: int, seed: int, M_text: str, out: Path | None) -> None:
+    """A random member of ZONOTOPE^n_{k,w,m} = H o g_Z (depth k + 2, size 2m + wk)."""
+    import random
+    import warnings
+
+    from .constructions import random_breakpoints
+    from .constructions.zonotope_family import zonotope_family
+
+    if n < 1 or m < 1 or w < 2 or k < 1:
+        raise click.UsageError("need n >= 1, m >= 1, w >= 2, k >= 1")
+    rng = random.Random(seed)
+    M = as_rational(M_text, field="--M")
+    gens = [[rng.randint(-9, 9) or 1 for _ in range(n)] for _ in range(m)]
+    bps = [random_breakpoints(w, M, rng.randint(0, 10**6)) for _ in range(k)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        net = zonotope_family(bps, gens, M)
+    for wmsg in caught:
+        click.echo(f"warning: {wmsg.message}", err=True)
+    _write_or_print(net, out)
+
+
 @cli.command("paper")
 @click.option("--check", "checks", multiple=True, metavar="NAME", help=f"Run only these checks ({', '.join(paper.CHECKS)}).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict rows as JSON.")

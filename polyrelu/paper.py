@@ -298,6 +298,102 @@ def check_depth_gap() -> list[Verdict]:
     return rows
 
 
+def _random_affine(n: int, q: int, seed: int):
+    import random
+
+    rng = random.Random(seed)
+    return [([rng.randint(-6, 6) for _ in range(n)], rng.randint(-6, 6)) for _ in range(q)]
+
+
+def check_max_networks() -> list[Verdict]:
+    """Thm 2.1 (proof): max of q affine functions with ceil(log2 q) hidden layers,
+    proved equal (exact region enumeration of the difference) to a sequential max chain."""
+    from math import ceil, log2
+
+    from .constructions.maxnet import max_affine, max_affine_sequential
+    from .regions import networks_equal
+
+    rows = []
+    for n, q in [(1, 3), (2, 4), (2, 5), (3, 4)]:
+        fs = _random_affine(n, q, 10 * n + q)
+        net = max_affine(fs)
+        same, x = networks_equal(net, max_affine_sequential(fs))
+        ok = same and net.n_hidden_layers == ceil(log2(q))
+        rows.append(Verdict("Thm 2.1 (proof)", "max of q affine functions with ceil(log2 q) hidden layers",
+                            f"q = {q} random affine functions on R^{n}", HOLDS if ok else FAILS,
+                            f"{net.n_hidden_layers} hidden layers, size {net.size}; " + ("equal to a sequential max chain on all of R^n" if same else f"differs at {x}"),
+                            "exact network equality (regions of the difference)"))
+    return rows
+
+
+def check_theorem_21() -> list[Verdict]:
+    """Thm 2.1: sum_j s_j max_{i in S_j} l_i with |S_j| <= n + 1 at depth <= ceil(log2(n+1)) + 1."""
+    from .constructions.maxnet import compile_max_sum, max_affine, theorem_21_depth_bound
+    from .regions import networks_equal
+
+    rows = []
+    for n in (1, 2, 3):
+        terms = [(1, _random_affine(n, n + 1, n)), (-1, _random_affine(n, n + 1, 50 + n)), (1, _random_affine(n, 2, 90 + n))]
+        net = compile_max_sum(terms)
+        ref = max_affine(terms[0][1]).add(max_affine(terms[1][1]).scaled(-1)).add(max_affine(terms[2][1]))
+        same, _ = networks_equal(net, ref)
+        bound = theorem_21_depth_bound(n)
+        rows.append(Verdict("Thm 2.1", "a PWL function in Wang-Sun form with |S_j| <= n+1 has depth <= ceil(log2(n+1)) + 1",
+                            f"3 terms on R^{n}", HOLDS if same and net.depth <= bound else FAILS,
+                            f"depth {net.depth} <= {bound}, size {net.size}", "exact compilation and network equality"))
+    return rows
+
+
+def check_zonotope_family(quick: bool = True) -> list[Verdict]:
+    """Prop. 3.8 / Thm 3.9 and the paper's Figure 1: certified pieces of H o g_Z versus
+    the printed count (sum_{i<n} C(m-1, i)) w^k, with an independent cone count."""
+    import warnings
+
+    from .constructions import random_breakpoints
+    from .constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
+    from .regions import network_regions
+
+    cases = [
+        ("Figure 1 (left): b = (0,1), (1,0); a^1 = (1/2)", [[mpq(1, 2)]], [[0, 1], [1, 0]]),
+        ("Figure 1 (right): c = (1/4,1/2), (-1/2,0), (0,-1/4), (-1/4,-1/4); a^1 = a^2 = (1/2)",
+         [[mpq(1, 2)], [mpq(1, 2)]], [[mpq(1, 4), mpq(1, 2)], [mpq(-1, 2), 0], [0, mpq(-1, 4)], [mpq(-1, 4), mpq(-1, 4)]]),
+    ]
+    import random
+
+    grid = [(2, 2, 2, 1), (2, 3, 2, 2), (2, 4, 3, 1), (3, 3, 2, 1), (3, 4, 2, 2)] if quick else [
+        (n, m, w, k) for n in (2, 3, 4) for m in range(n, 9) for w in (2, 3, 4) for k in (1, 2, 3)]
+    for n, m, w, k in grid:
+        rng = random.Random(1000 * n + 100 * m + 10 * w + k)
+        gens = [[rng.randint(-9, 9) for _ in range(n)] for _ in range(m)]
+        bps = [random_breakpoints(w, 1, rng.randint(0, 10**6)) for _ in range(k)]
+        cases.append((f"n = {n}, m = {m}, w = {w}, k = {k}, random", bps, gens))
+    rows = []
+    for name, bps, gens in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            net = zonotope_family(bps, gens)
+        n, m = len(gens[0]), len(gens)
+        widths = [len(a) + 1 for a in bps]
+        pieces = network_regions(net).n_pieces
+        cones = family_pieces_by_cones(bps, gens)
+        printed = paper_family_count(n, m, widths)
+        if pieces != cones:
+            verdict, ev = FAILS, f"engine {pieces} pieces but the cone count gives {cones} (a polyrelu bug)"
+        elif pieces == printed:
+            verdict, ev = HOLDS, f"{pieces} pieces = printed {printed}"
+        elif pieces > printed:
+            verdict, ev = BOUND, f"{pieces} pieces > printed {printed} (x{mpq(pieces, printed)})"
+        else:
+            verdict, ev = FAILS, f"{pieces} pieces < printed {printed}"
+        shape = net.depth == len(bps) + 2 and net.size == 2 * m + sum(widths)
+        if not shape:
+            verdict, ev = FAILS, ev + f"; depth {net.depth}, size {net.size} differ from k+2, 2m+wk"
+        rows.append(Verdict("Prop. 3.8 / Thm 3.9", "H o g_Z has (sum_{i<n} C(m-1, i)) w^k pieces", name, verdict,
+                            ev + f"; depth {net.depth}, size {net.size}",
+                            "exact region enumeration, cross-checked by |vert Z| x pieces of H per cone"))
+    return rows
+
+
 #: name -> check; ``polyrelu paper`` runs them in this order.
 CHECKS: dict[str, Callable[[], list[Verdict]]] = {
     "absolute-value": check_absolute_value,
@@ -309,6 +405,9 @@ CHECKS: dict[str, Callable[[], list[Verdict]]] = {
     "one-layer-regions": check_one_layer_regions,
     "hard-functions": check_hard_functions,
     "depth-gap": check_depth_gap,
+    "max-networks": check_max_networks,
+    "theorem-2.1": check_theorem_21,
+    "zonotope-family": check_zonotope_family,
 }
 
 

@@ -1,0 +1,123 @@
+"""Max gadgets and the Thm 2.1 compiler (PAPER.md §3).
+
+>>> net = max_affine([([1, 0], 0), ([0, 1], 0), ([-1, -1], 0)])   # max{x1, x2, -x1-x2}
+>>> net.n_hidden_layers, net.evaluate(["1/2", "-3"])
+(2, (mpq(5,2),))
+"""
+
+from __future__ import annotations
+
+from math import ceil, log2
+from typing import Any, Sequence
+
+from ..affine import AffineMap
+from ..errors import ShapeError
+from ..network import ReluNetwork
+from ..rational import as_rational, as_vector
+
+__all__ = ["max_affine", "min_affine", "max_affine_sequential", "compile_max_sum", "compile_lattice", "theorem_21_depth_bound"]
+
+
+def _affine_net(functions: Sequence[tuple[Any, Any]], n: int | None = None) -> ReluNetwork:
+    rows, consts = [], []
+    for i, (a, c) in enumerate(functions):
+        rows.append(as_vector(a, field=f"functions[{i}].a", length=n if n is not None else (len(rows[0]) if rows else None)))
+        consts.append(as_rational(c, field=f"functions[{i}].c"))
+    if not rows:
+        raise ShapeError("give at least one affine function (a, c) meaning x -> a . x + c")
+    return ReluNetwork.from_affine(AffineMap(tuple(rows), tuple(consts), len(rows[0])))
+
+
+def _pairwise_max_layer(q: int) -> ReluNetwork:
+    """R^q -> R^ceil(q/2): max of consecutive pairs (4 neurons each,
+    max{u,v} = (s(u+v) - s(-u-v) + s(u-v) + s(v-u)) / 2); an odd last input passes
+    through u = s(u) - s(-u)."""
+    hidden, out = [], []
+    for p in range(0, q - 1, 2):
+        e = lambda i, c: [c if k == i else 0 for k in range(q)]  # noqa: E731
+        u, v = p, p + 1
+        base = len(hidden)
+        hidden += [[a + b for a, b in zip(e(u, 1), e(v, 1))], [a + b for a, b in zip(e(u, -1), e(v, -1))],
+                   [a + b for a, b in zip(e(u, 1), e(v, -1))], [a + b for a, b in zip(e(u, -1), e(v, 1))]]
+        out.append((base, ["1/2", "-1/2", "1/2", "1/2"]))
+    if q % 2:
+        base = len(hidden)
+        hidden += [[1 if k == q - 1 else 0 for k in range(q)], [-1 if k == q - 1 else 0 for k in range(q)]]
+        out.append((base, [1, -1]))
+    W = [[0] * len(hidden) for _ in out]
+    for r, (base, coeffs) in enumerate(out):
+        for t, c in enumerate(coeffs):
+            W[r][base + t] = c
+    return ReluNetwork(q, [(hidden, [0] * len(hidden)), (W, [0] * len(out))])
+
+
+def max_affine(functions: Sequence[tuple[Any, Any]]) -> ReluNetwork:
+    """max_i (a_i . x + c_i) with ceil(log2 q) hidden layers (a balanced tree of
+    4-neuron max gadgets), no output bias beyond the functions' constants."""
+    net = _affine_net(functions)
+    q = len(functions)
+    while q > 1:
+        net = _pairwise_max_layer(q).compose(net)
+        q = (q + 1) // 2
+    return net
+
+
+def min_affine(functions: Sequence[tuple[Any, Any]]) -> ReluNetwork:
+    """min_i (a_i . x + c_i) = -max_i (-a_i . x - c_i)."""
+    neg = [([-as_rational(v) for v in a], -as_rational(c)) for a, c in functions]
+    return max_affine(neg).scaled(-1)
+
+
+def max_affine_sequential(functions: Sequence[tuple[Any, Any]]) -> ReluNetwork:
+    """A different construction of the same max, used as an independent reference:
+    m_1 = l_1, m_{k+1} = l_{k+1} + s(m_k - l_{k+1}) (depth q), passing values through
+    identity neurons."""
+    fs = list(functions)
+    n = len(as_vector(fs[0][0]))
+    net = _affine_net(fs[:1], n)
+    for k in range(1, len(fs)):
+        # current net computes m (1 output); build x -> (m, l_{k+1}) then (m, l) -> l + s(m - l)
+        a, c = fs[k]
+        lk = _affine_net([(a, c)], n)
+        pair = net.stack(lk)
+        step = ReluNetwork(2, [([[1, -1], [0, 1], [0, -1]], [0, 0, 0]), ([[1, 1, -1]], [0])])
+        net = step.compose(pair)
+    return net
+
+
+def theorem_21_depth_bound(n: int) -> int:
+    """Thm 2.1: depth at most ceil(log2(n + 1)) + 1 for PWL functions on R^n."""
+    return ceil(log2(n + 1)) + 1
+
+
+def compile_max_sum(terms: Sequence[tuple[int, Sequence[tuple[Any, Any]]]]) -> ReluNetwork:
+    """Thm 2.1 compiler: f = sum_j s_j max_{i in S_j} l_i, given as [(s_j, [l_i ...]), ...]
+    with s_j = +1/-1 and affine l_i = (a_i, c_i).  Each max is a balanced tree; the terms
+    are added side by side (shallower ones padded with identity neurons), so the depth is
+    ceil(log2 max |S_j|) + 1 <= ceil(log2(n + 1)) + 1 when |S_j| <= n + 1."""
+    if not terms:
+        raise ShapeError("give at least one term (s_j, [affine functions])")
+    total = None
+    for j, (s, fs) in enumerate(terms):
+        if s not in (1, -1):
+            raise ShapeError(f"terms[{j}]: the sign s_j is {s!r}; it must be +1 or -1")
+        net = max_affine(fs).scaled(s)
+        total = net if total is None else total.add(net)
+    return total
+
+
+def compile_lattice(terms: Sequence[Sequence[tuple[Any, Any]]]) -> ReluNetwork:
+    """The max-min (lattice) form max_i min_{j in T_i} l_j: mins stacked side by side,
+    then a balanced max tree over them."""
+    if not terms:
+        raise ShapeError("give at least one group T_i of affine functions")
+    mins = None
+    for fs in terms:
+        m = min_affine(fs)
+        mins = m if mins is None else mins.stack(m)
+    q = len(terms)
+    net = mins
+    while q > 1:
+        net = _pairwise_max_layer(q).compose(net)
+        q = (q + 1) // 2
+    return net
