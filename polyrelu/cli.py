@@ -280,8 +280,9 @@ def _parse_domain(spec: str | None, n: int):
 @click.option("--workers", type=int, default=None, help="Processes (default: all cores for large layers).")
 @click.option("--max-regions", type=int, default=None, help="Stop after a layer yields more regions (partial result, exit 4).")
 @click.option("--max-seconds", type=float, default=None, help="Stop after a layer once this time is spent (partial result, exit 4).")
+@click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on a Dask distributed cluster (e.g. tcp://host:8786); same results.")
 def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, cert_out: Path | None,
-                workers: int | None, max_regions: int | None, max_seconds: float | None) -> None:
+                workers: int | None, max_regions: int | None, max_seconds: float | None, scheduler: str | None) -> None:
     """Activation regions, linear regions, pieces and affine maps of NETWORK, exactly.
 
     Three counts, reported separately: activation regions (one activation pattern each),
@@ -295,8 +296,14 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     def show(layer: int, done: int, total: int) -> None:
         click.echo(f"\rlayer {layer + 1}/{net.n_hidden_layers}: {total} regions", err=True, nl=layer + 1 == net.n_hidden_layers)
 
-    res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds,
-                          progress=show if sys.stderr.isatty() else None)
+    from .parallel import set_scheduler
+
+    set_scheduler(scheduler)
+    try:
+        res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds,
+                              progress=show if sys.stderr.isatty() else None)
+    finally:
+        set_scheduler(None)
     if cert_out is not None and not res.partial:
         fileformat.dump_atomic(res.certificate(), cert_out)
     info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
