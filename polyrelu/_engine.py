@@ -41,7 +41,7 @@ def _maxabs(arr: np.ndarray) -> int:
         return 0
     if arr.dtype == object:
         return int(max(abs(int(arr.max())), abs(int(arr.min()))))
-    return int(max(abs(int(arr.max())), abs(int(arr.min()))))
+    return int(np.abs(arr).max())  # int64 entries stay below 2^62 here, so abs cannot overflow
 
 
 def compact(arr: np.ndarray) -> np.ndarray:

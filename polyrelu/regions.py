@@ -28,7 +28,7 @@ Three counts (PAPER.md §2), always reported separately:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import networkx as nx
@@ -53,13 +53,19 @@ class ActivationRegion:
     """One activation region of a network.
 
     ``inequalities`` is an H-representation ``a . x < b`` (possibly with redundant rows)
-    including the domain; ``affine_map`` is the network's exact map on the region.
+    including the domain, built on first use; ``affine_map`` is the network's exact map
+    on the region.
     """
 
     pattern: tuple[tuple[int, ...], ...]
     witness: tuple[Rational, ...]
-    inequalities: tuple[tuple[tuple[Rational, ...], Rational], ...]
+    rows: Any = field(repr=False, compare=False)  # integer rows [c | e]: c . x - e > 0
     affine_map: AffineMap
+
+    @property
+    def inequalities(self) -> tuple[tuple[tuple[Rational, ...], Rational], ...]:
+        n = len(self.witness)
+        return tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in self.rows)
 
 
 @dataclass
@@ -505,8 +511,7 @@ def network_regions(
             grads, consts = _affine_layer(last.weights, last.biases, c.matrix, c.offset, n)
             amap = AffineMap(tuple(tuple(g) for g in grads), tuple(consts), n)
         X, D = c.witness
-        ineq = tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in c.rows)
-        regions.append(ActivationRegion(c.pattern, tuple(mpq(v, D) for v in X), ineq, amap))
+        regions.append(ActivationRegion(c.pattern, tuple(mpq(v, D) for v in X), c.rows, amap))
         row_list.append(c.rows)
     return NetworkRegions(network, regions, row_list, domain, partial)
 
