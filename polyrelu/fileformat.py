@@ -130,6 +130,9 @@ def write_text_atomic(text: str, path: str | os.PathLike[str]) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
         os.replace(tmp, p)
     except BaseException:
         try:
