@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Regenerate data/examples/: the paper's small example networks as polyrelu.network files.
+"""Regenerate data/examples/ (the paper's small networks, including both functions of
+Figure 1) and data/certificates/ (certificates of their regions and pieces).
 
     python scripts/make_examples.py           # write data/examples/*.json
     python scripts/make_examples.py --check   # exit 1 if the shipped files differ
@@ -24,12 +25,28 @@ def examples() -> dict[str, dict]:
         "tent": (zigzag(["1/2"], 1), "zig-zag h_a with a = (1/2), M = 1 (PAPER.md §4)"),
         "figure1_hard": (hard_function([["1/2"], ["1/2"]], 1), "H = h_a o h_a, a = (1/2), M = 1 (the paper's Figure 1)"),
     }
+    from polyrelu.constructions.zonotope_family import zonotope_family
+
+    nets["figure1_left"] = (zonotope_family([["1/2"]], [[0, 1], [1, 0]]), "Figure 1 (left): H o g_Z, b = (0,1), (1,0), a^1 = (1/2), M = 1")
+    nets["figure1_right"] = (
+        zonotope_family([["1/2"], ["1/2"]], [["1/4", "1/2"], ["-1/2", 0], [0, "-1/4"], ["-1/4", "-1/4"]]),
+        "Figure 1 (right): H o g_Z, c = (1/4,1/2), (-1/2,0), (0,-1/4), (-1/4,-1/4), a^1 = a^2 = (1/2), M = 1",
+    )
     out = {}
     for name, (net, what) in nets.items():
         d = net.to_dict()
         d["metadata"] = {"description": what, "generated_by": "scripts/make_examples.py"}
         out[name] = d
     return out
+
+
+def certificates() -> dict[str, dict]:
+    """Certificates of the pieces of the paper's Figure 1 functions (checked by polyrelu verify)."""
+    from polyrelu.network import ReluNetwork
+    from polyrelu.regions import network_regions
+
+    ex = examples()
+    return {name: network_regions(ReluNetwork.from_dict(ex[name]), workers=1).certificate() for name in ("figure1_left", "figure1_right")}
 
 
 def main() -> int:
@@ -42,6 +59,16 @@ def main() -> int:
     for name, obj in examples().items():
         path = args.out / f"{name}.json"
         text = fileformat.dumps(obj)
+        if args.check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(str(path))
+        else:
+            fileformat.write_text_atomic(text, path)
+    cert_dir = args.out.parent / "certificates"
+    cert_dir.mkdir(parents=True, exist_ok=True)
+    for name, cert in certificates().items():
+        path = cert_dir / f"{name}.json"
+        text = fileformat.dumps(cert)
         if args.check:
             if not path.exists() or path.read_text() != text:
                 stale.append(str(path))
