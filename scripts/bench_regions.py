@@ -4,7 +4,8 @@
     python scripts/bench_regions.py            # 3-32-1 and 3-16-16-1 (seeded), plus scaling
     python scripts/bench_regions.py --quick
 
-The baseline is the textbook exact method, written here in ~60 lines: breadth-first search
+Peers: relucent (float64 BFS over activation regions with LPs; install it in the peer venv
+with scripts/setup_peers.sh) when available, and a plain exact baseline.  The baseline is the textbook exact method, written here in ~60 lines: breadth-first search
 over activation patterns; for each region, cddlib (exact) finds the irredundant neuron
 constraints (the facets), and each neighbour pattern (one facet neuron flipped) is kept
 if an exact LP finds an interior point.  Both programs must report the same count.
@@ -25,7 +26,7 @@ import cdd.gmp
 import numpy as np
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
-from _bench import run_fresh  # noqa: E402
+from _bench import ROOT, peer_python, run_fresh  # noqa: E402
 
 
 def random_net(dims: list[int], seed: int):
@@ -103,10 +104,24 @@ def one(dims: list[int], seed: int, which: str, workers: int | None) -> dict:
     return {"regions": count, "seconds": time.perf_counter() - t}
 
 
+def _relucent(python: str, dims: list[int]) -> dict | None:
+    import subprocess
+
+    from polyrelu.network import ReluNetwork
+
+    net = ReluNetwork(dims[0], random_net(dims, 0)).to_json()
+    try:
+        out = subprocess.run([python, str(ROOT / "scripts" / "peers" / "relucent_peer.py")], input=net, capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(out.stdout) if out.returncode == 0 else None
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--peer-python", help="interpreter with relucent (default: .venv-peers/bin/python)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -114,8 +129,9 @@ def main() -> int:
         print(json.dumps(one(spec["dims"], spec["seed"], spec["which"], args.workers)))
         return 0
     cases = [[2, 8, 8, 1], [3, 12, 1]] if args.quick else [[3, 32, 1], [3, 16, 16, 1]]
-    print("| network | regions | polyrelu s | exact BFS s | BFS / polyrelu |")
-    print("|---|---|---|---|---|")
+    peer = peer_python(args.peer_python)
+    print("| network | regions | polyrelu s | exact BFS s | BFS / polyrelu | relucent s | relucent / polyrelu |")
+    print("|---|---|---|---|---|---|---|")
     for dims in cases:
         w = ["--workers", str(args.workers)] if args.workers else []
         ours = run_fresh([__file__, "--one", json.dumps({"dims": dims, "seed": 0, "which": "polyrelu"})] + w)
@@ -123,8 +139,12 @@ def main() -> int:
         if base["regions"] != ours["regions"]:
             print(f"COUNT MISMATCH on {dims}: polyrelu {ours['regions']} vs BFS {base['regions']}", file=sys.stderr)
             return 1
+        rel = _relucent(peer, dims) if peer else None
+        if rel is not None and rel["regions"] != ours["regions"]:
+            print(f"COUNT MISMATCH on {dims}: polyrelu {ours['regions']} vs relucent {rel['regions']}", file=sys.stderr)
         name = "-".join(map(str, dims))
-        print(f"| {name} | {ours['regions']:,} | {ours['seconds']:.2f} | {base['seconds']:.2f} | {base['seconds'] / ours['seconds']:.1f}x |", flush=True)
+        rel_s = f"{rel['seconds']:.1f} | {rel['seconds'] / ours['seconds']:.0f}x" if rel else "- | -"
+        print(f"| {name} | {ours['regions']:,} | {ours['seconds']:.2f} | {base['seconds']:.2f} | {base['seconds'] / ours['seconds']:.1f}x | {rel_s} |", flush=True)
     if not args.quick:
         print("\n| network | regions | polyrelu s | us / region |")
         print("|---|---|---|---|")
