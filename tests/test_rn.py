@@ -104,3 +104,18 @@ def test_cli_max_net_and_family(tmp_path, capsys):
     assert main(["regions", str(tmp_path / "z.json"), "--json"]) == 0
     f.write_text('{"format": "polyrelu.affine-functions", "version": 1, "functions": []}')
     assert main(["max-net", str(f)]) == 3
+
+
+def test_check_catches_a_broken_gadget(monkeypatch):
+    import polyrelu.constructions.maxnet as mx
+    from polyrelu.constructions.compilers import CompilationError
+    from polyrelu.network import ReluNetwork
+
+    fs = [([1, 0], 0), ([0, 1], 0), ([1, 1], 1)]
+    assert mx.max_affine(fs, check=True).evaluate([1, 2]) == (mpq(4),)
+    broken = lambda q: ReluNetwork(q, [([[1] + [0] * (q - 1), [-1] + [0] * (q - 1)], [0, 0]), ([[1, -1]] * ((q + 1) // 2), [0] * ((q + 1) // 2))])  # noqa: E731
+    monkeypatch.setattr(mx, "_pairwise_max_layer", broken)
+    with pytest.raises(CompilationError, match="differs from its definition"):
+        mx.max_affine(fs, check=True)
+    with pytest.raises(CompilationError):
+        mx.compile_max_sum([(1, fs)], check=True)

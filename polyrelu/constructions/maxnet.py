@@ -51,21 +51,37 @@ def _pairwise_max_layer(q: int) -> ReluNetwork:
     return ReluNetwork(q, [(hidden, [0] * len(hidden)), (W, [0] * len(out))])
 
 
-def max_affine(functions: Sequence[tuple[Any, Any]]) -> ReluNetwork:
+def max_affine(functions: Sequence[tuple[Any, Any]], *, check: bool = False) -> ReluNetwork:
     """max_i (a_i . x + c_i) with ceil(log2 q) hidden layers (a balanced tree of
-    4-neuron max gadgets), no output bias beyond the functions' constants."""
+    4-neuron max gadgets), no output bias beyond the functions' constants.
+
+    With ``check=True`` the network is proved equal on all of R^n (exact region
+    enumeration of the difference) to :func:`max_affine_sequential`, a different
+    construction of the same max, before it is returned.
+    """
     net = _affine_net(functions)
     q = len(functions)
     while q > 1:
         net = _pairwise_max_layer(q).compose(net)
         q = (q + 1) // 2
+    if check:
+        _check_equal(net, max_affine_sequential(functions))
     return net
 
 
-def min_affine(functions: Sequence[tuple[Any, Any]]) -> ReluNetwork:
+def min_affine(functions: Sequence[tuple[Any, Any]], *, check: bool = False) -> ReluNetwork:
     """min_i (a_i . x + c_i) = -max_i (-a_i . x - c_i)."""
     neg = [([-as_rational(v) for v in a], -as_rational(c)) for a, c in functions]
-    return max_affine(neg).scaled(-1)
+    return max_affine(neg, check=check).scaled(-1)
+
+
+def _check_equal(net: ReluNetwork, reference: ReluNetwork) -> None:
+    from ..regions import networks_equal
+    from .compilers import CompilationError
+
+    same, x = networks_equal(net, reference)
+    if not same:
+        raise CompilationError(f"the compiled network differs from its definition at x = {tuple(str(v) for v in x)} (a polyrelu bug)")
 
 
 def max_affine_sequential(functions: Sequence[tuple[Any, Any]]) -> ReluNetwork:
@@ -90,25 +106,31 @@ def theorem_21_depth_bound(n: int) -> int:
     return ceil(log2(n + 1)) + 1
 
 
-def compile_max_sum(terms: Sequence[tuple[int, Sequence[tuple[Any, Any]]]]) -> ReluNetwork:
+def compile_max_sum(terms: Sequence[tuple[int, Sequence[tuple[Any, Any]]]], *, check: bool = False) -> ReluNetwork:
     """Thm 2.1 compiler: f = sum_j s_j max_{i in S_j} l_i, given as [(s_j, [l_i ...]), ...]
     with s_j = +1/-1 and affine l_i = (a_i, c_i).  Each max is a balanced tree; the terms
     are added side by side (shallower ones padded with identity neurons), so the depth is
     ceil(log2 max |S_j|) + 1 <= ceil(log2(n + 1)) + 1 when |S_j| <= n + 1."""
     if not terms:
         raise ShapeError("give at least one term (s_j, [affine functions])")
-    total = None
+    total = reference = None
     for j, (s, fs) in enumerate(terms):
         if s not in (1, -1):
             raise ShapeError(f"terms[{j}]: the sign s_j is {s!r}; it must be +1 or -1")
         net = max_affine(fs).scaled(s)
         total = net if total is None else total.add(net)
+        if check:
+            ref = max_affine_sequential(fs).scaled(s)
+            reference = ref if reference is None else reference.add(ref)
+    if check:
+        _check_equal(total, reference)
     return total
 
 
-def compile_lattice(terms: Sequence[Sequence[tuple[Any, Any]]]) -> ReluNetwork:
+def compile_lattice(terms: Sequence[Sequence[tuple[Any, Any]]], *, check: bool = False) -> ReluNetwork:
     """The max-min (lattice) form max_i min_{j in T_i} l_j: mins stacked side by side,
-    then a balanced max tree over them."""
+    then a balanced max tree over them.  ``check=True``: proved equal to the same form
+    built from sequential max/min chains."""
     if not terms:
         raise ShapeError("give at least one group T_i of affine functions")
     mins = None
@@ -120,4 +142,11 @@ def compile_lattice(terms: Sequence[Sequence[tuple[Any, Any]]]) -> ReluNetwork:
     while q > 1:
         net = _pairwise_max_layer(q).compose(net)
         q = (q + 1) // 2
+    if check:
+        seq_mins = [max_affine_sequential([([-as_rational(v) for v in a], -as_rational(c)) for a, c in fs]).scaled(-1) for fs in terms]
+        stacked = seq_mins[0]
+        for m in seq_mins[1:]:
+            stacked = stacked.stack(m)
+        chain = max_affine_sequential([([1 if i == t else 0 for i in range(len(terms))], 0) for t in range(len(terms))])
+        _check_equal(net, chain.compose(stacked))
     return net

@@ -28,7 +28,6 @@ import sys
 import time
 from fractions import Fraction
 
-import numpy as np
 import torch
 from torch import nn
 
