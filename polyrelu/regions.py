@@ -65,7 +65,25 @@ class ActivationRegion:
     @property
     def inequalities(self) -> tuple[tuple[tuple[Rational, ...], Rational], ...]:
         n = len(self.witness)
-        return tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in self.rows)
+        return tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in _as_rows(self.rows))
+
+
+class _LazyRows:
+    """The H-representation of a region of the last refinement, built on demand from
+    its parent's rows and the sign of each cutting neuron (siblings share the arrays)."""
+
+    __slots__ = ("parent", "H", "signs")
+
+    def __init__(self, parent: np.ndarray, H: np.ndarray, signs: np.ndarray):
+        self.parent, self.H, self.signs = parent, H, signs
+
+    def materialize(self) -> np.ndarray:
+        new = _engine._wide(self.H) * self.signs.astype(object)[:, None]
+        return _engine.compact(np.concatenate([_engine._wide(self.parent), new], axis=0) if self.parent.shape[0] else new)
+
+
+def _as_rows(rows) -> np.ndarray:
+    return rows.materialize() if isinstance(rows, _LazyRows) else rows
 
 
 @dataclass
@@ -107,7 +125,7 @@ def _affine_layer(weights, biases, matrix, offset, n):
     return grads, consts
 
 
-def _refine(cell: _Cell, weights, biases, n: int, more: bool = False) -> list[_Cell]:
+def _refine(cell: _Cell, weights, biases, n: int, more: bool = False, out_layer=None) -> list[_Cell]:
     """Split a cell by the next layer's neurons.  ``more``: another hidden layer follows,
     so the children keep only their facets and their generators (exact cddlib), which lets
     the next refinement skip the neurons that do not cut a child."""
@@ -123,7 +141,7 @@ def _refine(cell: _Cell, weights, biases, n: int, more: bool = False) -> list[_C
     }
     if not cutting:
         bits = tuple(const_bits[j] for j in range(len(grads)))
-        child = _child(cell, bits, grads, consts, cell.rows, cell.witness)
+        child = _child(cell, bits, grads, consts, cell.rows, cell.witness, out_layer)
         child.generators = cell.generators if more else None
         return [child]
     H = _engine.compact(np.array([integer_row(tuple(grads[j]) + (-consts[j],)) for j in cutting], dtype=object))
@@ -135,12 +153,14 @@ def _refine(cell: _Cell, weights, biases, n: int, more: bool = False) -> list[_C
     for i in range(X.shape[0]):
         sign = dict(zip(cutting, S[i].tolist()))
         bits = tuple(const_bits[j] if j in const_bits else (1 if sign[j] > 0 else 0) for j in range(len(grads)))
-        new = _engine._wide(H) * S[i].astype(object)[:, None]
-        rows = np.concatenate([_engine._wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
         wit = (tuple(int(v) for v in Xr[i]), int(Dr[i]))
         if more:
-            rows = _facets_only(rows, n)
-        child = _child(cell, bits, grads, consts, _engine.compact(rows), wit)
+            new = _engine._wide(H) * S[i].astype(object)[:, None]
+            rows = np.concatenate([_engine._wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
+            rows = _engine.compact(_facets_only(rows, n))
+        else:
+            rows = _LazyRows(cell.rows, H, S[i])
+        child = _child(cell, bits, grads, consts, rows, wit, out_layer)
         if more:
             child.generators = _cdd.h_to_v([[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in rows])
         children.append(child)
@@ -156,15 +176,23 @@ def _facets_only(rows: np.ndarray, n: int) -> np.ndarray:
     return rows[_cdd.irredundant(rows.tolist())]
 
 
-def _child(cell: _Cell, bits, grads, consts, rows, witness) -> _Cell:
+def _child(cell: _Cell, bits, grads, consts, rows, witness, out_layer=None) -> _Cell:
+    """A refined cell.  With ``out_layer`` (the network's output layer, after the last
+    hidden layer) it stores the network's final affine map instead of the hidden outputs."""
     n = len(grads[0]) if grads else 0
+    if out_layer is not None:
+        W, b = out_layer
+        act = [j for j, a in enumerate(bits) if a]
+        matrix = tuple(tuple(sum((row[j] * grads[j][c] for j in act), _ZERO) for c in range(n)) for row in W)
+        offset = tuple(sum((row[j] * consts[j] for j in act), _ZERO) + bo for row, bo in zip(W, b))
+        return _Cell(rows, witness, cell.pattern + (bits,), matrix, offset)
     matrix = tuple(tuple(g) if a else tuple([_ZERO] * n) for g, a in zip(grads, bits))
     offset = tuple(c if a else _ZERO for c, a in zip(consts, bits))
     return _Cell(rows, witness, cell.pattern + (bits,), matrix, offset)
 
 
-def _refine_many(cells: list[_Cell], weights, biases, n: int, more: bool) -> list[list[_Cell]]:
-    return [_refine(c, weights, biases, n, more) for c in cells]
+def _refine_many(cells: list[_Cell], weights, biases, n: int, more: bool, out_layer=None) -> list[list[_Cell]]:
+    return [_refine(c, weights, biases, n, more, out_layer) for c in cells]
 
 
 class NetworkRegions:
@@ -178,6 +206,9 @@ class NetworkRegions:
         self.partial = partial
         self._cache: dict[str, Any] = {}
 
+    def _row(self, i: int) -> np.ndarray:
+        return _as_rows(self._rows[i])
+
     @property
     def n_activation_regions(self) -> int:
         return len(self.regions)
@@ -188,8 +219,9 @@ class NetworkRegions:
 
     def _row_keys(self, i: int) -> dict[tuple, list[tuple[int, int]]]:
         out: dict[tuple, list[tuple[int, int]]] = {}
-        for k in range(self._rows[i].shape[0]):
-            key, o = _engine.canonical_class_key([int(v) for v in self._rows[i][k]])
+        rows = self._row(i)
+        for k in range(rows.shape[0]):
+            key, o = _engine.canonical_class_key([int(v) for v in rows[k]])
             out.setdefault(key, []).append((k, o))
         return out
 
@@ -200,7 +232,7 @@ class NetworkRegions:
             for k, o in lst:
                 opp = [kk for kk, oo in kj.get(key, []) if oo == -o]
                 if opp:
-                    pt = _shared_facet_point(self._rows[i], k, self._rows[j], opp[0], self.network.input_dim)
+                    pt = _shared_facet_point(self._row(i), k, self._row(j), opp[0], self.network.input_dim)
                     if pt is not None:
                         return pt
         return None
@@ -275,7 +307,7 @@ class NetworkRegions:
                     for j in members[a_i + 1 :]:
                         if nx.has_path(G, i, j):
                             continue
-                        if _closures_meet(self._rows[i], self._rows[j], self.network.input_dim):
+                        if _closures_meet(self._row(i), self._row(j), self.network.input_dim):
                             G.add_edge(i, j)
             self._cache["pieces"] = G
         return self._cache["pieces"]
@@ -465,8 +497,8 @@ def network_regions(
         Processes (default: all cores when a layer has many cells).  Same result.
     max_regions, max_seconds : optional budget
         When exceeded, enumeration stops after the current layer and the result has
-        ``partial = True`` (its counts are then lower bounds of nothing in particular:
-        the cells of a partially refined network).
+        ``partial = True``: its regions are the cells of a partially refined network,
+        not the network's activation regions.
     progress : callable(layer, done_cells, total_cells), optional
     """
     n = network.input_dim
@@ -492,7 +524,8 @@ def network_regions(
         nw = workers if workers is not None else (default_workers() if len(cells) >= 64 else 1)
         chunk = max(1, len(cells) // (4 * nw)) if nw > 1 else len(cells)
         more = li < network.n_hidden_layers - 1
-        tasks = [(cells[i : i + chunk], layer.weights, layer.biases, n, more) for i in range(0, len(cells), chunk)]
+        final = None if more else (network.layers[-1].weights, network.layers[-1].biases)
+        tasks = [(cells[i : i + chunk], layer.weights, layer.biases, n, more, final) for i in range(0, len(cells), chunk)]
         out = run_tasks(_refine_many, tasks, workers=nw)
         new = [c for part in out for children in part for c in children]
         if progress is not None:
@@ -505,9 +538,9 @@ def network_regions(
     last = network.layers[-1]
     regions, row_list = [], []
     for c in cells:
-        if partial:
-            amap = AffineMap(c.matrix, c.offset, n)
-        else:
+        if partial or network.n_hidden_layers > 0:
+            amap = AffineMap(c.matrix, c.offset, n)  # the final map (or, if partial, the hidden outputs)
+        else:  # an affine network: no hidden layer was refined
             grads, consts = _affine_layer(last.weights, last.biases, c.matrix, c.offset, n)
             amap = AffineMap(tuple(tuple(g) for g in grads), tuple(consts), n)
         X, D = c.witness
