@@ -61,10 +61,8 @@ def _matmul(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     """Exact P @ Q for integer matrices, in int64 when the bound allows."""
     if P.size == 0 or Q.size == 0:
         return np.zeros((P.shape[0], Q.shape[1]), dtype=np.int64)
-    if _maxabs(P) * _maxabs(Q) * P.shape[1] < _SAFE and P.dtype != object and Q.dtype != object:
-        return P @ Q
     if _maxabs(P) * _maxabs(Q) * P.shape[1] < _SAFE:
-        return P.astype(np.int64) @ Q.astype(np.int64)
+        return P.astype(np.int64, copy=False) @ Q.astype(np.int64, copy=False)
     return _wide(P).dot(_wide(Q))
 
 
@@ -120,14 +118,18 @@ def packed_keys(S: np.ndarray) -> np.ndarray:
     return packed.view(np.dtype((np.void, max(packed.shape[1], 1))))[:, 0] if packed.shape[1] else np.zeros(S.shape[0], dtype="V1")
 
 
+def first_occurrences(keys: np.ndarray) -> np.ndarray:
+    """Indices of the first occurrence of each distinct key, in increasing order."""
+    return np.sort(np.unique(keys, return_index=True)[1])
+
+
 def unique_rows(S: np.ndarray) -> np.ndarray:
     """Indices of the first occurrence of each distinct sign row, in increasing order."""
     if S.shape[0] == 0:
         return _EMPTY
     if S.shape[1] == 0:
         return np.zeros(1, dtype=np.int64)
-    _, first = np.unique(packed_keys(S), return_index=True)
-    return np.sort(first)
+    return first_occurrences(packed_keys(S))
 
 
 def canonical_class_key(row: Sequence[int]) -> tuple[tuple[int, ...], int]:
@@ -334,8 +336,7 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
         return start
     parts = [(*start, packed_keys(lexsigns(*start, H)))] + [p for p in parts if p[0].shape[0]]
     X, D, U = _cat([p[0] for p in parts]), _cat([p[1] for p in parts]), _cat([p[2] for p in parts])
-    _, first = np.unique(np.concatenate([p[3] for p in parts]), return_index=True)
-    first = np.sort(first)
+    first = first_occurrences(np.concatenate([p[3] for p in parts]))
     return X[first], D[first], U[first]
 
 
@@ -358,7 +359,7 @@ def _cover_central(d: int, H: np.ndarray, workers: int):
     off[:, 0, 0] = 1
     U = np.concatenate([U, off], axis=1)
     X, D, U = compact(np.concatenate([X, -X])), compact(np.concatenate([D, D])), compact(np.concatenate([U, -U]))
-    first = np.sort(np.unique(packed_keys(lexsigns(X, D, U, H)), return_index=True)[1])
+    first = unique_rows(lexsigns(X, D, U, H))
     return X[first], D[first], U[first]
 
 
