@@ -449,6 +449,9 @@ def realize(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> tu
     n, d = X.shape
     if n == 0:
         return X, D
+    if n > _CHUNK:  # bounded memory: the coefficient arrays are n x rows x (m + 1)
+        parts = [realize(X[i : i + _CHUNK], D[i : i + _CHUNK], U[i : i + _CHUNK], rows) for i in range(0, n, _CHUNK)]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     m = U.shape[1]
     q = np.full(n, 2, dtype=object)
     live = np.any(rows[:, :d] != 0, axis=1) if rows.shape[0] else np.zeros(0, dtype=bool)
