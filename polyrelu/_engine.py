@@ -284,13 +284,15 @@ def _empty(d: int):
     return np.zeros((0, d), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, d, d), dtype=np.int64)
 
 
-def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1):
+def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1, hints=None):
     """Symbolic witnesses ``(X, D, U)``: exactly one in every region of the arrangement
     ``H`` inside the open domain ``dom`` (rows ``a.x - b > 0``).
 
     ``base`` = ``(x_numerators, denominator)`` is an optional point known to be strictly
-    inside ``dom``; without it the domain walls are processed first.  ``workers > 1``
-    splits the top-level steps over processes; the result is identical.
+    inside ``dom``; without it the domain walls are processed first.  ``hints`` =
+    ``(points, rays, lines)`` of the closure of ``dom`` (rationals), if known, let each
+    step find a start point on its hyperplane without processing walls (a shortcut only).
+    ``workers > 1`` splits the top-level steps over processes; the result is identical.
 
     Proof of coverage: order the hyperplanes h_1..h_m.  If R is a region of
     {h_1..h_{k-1}} (inside the domain) cut by h_k, then S = R ∩ h_k is a region of the
@@ -325,7 +327,7 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
             return _empty(d)
     m = H.shape[0]
     hint = (tuple(int(v) for v in base[0]), int(base[1])) if base is not None and dom.shape[0] else None
-    tasks = [(d, H, dom, k, hint) for k in range(m)]
+    tasks = [(d, H, dom, k, hint, hints) for k in range(m)]
     if workers > 1 and m > 1:
         from .parallel import run_tasks
 
@@ -340,9 +342,9 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
     return X[first], D[first], U[first]
 
 
-def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None):
+def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints=None):
     """:func:`_step` plus the packed sign vectors of its witnesses over all of H."""
-    X, D, U = _step(d, H, dom, k, base)
+    X, D, U = _step(d, H, dom, k, base, hints)
     return X, D, U, packed_keys(lexsigns(X, D, U, H))
 
 
@@ -410,7 +412,49 @@ def _projected_base(h, p: int, base, dom: np.ndarray):
     return tuple(v // g for v in keep), DY // g
 
 
-def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None):
+def _segment_base(h, p: int, base, hints, dom: np.ndarray):
+    """A point of h strictly inside the domain, on a segment from the interior point
+    ``base`` to a point of the closure (or along a ray) on the other side of h: the
+    half-open segment [base, g) lies in the interior of a convex set.  None if no hint
+    crosses h."""
+    if base is None or hints is None:
+        return None
+    X, D = base
+    d = len(X)
+    w = [mpq(x, D) for x in X]
+    a = [int(v) for v in h[:d]]
+    hw = sum((u * v for u, v in zip(a, w)), mpq(0)) - int(h[d])
+    points, rays, lines = hints
+    y = None
+    for g in points:
+        hg = sum((u * v for u, v in zip(a, g)), mpq(0)) - int(h[d])
+        if hg * hw < 0:
+            t = hw / (hw - hg)
+            y = [wi + t * (gi - wi) for wi, gi in zip(w, g)]
+            break
+    if y is None:
+        for r in list(rays) + list(lines) + [tuple(-v for v in l) for l in lines]:
+            ar = sum((u * v for u, v in zip(a, r)), mpq(0))
+            if ar * hw < 0:
+                t = -hw / ar
+                y = [wi + t * ri for wi, ri in zip(w, r)]
+                break
+    if y is None:
+        return None
+    den = 1
+    for v in y:
+        den = den * int(v.denominator) // gcd(den, int(v.denominator))
+    Y = [int(v * den) for v in y]
+    if dom.shape[0] and not np.all(values(np.array([Y], dtype=object), np.array([den], dtype=object), dom) > 0):
+        return None
+    keep = [Y[j] for j in range(d) if j != p]
+    g = den
+    for v in keep:
+        g = gcd(g, v)
+    return tuple(v // g for v in keep), den // g
+
+
+def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints=None):
     """The witnesses created when hyperplane H[k] is added to H[:k] (inside dom):
     witnesses of the restriction H[:k] | H[k], pushed to both sides of H[k].  ``base``
     (explicit, strictly inside dom) may give the restricted call a start point."""
@@ -418,6 +462,8 @@ def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None):
     p = _pivot(h)
     sub_dom = restrict_rows(h, p, dom)
     rb = _projected_base(h, p, base, dom) if dom.shape[0] else None
+    if rb is None and dom.shape[0]:
+        rb = _segment_base(h, p, base, hints, dom)
     Y, DY, UY = cover(d - 1, restrict_rows(h, p, H[:k]), sub_dom, rb)
     if Y.shape[0] == 0:
         return _empty(d)

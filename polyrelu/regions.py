@@ -145,7 +145,7 @@ def _refine(cell: _Cell, weights, biases, n: int, more: bool = False, out_layer=
         child.generators = cell.generators if more else None
         return [child]
     H = _engine.compact(np.array([integer_row(tuple(grads[j]) + (-consts[j],)) for j in cutting], dtype=object))
-    X, D, U = _engine.cover(n, H, cell.rows, base=cell.witness)
+    X, D, U = _engine.cover(n, H, cell.rows, base=cell.witness, hints=cell.generators)
     S = _engine.lexsigns(X, D, U, H)
     rows_all = np.concatenate([_engine._wide(H), _engine._wide(cell.rows)], axis=0) if cell.rows.shape[0] else _engine._wide(H)
     Xr, Dr = _engine.realize(X, D, U, rows_all)
