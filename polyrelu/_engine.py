@@ -397,15 +397,15 @@ def _projected_base(h, p: int, base, dom: np.ndarray):
     a = [int(v) for v in h[:d]]
     aa = sum(v * v for v in a)
     V = sum(u * v for u, v in zip(a, X)) - int(h[d]) * D
-    Y = [x * aa - V * u for x, u in zip(X, a)]
-    DY = D * aa
-    if dom.shape[0]:
-        vals = values(np.array([Y], dtype=object), np.array([DY], dtype=object), dom)
-        if not np.all(vals > 0):
-            return None
-    keep = [Y[j] for j in range(d) if j != p]
-    from math import gcd
+    return _restricted_if_inside([x * aa - V * u for x, u in zip(X, a)], D * aa, p, dom)
 
+
+def _restricted_if_inside(Y: list[int], DY: int, p: int, dom: np.ndarray):
+    """The point Y / DY (on the hyperplane restricted to) in its coordinates without p,
+    reduced, if it lies strictly inside the domain; else None."""
+    if dom.shape[0] and not np.all(values(np.array([Y], dtype=object), np.array([DY], dtype=object), dom) > 0):
+        return None
+    keep = [Y[j] for j in range(len(Y)) if j != p]
     g = DY
     for v in keep:
         g = gcd(g, v)
@@ -444,14 +444,7 @@ def _segment_base(h, p: int, base, hints, dom: np.ndarray):
     den = 1
     for v in y:
         den = den * int(v.denominator) // gcd(den, int(v.denominator))
-    Y = [int(v * den) for v in y]
-    if dom.shape[0] and not np.all(values(np.array([Y], dtype=object), np.array([den], dtype=object), dom) > 0):
-        return None
-    keep = [Y[j] for j in range(d) if j != p]
-    g = den
-    for v in keep:
-        g = gcd(g, v)
-    return tuple(v // g for v in keep), den // g
+    return _restricted_if_inside([int(v * den) for v in y], den, p, dom)
 
 
 def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints=None):

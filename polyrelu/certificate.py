@@ -69,6 +69,25 @@ def _proportional(f, g) -> int:
     return 0
 
 
+def _check_implied(imp: dict, where: str, key, functions: dict, facet_keys, ref_of, dim: int) -> None:
+    """One Farkas proof: functions[key] = sum_k lambda_k functions[facet_k] + slack, with
+    lambda >= 0 on listed facets and slack >= 0 (as affine functions)."""
+    tg, tc = [mpq(0)] * dim, mpq(0)
+    for u, mlt in enumerate(imp.get("multipliers", [])):
+        mkey = ref_of(mlt, f"{where}.multipliers[{u}]")
+        if mkey not in facet_keys:
+            raise CertificateError(f"{where}.multipliers[{u}] refers to {mkey}, which is not a listed facet")
+        lam = _q(mlt.get("value"), f"{where}.multipliers[{u}].value")
+        if lam < 0:
+            raise CertificateError(f"{where}.multipliers[{u}] is negative")
+        g, c = functions[mkey]
+        tg = [a + lam * b for a, b in zip(tg, g)]
+        tc += lam * c
+    slack = _q(imp.get("slack"), f"{where}.slack")
+    if slack < 0 or tuple(tg) != functions[key][0] or tc + slack != functions[key][1]:
+        raise CertificateError(f"{where}: the Farkas combination does not reproduce {key}")
+
+
 def verify(cert: Any) -> dict[str, Any]:
     """Check any polyrelu certificate; return a summary or raise CertificateError."""
     if not isinstance(cert, dict):
@@ -188,22 +207,7 @@ def verify_arrangement_certificate(cert: dict[str, Any]) -> dict[str, Any]:
         for t, imp in enumerate(r.get("implied", [])):
             iw = f"{where}.implied[{t}]"
             ref = ref_of(imp, iw)
-            target = by_ref[ref]
-            total_g = [mpq(0)] * d
-            total_c = mpq(0)
-            for u, m in enumerate(imp.get("multipliers", [])):
-                mref = ref_of(m, f"{iw}.multipliers[{u}]")
-                if mref not in facet_refs:
-                    raise CertificateError(f"{iw}.multipliers[{u}] refers to {mref}, which is not a listed facet")
-                lam = _q(m.get("value"), f"{iw}.multipliers[{u}].value")
-                if lam < 0:
-                    raise CertificateError(f"{iw}.multipliers[{u}] is negative")
-                g, c = by_ref[mref]
-                total_g = [x + lam * y for x, y in zip(total_g, g)]
-                total_c += lam * c
-            slack = _q(imp.get("slack"), f"{iw}.slack")
-            if slack < 0 or tuple(total_g) != target[0] or total_c + slack != target[1]:
-                raise CertificateError(f"{iw}: the Farkas combination does not reproduce {ref[0]} {ref[1]}")
+            _check_implied(imp, iw, ref, by_ref, facet_refs, ref_of, d)
             covered.add(ref)
         for f, ref in fs:
             if ref not in covered and not any(_proportional(by_ref[c], f) == 1 for c in covered):
@@ -395,20 +399,7 @@ def verify_network_certificate(cert: dict[str, Any]) -> dict[str, Any]:
         for t, imp in enumerate(r.get("implied", [])):
             iw = f"{where}.implied[{t}]"
             key = ref(imp, iw)
-            tg, tc = [mpq(0)] * n, mpq(0)
-            for u, mlt in enumerate(imp.get("multipliers", [])):
-                mkey = ref(mlt, f"{iw}.multipliers[{u}]")
-                if mkey not in facet_keys:
-                    raise CertificateError(f"{iw}.multipliers[{u}] is not a listed facet")
-                lam = _q(mlt.get("value"), f"{iw}.multipliers[{u}].value")
-                if lam < 0:
-                    raise CertificateError(f"{iw}.multipliers[{u}] is negative")
-                g, c = cons[mkey]
-                tg = [a + lam * b for a, b in zip(tg, g)]
-                tc += lam * c
-            slack = _q(imp.get("slack"), f"{iw}.slack")
-            if slack < 0 or tuple(tg) != cons[key][0] or tc + slack != cons[key][1]:
-                raise CertificateError(f"{iw}: the Farkas combination does not reproduce {key}")
+            _check_implied(imp, iw, key, cons, facet_keys, ref, n)
             covered.add(key)
         missing = [key for key in cons if key not in covered]
         if missing:
