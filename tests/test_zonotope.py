@@ -138,3 +138,11 @@ def test_cli(tmp_path, capsys):
 
     info = json.loads(capsys.readouterr().out)
     assert (info["vertices"], info["facets"], info["volume"], info["general_position"], info["cdd_agrees"]) == (6, 6, "12", True, True)
+
+
+@pytest.mark.parametrize("gens", [[[1, 0], [0, 1], [1, 1]], [[1, 2, 0], [0, 1, 1], [1, 0, 1], [2, -1, 1]], [[1, 0], [2, 0], [0, 1]]])
+def test_certified_pieces_of_the_support_network_equal_vertices(gens):
+    from polyrelu.regions import network_regions
+
+    Z = Zonotope(gens)
+    assert network_regions(Z.to_network()).n_pieces == Z.n_vertices
