@@ -76,3 +76,23 @@ def test_bad_input(kwargs, X, y, match):
     with pytest.raises(Exception, match=match) as exc:
         ExactReluTrainer(**kwargs).fit(X, y)
     assert isinstance(exc.value, (ShapeError, ValueError, TypeError))
+
+
+def test_cli_train(tmp_path, capsys):
+    import json
+
+    from polyrelu.cli import main
+
+    data = tmp_path / "d.csv"
+    data.write_text("x1,x2,label\n0,0,0\n1,0,1.5\n0,1,1/2\n1,1,2\n")
+    assert main(["train", str(data), "--width", "2", "--json", "--out", str(tmp_path / "n.json")]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["width"] == 2 and info["network"]["format"] == "polyrelu.network"
+    X = [[0, 0], [1, 0], [0, 1], [1, 1]]
+    y = [0, mpq(3, 2), mpq(1, 2), 2]
+    assert mpq(info["loss"]) == ExactReluTrainer(width=2).fit(X, y).loss_
+    data.write_text("x1,label\n0,0\n1\n")
+    assert main(["train", str(data), "--width", "1"]) == 3
+    assert "line 3 has 1 fields" in capsys.readouterr().err
+    data.write_text("x1,label\n0,zero\n")
+    assert main(["train", str(data), "--width", "1"]) == 3
