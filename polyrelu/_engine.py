@@ -61,7 +61,8 @@ def _matmul(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     """Exact P @ Q for integer matrices, in int64 when the bound allows."""
     if P.size == 0 or Q.size == 0:
         return np.zeros((P.shape[0], Q.shape[1]), dtype=np.int64)
-    if _maxabs(P) * _maxabs(Q) * P.shape[1] < _SAFE:
+    mp, mq = _maxabs(P), _maxabs(Q)
+    if max(mp, mq) < _SAFE and mp * mq * P.shape[1] < _SAFE:
         return P.astype(np.int64, copy=False) @ Q.astype(np.int64, copy=False)
     return _wide(P).dot(_wide(Q))
 
@@ -72,8 +73,9 @@ def values(X: np.ndarray, D: np.ndarray, rows: np.ndarray) -> np.ndarray:
     if rows.shape[0] == 0 or X.shape[0] == 0:
         return np.zeros((X.shape[0], rows.shape[0]), dtype=np.int64)
     A, b = rows[:, :d], rows[:, d]
-    bound = _maxabs(X) * _maxabs(A) * max(d, 1) + _maxabs(D) * _maxabs(b)
-    if bound < _SAFE:
+    mx, ma, md, mb = _maxabs(X), _maxabs(A), _maxabs(D), _maxabs(b)
+    # int64 only if every operand and every partial sum provably fits
+    if max(mx, ma, md, mb) < _SAFE and mx * ma * max(d, 1) + md * mb < _SAFE:
         V = X.astype(np.int64, copy=False) @ A.T.astype(np.int64)
         V -= D.astype(np.int64, copy=False)[:, None] * b.astype(np.int64)[None, :]
         return V
@@ -96,7 +98,8 @@ def lexsigns(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> n
     if zi.size:
         d = X.shape[1]
         A = rows[:, :d]
-        small = _maxabs(U) * _maxabs(A) * d < _SAFE
+        mu, ma = _maxabs(U), _maxabs(A)
+        small = max(mu, ma) < _SAFE and mu * ma * d < _SAFE
         U64, A64 = (U.astype(np.int64), A.astype(np.int64)) if small else (_wide(U), _wide(A))
         for k in range(U.shape[1]):
             Uk, Ak = U64[zi, k, :], A64[zj]
@@ -165,7 +168,8 @@ def restrict_rows(h: Sequence[int], p: int, rows: np.ndarray) -> np.ndarray:
     s = 1 if ap > 0 else -1
     keep = [j for j in range(d) if j != p]
     hv = np.array([int(h[j]) for j in keep], dtype=object)
-    big = _maxabs(rows) * (abs(ap) + _maxabs(hv) + abs(hb)) * 2 >= _SAFE
+    mr, mh = _maxabs(rows), max(abs(ap), _maxabs(hv), abs(hb))
+    big = max(mr, mh) >= _SAFE or mr * mh * 4 >= _SAFE
     R = _wide(rows) if big else rows.astype(np.int64)
     if not big:
         hv = hv.astype(np.int64)

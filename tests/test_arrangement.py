@@ -292,3 +292,21 @@ def bad_multiplier(c):
 def test_tampered_certificates_are_rejected(cert, change, reason):
     with pytest.raises(CertificateError, match=reason):
         verify(tampered(cert, change))
+
+
+def test_int64_path_is_never_taken_for_huge_operands():
+    """A zero operand must not let a huge one through the int64 path (regression)."""
+    import numpy as np
+
+    from polyrelu import _engine
+
+    huge = 10**30
+    X = np.zeros((1, 2), dtype=np.int64)
+    rows = np.array([[huge, 1, 1]], dtype=object)
+    assert _engine.values(X, np.ones(1, dtype=np.int64), rows)[0, 0] == -1
+    assert _engine._matmul(np.zeros((1, 2), dtype=np.int64), np.array([[huge], [1]], dtype=object))[0, 0] == 0
+    restricted = _engine.restrict_rows([1, 0, huge], 0, np.zeros((1, 3), dtype=np.int64))
+    assert restricted.shape == (1, 2)
+    A = HyperplaneArrangement([([huge, 1], huge), ([1, 0], 0), ([0, 1], -huge)])
+    assert A.n_regions() == A.n_regions_zaslavsky() == 7
+    check_regions_are_valid(A)
