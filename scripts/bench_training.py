@@ -18,7 +18,6 @@ import sys
 import time
 
 import numpy as np
-from gmpy2 import mpq
 
 from polyrelu.network import ReluNetwork
 from polyrelu.rational import from_float
