@@ -341,10 +341,10 @@ class NetworkRegions:
             cons_of.append(cons)
             rows = [integer_row(g + (-c,)) for _, (g, c) in cons]
             keep = _cdd.irredundant(rows) if len(rows) > 1 else list(range(len(rows)))
-            facets, facet_aff = [], []
+            facets, facet_refs, facet_aff = [], [], []
+            arr = np.array(rows, dtype=object).reshape(len(rows), n + 1)
             for k in keep:
                 ref, aff = cons[k]
-                arr = np.array(rows, dtype=object).reshape(len(rows), n + 1)
                 pt = _shared_facet_point(arr, k, np.zeros((0, n + 1), dtype=object), 0, n) if n > 1 else _facet_point_1d(arr, k)
                 if pt is None:
                     continue
@@ -356,14 +356,15 @@ class NetworkRegions:
                     if j is None:
                         raise AssertionError("a facet leads to a region missing from the enumeration")
                 facets.append(entry)
+                facet_refs.append(ref)
                 facet_aff.append(aff)
             implied = []
-            for k, (ref, aff) in enumerate(cons):
-                if any(f == {**ref, "point": f["point"]} for f in facets):
+            for ref, aff in cons:
+                if ref in facet_refs:
                     continue
                 lam, slack = _proofs.farkas(aff, facet_aff)
                 implied.append({**ref, "slack": to_str(slack),
-                                "multipliers": [{**{k2: v2 for k2, v2 in f.items() if k2 != "point"}, "value": to_str(l)} for f, l in zip(facets, lam) if l != 0]})
+                                "multipliers": [{**fr, "value": to_str(l)} for fr, l in zip(facet_refs, lam) if l != 0]})
             out.append({
                 "pattern": ["".join(map(str, layer)) for layer in r.pattern],
                 "witness": [to_str(v) for v in r.witness],
