@@ -30,7 +30,7 @@ from .errors import FileFormatError, InvalidArrangementError, ShapeError
 from .lattice import characteristic_polynomial, evaluate_polynomial
 from .linalg import integer_row, rank
 from .polyhedron import OpenPolyhedron
-from .rational import Rational, as_rational, as_vector, to_str
+from .rational import Rational, as_affine_pair, to_str
 
 __all__ = ["HyperplaneArrangement", "Region", "FORMAT"]
 
@@ -75,20 +75,8 @@ class HyperplaneArrangement:
         self._workers_opt = workers
         planes = []
         for i, item in enumerate(hyperplanes):
-            if isinstance(item, dict):
-                if "a" not in item or "b" not in item:
-                    raise InvalidArrangementError(f"hyperplanes[{i}] needs \"a\" and \"b\" (a . x = b)")
-                a, b = item["a"], item["b"]
-            else:
-                try:
-                    a, b = item
-                except (TypeError, ValueError):
-                    raise InvalidArrangementError(f"hyperplanes[{i}] must be a pair (a, b) meaning a . x = b") from None
-            try:
-                av = as_vector(a, field=f"hyperplanes[{i}].a", length=dim if dim is not None else (len(planes[0][0]) if planes else None))
-            except ShapeError as exc:
-                raise InvalidArrangementError(str(exc)) from None
-            bv = as_rational(b, field=f"hyperplanes[{i}].b")
+            length = dim if dim is not None else (len(planes[0][0]) if planes else None)
+            av, bv = as_affine_pair(item, field=f"hyperplanes[{i}]", length=length, meaning="a . x = b", error=InvalidArrangementError)
             if all(v == 0 for v in av):
                 raise InvalidArrangementError(
                     f"hyperplanes[{i}].a is the zero vector; a hyperplane needs a nonzero normal "

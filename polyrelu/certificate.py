@@ -69,6 +69,18 @@ def _proportional(f, g) -> int:
     return 0
 
 
+def _check_facet_point(where: str, y, own, functions) -> None:
+    """y is in the relative interior of the facet of ``own``: every function proportional
+    to ``own`` vanishes at y, every other one is strictly positive there."""
+    for name, f in functions:
+        v = _dot(f[0], y) + f[1]
+        if _proportional(own, f):
+            if v != 0:
+                raise CertificateError(f"{where}: the facet point is not on the facet ({name})")
+        elif v <= 0:
+            raise CertificateError(f"{where}: the facet point is not strictly inside the other constraints ({name})")
+
+
 def _check_implied(imp: dict, where: str, key, functions: dict, facet_keys, ref_of, dim: int) -> None:
     """One Farkas proof: functions[key] = sum_k lambda_k functions[facet_k] + slack, with
     lambda >= 0 on listed facets and slack >= 0 (as affine functions)."""
@@ -186,13 +198,7 @@ def verify_arrangement_certificate(cert: dict[str, Any]) -> dict[str, Any]:
             ref = ref_of(fac, fw)
             y = _vec(fac.get("point"), d, f"{fw}.point")
             own = by_ref[ref]
-            for f, other in fs:
-                v = _dot(f[0], y) + f[1]
-                if _proportional(own, f):
-                    if v != 0:
-                        raise CertificateError(f"{fw}: the facet point is not on {ref[0]} {ref[1]}")
-                elif v <= 0:
-                    raise CertificateError(f"{fw}: the facet point is not strictly inside the other constraints ({other[0]} {other[1]})")
+            _check_facet_point(fw, y, own, ((other, f) for f, other in fs))
             if ref[0] == "hyperplane" and not any(_proportional(own, by_ref[("wall", x)]) for x in range(len(walls))):
                 flipped = "".join(
                     ("-" if c == "+" else "+") if cls[i] == cls[ref[1]] else c for i, c in enumerate(s)
@@ -382,13 +388,7 @@ def verify_network_certificate(cert: dict[str, Any]) -> dict[str, Any]:
             key = ref(fac, fw)
             y = _vec(fac.get("point"), n, f"{fw}.point")
             own = cons[key]
-            for other, f in cons.items():
-                v = _dot(f[0], y) + f[1]
-                if _proportional(own, f):
-                    if v != 0:
-                        raise CertificateError(f"{fw}: the facet point is not on the facet")
-                elif v <= 0:
-                    raise CertificateError(f"{fw}: the facet point is not strictly inside the other constraints")
+            _check_facet_point(fw, y, own, cons.items())
             if key[0] == "neuron" and not any(_proportional(own, cons[("wall", w)]) for w in range(len(walls))):
                 nb = _one_sided(net, y, tuple(-v for v in own[0]))
                 if nb not in index:

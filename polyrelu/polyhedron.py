@@ -8,9 +8,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _engine
-from .errors import InvalidPolyhedronError, ShapeError
+from .errors import InvalidPolyhedronError
 from .linalg import integer_row
-from .rational import Rational, as_rational, as_vector, to_str
+from .rational import Rational, as_affine_pair, as_rational, as_vector, to_str
 
 __all__ = ["OpenPolyhedron"]
 
@@ -33,18 +33,7 @@ class OpenPolyhedron:
             raise InvalidPolyhedronError(f"dim is {dim!r}; it must be a positive integer")
         out = []
         for i, item in enumerate(inequalities):
-            if isinstance(item, dict):
-                a, b = item.get("a"), item.get("b")
-            else:
-                try:
-                    a, b = item
-                except (TypeError, ValueError):
-                    raise InvalidPolyhedronError(f"inequalities[{i}] must be a pair (a, b) meaning a . x < b") from None
-            try:
-                av = as_vector(a, field=f"inequalities[{i}].a", length=dim)
-            except ShapeError as exc:
-                raise InvalidPolyhedronError(str(exc)) from None
-            bv = as_rational(b, field=f"inequalities[{i}].b")
+            av, bv = as_affine_pair(item, field=f"inequalities[{i}]", length=dim, meaning="a . x < b", error=InvalidPolyhedronError)
             out.append((av, bv))
         return cls(dim, tuple(out))
 

@@ -42,6 +42,7 @@ __all__ = [
     "is_rational",
     "as_vector",
     "as_matrix",
+    "as_affine_pair",
 ]
 
 #: The exact rational type used everywhere in polyrelu (gmpy2's ``mpq``).
@@ -228,3 +229,25 @@ def as_matrix(
         want = (n_rows if n_rows is not None else got[0], n_cols if n_cols is not None else got[1])
         raise ShapeError(f"{field} has shape {got} but {want} was expected")
     return tuple(out)
+
+
+def as_affine_pair(item: Any, *, field: str, length: int | None, meaning: str, error: type[Exception]) -> tuple[tuple[Rational, ...], Rational]:
+    """Parse ``(a, b)`` or ``{"a": [...], "b": ...}`` into a rational vector and scalar.
+
+    Shape problems raise ``error`` (the caller's situation-named class) naming ``field``
+    and what the pair means (for example "a . x = b").
+    """
+    if isinstance(item, dict):
+        if "a" not in item or "b" not in item:
+            raise error(f"{field} needs \"a\" and \"b\" ({meaning})")
+        a, b = item["a"], item["b"]
+    else:
+        try:
+            a, b = item
+        except (TypeError, ValueError):
+            raise error(f"{field} must be a pair (a, b) meaning {meaning}") from None
+    try:
+        av = as_vector(a, field=f"{field}.a", length=length)
+    except ShapeError as exc:
+        raise error(str(exc)) from None
+    return av, as_rational(b, field=f"{field}.b")
