@@ -28,10 +28,13 @@ def _mpq(v: Fraction) -> Rational:
 
 
 class LPResult:
-    __slots__ = ("status", "x", "value")
+    """``status``, the optimum ``x`` and ``value``, and ``dual``: one multiplier per row
+    (equalities first, then inequalities) as cddlib reports it, or None."""
 
-    def __init__(self, status: str, x, value):
-        self.status, self.x, self.value = status, x, value
+    __slots__ = ("status", "x", "value", "dual")
+
+    def __init__(self, status: str, x, value, dual=None):
+        self.status, self.x, self.value, self.dual = status, x, value, dual
 
 
 def lp(
@@ -47,7 +50,9 @@ def lp(
 
     Returns status ``"optimal"``, ``"infeasible"`` or ``"unbounded"`` with the exact
     optimum ``x`` and ``value`` (``mpq``) when optimal.  Without an objective this is a
-    feasibility problem.
+    feasibility problem.  When optimal, ``dual`` holds the row multipliers: for a
+    minimisation, ``lam = -dual`` satisfies sum_k lam_k row_k[1:] = objective[1:] with
+    lam >= 0 on inequality rows (callers that rely on this check it exactly).
     """
     rows = [list(map(_frac, r)) for r in equalities] + [list(map(_frac, r)) for r in inequalities]
     if not rows:
@@ -64,7 +69,10 @@ def lp(
     cdd.gmp.linprog_solve(prog)
     st = prog.status
     if st == cdd.LPStatusType.OPTIMAL:
-        return LPResult("optimal", tuple(_mpq(v) for v in prog.primal_solution), _mpq(prog.obj_value))
+        dual = [mpq(0)] * len(rows)
+        for k, v in prog.dual_solution:
+            dual[k] = _mpq(v)
+        return LPResult("optimal", tuple(_mpq(v) for v in prog.primal_solution), _mpq(prog.obj_value), tuple(dual))
     if st in (cdd.LPStatusType.INCONSISTENT, cdd.LPStatusType.STRUC_INCONSISTENT):
         return LPResult("infeasible", None, None)
     if st in (cdd.LPStatusType.DUAL_INCONSISTENT, cdd.LPStatusType.STRUC_DUAL_INCONSISTENT, cdd.LPStatusType.UNBOUNDED):
