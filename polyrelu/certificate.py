@@ -109,8 +109,13 @@ def verify(cert: Any) -> dict[str, Any]:
         return verify_arrangement_certificate(cert)
     if fmt == "polyrelu.network-certificate":
         return verify_network_certificate(cert)
+    if fmt == "polyrelu.training-certificate":
+        from .certificate_training import verify_training_certificate
+
+        return verify_training_certificate(cert)
     raise CertificateError(
-        f"unknown certificate format {fmt!r}; this polyrelu verifies polyrelu.arrangement-certificate and polyrelu.network-certificate"
+        f"unknown certificate format {fmt!r}; this polyrelu verifies polyrelu.arrangement-certificate, "
+        "polyrelu.network-certificate and polyrelu.training-certificate"
     )
 
 

@@ -1,5 +1,8 @@
-"""Exact one-hidden-layer training (Algorithm 1): LP losses."""
+"""Exact one-hidden-layer training (Algorithm 1): all three losses, pruning, certificates."""
 
+import copy
+import itertools
+import json
 import random
 
 import pytest
@@ -7,62 +10,277 @@ from gmpy2 import mpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyrelu.errors import ShapeError
+from polyrelu import _nnls
+from polyrelu.certificate import verify
+from polyrelu.errors import CertificateError, ShapeError
+from polyrelu.linalg import solve
 from polyrelu.rational import Rational
-from polyrelu.training import ExactReluTrainer, _all_splits_optimum
+from polyrelu.training import ExactReluTrainer, _all_splits_optimum, _solve, sign_bound
+
+LOSSES = ("absolute", "squared", "hinge")
 
 
-def test_data_from_a_width_2_network_is_fitted_exactly():
-    # f(x) = relu(x - 1) - relu(-x)  (2 neurons)
+def _labels(loss, values):
+    return [1 if v >= 0 else -1 for v in values] if loss == "hinge" else values
+
+
+# ----------------------------------------------------------------- closed forms and fits
+@pytest.mark.parametrize("loss", LOSSES)
+def test_data_from_a_width_2_network_is_fitted_exactly(loss):
+    # f(x) = relu(x - 1) - relu(-x)  (2 neurons); for hinge the labels are scaled to +-1
     X = [[mpq(k, 2)] for k in range(-4, 7)]
     y = [max(x[0] - 1, 0) - max(-x[0], 0) for x in X]
-    t = ExactReluTrainer(width=2).fit(X, y)
-    assert t.loss_ == 0 and all(isinstance(v, Rational) for v in t.predict(X))
-    assert t.predict(X) == tuple(y)
-    assert ExactReluTrainer(width=1).fit(X, y).loss_ > 0
+    if loss == "hinge":
+        X = [x for x, v in zip(X, y) if v != 0]
+        y = [1 if v > 0 else -1 for v in y if v != 0]
+    t = ExactReluTrainer(width=2, loss=loss).fit(X, y)
+    assert t.loss_ == 0 and t.certified_ and all(isinstance(v, Rational) for v in t.predict(X))
+    if loss != "hinge":
+        assert t.predict(X) == tuple(y)
+    assert ExactReluTrainer(width=1, loss=loss).fit(X, y).loss_ > 0
 
 
-@settings(max_examples=12, deadline=None)
-@given(st.integers(1, 2), st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3)), min_size=1, max_size=4), st.booleans())
-def test_arrangement_cells_equal_brute_force_over_all_splits(w, data, bias):
+def test_squared_loss_closed_forms():
+    # all points equal: the best prediction is the mean (one neuron reaches any value), loss = variance
+    ys = [mpq(1), mpq(4), mpq(-2), mpq(7, 3)]
+    mean = sum(ys) / 4
+    var = sum((v - mean) ** 2 for v in ys) / 4
+    assert ExactReluTrainer(width=1, loss="squared").fit([[3, -1]] * 4, ys).loss_ == var
+    # one neuron, points on a line through the data: least squares of a line through the
+    # active points only; with all labels on a line ax + b and every point active: 0
+    X = [[k] for k in range(1, 6)]
+    assert ExactReluTrainer(width=1, loss="squared").fit(X, [2 * k - 1 for k in range(1, 6)]).loss_ == 0
+    # labels on a line that changes sign: one neuron cannot follow both sides, two can
+    y = [2 * k - 5 for k in range(1, 6)]
+    assert ExactReluTrainer(width=1, loss="squared").fit(X, y).loss_ > 0
+    assert ExactReluTrainer(width=2, loss="squared").fit(X, y).loss_ == 0
+
+
+def test_scaling_labels_scales_the_squared_loss_by_the_square():
+    rng = random.Random(5)
+    X = [[rng.randint(-4, 4), rng.randint(-4, 4)] for _ in range(6)]
+    y = [mpq(rng.randint(-5, 5)) for _ in range(6)]
+    base = ExactReluTrainer(width=2, loss="squared").fit(X, y).loss_
+    for lam in (mpq(3), mpq(-2, 5)):
+        assert ExactReluTrainer(width=2, loss="squared").fit(X, [lam * v for v in y]).loss_ == lam * lam * base
+
+
+# ----------------------------------------------------------------- brute force over all splits
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(LOSSES), st.integers(1, 2), st.lists(st.tuples(st.integers(-3, 3), st.integers(-3, 3)), min_size=1, max_size=4), st.booleans())
+def test_arrangement_cells_equal_brute_force_over_all_splits(loss, w, data, bias):
     X = [[mpq(a)] for a, _ in data]
-    y = [mpq(b) for _, b in data]
-    t = ExactReluTrainer(width=w, output_bias=bias).fit(X, y)
+    y = _labels(loss, [mpq(b) for _, b in data])
+    t = ExactReluTrainer(width=w, loss=loss, output_bias=bias).fit(X, y)
     assert t.loss_ == _all_splits_optimum(t, X, y)
+    verify(t.certificate_)
 
 
-def test_brute_force_in_two_dimensions_and_hinge():
+@pytest.mark.parametrize("loss", LOSSES)
+def test_brute_force_in_two_dimensions(loss):
     X = [[0, 0], [1, 0], [0, 1], [1, 1]]
-    y = [1, -1, -1, 1]  # XOR
-    for loss in ("absolute", "hinge"):
-        t = ExactReluTrainer(width=2, loss=loss).fit(X, y)
+    y = _labels(loss, [-1, 1, 1, -1])  # XOR
+    for bias in (False, True):
+        t = ExactReluTrainer(width=2, loss=loss, output_bias=bias).fit(X, y)
         assert t.loss_ == _all_splits_optimum(t, X, y)
 
 
-def test_optimum_never_increases_with_width_and_ignores_order():
+@pytest.mark.parametrize("loss", LOSSES)
+def test_optimum_never_increases_with_width_and_ignores_order(loss):
     rng = random.Random(3)
     X = [[mpq(rng.randint(-5, 5), 2)] for _ in range(6)]
-    y = [mpq(rng.randint(-4, 4)) for _ in range(6)]
-    losses = [ExactReluTrainer(width=w).fit(X, y).loss_ for w in (1, 2, 3)]
+    y = _labels(loss, [mpq(rng.randint(-4, 4)) for _ in range(6)])
+    losses = [ExactReluTrainer(width=w, loss=loss).fit(X, y).loss_ for w in (1, 2, 3)]
     assert losses[0] >= losses[1] >= losses[2]
     perm = list(range(6))
     rng.shuffle(perm)
-    assert ExactReluTrainer(width=2).fit([X[i] for i in perm], [y[i] for i in perm]).loss_ == losses[1]
+    assert ExactReluTrainer(width=2, loss=loss).fit([X[i] for i in perm], [y[i] for i in perm]).loss_ == losses[1]
 
 
-def test_degenerate_data():
-    # duplicate x with different labels: the best absolute fit sits between them
-    t = ExactReluTrainer(width=1).fit([[1], [1]], [0, 2])
-    assert t.loss_ == 1  # (|f - 0| + |f - 2|) / 2 >= 1
-    t = ExactReluTrainer(width=2, output_bias=True).fit([[2, 2]] * 3, [1, 1, 1])  # all points equal, D < n + 1
+# ----------------------------------------------------------------- bounds and the exact QP
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(LOSSES), st.booleans(), st.integers(0, 10**6))
+def test_sign_bound_never_exceeds_the_subproblem_optimum(loss, bias, seed):
+    rng = random.Random(seed)
+    D = rng.randint(1, 5)
+    X = tuple((mpq(rng.randint(-3, 3)), mpq(rng.randint(-3, 3))) for _ in range(D))
+    y = tuple(_labels(loss, [mpq(rng.randint(-4, 4), rng.randint(1, 2)) for _ in range(D)]))
+    t = ExactReluTrainer(width=2, loss=loss, output_bias=bias)
+    prob, _ = t._problem(X, y)
+    chosen = [(rng.randrange(len(prob.cells)), rng.choice((1, -1))) for _ in range(2)]
+    pos = {j for ci, s in chosen if s > 0 for j in range(D) if prob.cells[ci][j]}
+    neg = {j for ci, s in chosen if s < 0 for j in range(D) if prob.cells[ci][j]}
+    zero = [j for j in range(D) if j not in pos | neg]
+    assert sign_bound(loss, y, zero, sorted(pos - neg), sorted(neg - pos), bias) <= _solve(prob, chosen).value
+
+
+def test_sign_bound_with_output_bias_is_the_minimum_over_c():
+    # zero group {0, 1} (labels 0 and 4), pos-only {2} (label -10): min_c (c^2 + (c-4)^2 + max(0, c+10)^2)
+    # is at c = 2 - 2/3 ... check against a fine rational grid plus the exact stationary point
+    ys = [mpq(0), mpq(4), mpq(-10)]
+    got = sign_bound("squared", ys, [0, 1], [2], [], True)
+    f = lambda c: c * c + (c - 4) ** 2 + max(mpq(0), c + 10) ** 2  # noqa: E731
+    grid = min(f(mpq(k, 30)) for k in range(-600, 600))
+    assert got <= grid and got == f(mpq(-2, 1))  # three equal-weight squares: c = mean(0, 4, -10) = -2
+    assert sign_bound("absolute", ys, [0, 1], [2], [], True) == 14  # |c| + |c - 4| + max(0, c + 10): least at c = 0
+    assert sign_bound("hinge", [1, -1], [0, 1], [], [], True) == 2  # 1 - c and 1 + c: sum 2 for c in [-1, 1]
+
+
+def _subset_nnls(cols, y):
+    """Independent route: the projection onto a cone is the best least-squares point over
+    all column subsets whose unconstrained solution is nonnegative."""
+    best = sum(v * v for v in y)
+    for k in range(1, len(cols) + 1):
+        for S in itertools.combinations(range(len(cols)), k):
+            M = [[sum(a * b for a, b in zip(cols[p], cols[q])) for q in S] for p in S]
+            rhs = [sum(a * b for a, b in zip(cols[p], y)) for p in S]
+            z = solve(M, rhs)
+            if z is None or any(v < 0 for v in z):
+                continue
+            r = [v - sum(z[i] * cols[S[i]][j] for i in range(k)) for j, v in enumerate(y)]
+            best = min(best, sum(v * v for v in r))
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 5), st.integers(0, 10**6))
+def test_exact_nnls_matches_subset_enumeration_with_and_without_the_proposal(D, m, seed):
+    rng = random.Random(seed)
+    cols = [tuple(mpq(rng.randint(-3, 3)) for _ in range(D)) for _ in range(m)]
+    if rng.random() < 0.3 and m > 1:
+        cols[1] = tuple(2 * v for v in cols[0])  # parallel columns: degenerate
+    y = tuple(mpq(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(D))
+    expect = _subset_nnls(cols, y)
+    for res in (_nnls.nnls(cols, y), _nnls.nnls(cols, y, propose=None), _nnls.nnls(cols, y, propose=lambda c, v: list(range(len(c))))):
+        assert res.value == expect
+        assert all(c >= 0 for c in res.coef)
+        r = [v - sum(z * c[j] for z, c in zip(res.coef, cols)) for j, v in enumerate(y)]
+        assert tuple(r) == res.residual
+
+
+def test_a_wrong_proposal_falls_back_to_exact_lawson_hanson():
+    cols, y = [(1, 0), (0, 1), (1, 1)], (mpq(-1), mpq(2))
+    res = _nnls.nnls(cols, y, propose=lambda c, v: [0, 2])  # wrong active set
+    assert res.route == "lawson-hanson" and res.value == 1 and res.coef[1] == 2
+    assert _nnls.nnls(cols, y).route == "proposal"
+
+
+# ----------------------------------------------------------------- degenerate data, determinism, budget
+@pytest.mark.parametrize("loss", ("absolute", "squared"))
+def test_degenerate_data(loss):
+    # duplicate x with different labels: absolute fits anything in [0, 2], squared the mean
+    t = ExactReluTrainer(width=1, loss=loss).fit([[1], [1]], [0, 2])
+    assert t.loss_ == 1 and t.predict([[1]]) == ((mpq(1),) if loss == "squared" else t.predict([[1]]))
+    t = ExactReluTrainer(width=2, loss=loss, output_bias=True).fit([[2, 2]] * 3, [1, 1, 1])  # all equal, D < n + 1
     assert t.loss_ == 0
+    X = [[k, 2 * k] for k in range(-2, 3)]  # collinear points in R^2
+    y = [abs(k) for k in range(-2, 3)]
+    t = ExactReluTrainer(width=2, loss=loss).fit(X, y)
+    assert t.loss_ == 0 and t.loss_ == _all_splits_optimum(t, X, y)
+    verify(t.certificate_)
 
 
+def test_results_do_not_depend_on_the_number_of_workers():
+    rng = random.Random(11)
+    X = [[rng.randint(-5, 5), rng.randint(-5, 5)] for _ in range(7)]
+    y = [rng.randint(-5, 5) for _ in range(7)]
+    one = ExactReluTrainer(width=2, workers=1).fit(X, y)
+    two = ExactReluTrainer(width=2, workers=2).fit(X, y)
+    assert (one.loss_, one.network_, one.n_subproblems_, one.n_pruned_) == (two.loss_, two.network_, two.n_subproblems_, two.n_pruned_)
+    assert one.n_subproblems_ + one.n_pruned_ == one.n_candidates_
+    assert one.n_pruned_ > 0
+
+
+def test_budget_stops_with_the_best_network_and_a_valid_bracket():
+    rng = random.Random(4)
+    X = [[rng.randint(-5, 5)] for _ in range(10)]
+    y = [rng.randint(-5, 5) for _ in range(10)]
+    full = ExactReluTrainer(width=2).fit(X, y)
+    part = ExactReluTrainer(width=2, max_subproblems=5).fit(X, y)
+    assert not part.certified_ and part.certificate_ is None and part.n_subproblems_ == 5
+    assert part.lower_bound_ <= full.loss_ <= part.loss_
+    assert part.loss_ == sum(abs(p - v) for p, v in zip(part.predict(X), y)) / 10
+
+
+# ----------------------------------------------------------------- certificates
+def _cert():
+    t = ExactReluTrainer(width=2, loss="absolute").fit([[0, 0], [1, 0], [0, 1], [1, 1], [2, 1]], [0, 3, 1, -1, 2])
+    return t, t.certificate_
+
+
+def test_certificate_verifies_and_counts_every_multiset():
+    t, cert = _cert()
+    summary = verify(json.loads(json.dumps(cert)))
+    assert summary["multisets"] == t.n_candidates_ and summary["by_dual"] == t.n_subproblems_
+    assert mpq(summary["optimum"]) == t.loss_
+
+
+def _tamper_optimum(c):
+    c["optimum"] = str(mpq(c["optimum"]) + mpq(1, 100))
+
+
+def _tamper_dual(c):
+    c["solved"][0]["u"][0] = "2"  # absolute loss needs |u_j| <= 1
+
+
+def _tamper_mu(c):
+    mu = c["solved"][0]["neurons"][0]["mu"]
+    mu[0] = str(mpq(mu[0]) + 1)  # breaks the dual equation of the constant coordinate
+
+
+def _drop_solved(c):
+    c["solved"] = c["solved"][1:]  # the first one has the least sign bound: it cannot be covered by it
+
+
+def _tamper_network(c):
+    c["network"]["layers"][0]["biases"][0] = str(mpq(c["network"]["layers"][0]["biases"][0]) + 1)
+
+
+def _worse_network(c):
+    # a consistent but suboptimal claim: the zero network and its risk; the dual bound of
+    # the true optimum's subproblem is below it
+    from polyrelu.network import ReluNetwork
+
+    X = [[mpq(v) for v in x] for x in c["data"]["X"]]
+    y = [mpq(v) for v in c["data"]["y"]]
+    zero = ReluNetwork(2, [([[0, 0], [0, 0]], [0, 0]), ([[1, 1]], [0])])
+    c["network"] = zero.to_dict()
+    c["optimum"] = str(sum(abs(v) for v in y) / len(X))
+
+
+def _tamper_data(c):
+    c["data"]["y"][0] = str(mpq(c["data"]["y"][0]) - 1)
+
+
+def _drop_cell(c):
+    regions = c["arrangement_certificate"]["regions"]
+    c["arrangement_certificate"]["regions"] = regions[1:]
+    c["arrangement_certificate"]["n_regions"] -= 1
+
+
+def _negative_mu(c):
+    for e in c["solved"]:
+        for nd in e["neurons"]:
+            k = next((i for i, v in enumerate(nd["mu"]) if v != "0"), None)
+            if k is not None:
+                nd["mu"][k] = str(-mpq(nd["mu"][k]))
+                return
+
+
+@pytest.mark.parametrize("tamper", [_tamper_optimum, _tamper_dual, _tamper_mu, _drop_solved, _tamper_network, _worse_network, _tamper_data, _drop_cell, _negative_mu])
+def test_certificate_rejects_tampering(tamper):
+    _, cert = _cert()
+    bad = copy.deepcopy(cert)
+    tamper(bad)
+    with pytest.raises(CertificateError):
+        verify(bad)
+
+
+# ----------------------------------------------------------------- bad input and the CLI
 @pytest.mark.parametrize(
     "kwargs, X, y, match",
     [
         ({"width": 0}, [[1]], [1], "width"),
-        ({"loss": "squared"}, [[1]], [1], "not implemented"),
         ({"loss": "huber"}, [[1]], [1], "expected one of"),
         ({}, [], [], "empty"),
         ({}, [[1], [2, 3]], [1, 2], "ragged"),
@@ -70,6 +288,7 @@ def test_degenerate_data():
         ({}, [[1]], [1, 2], "length"),
         ({"loss": "hinge"}, [[1]], [2], "labels"),
         ({}, [[0.5]], [1], "float"),
+        ({"max_seconds": -1}, [[1]], [1], "max_seconds"),
     ],
 )
 def test_bad_input(kwargs, X, y, match):
@@ -79,20 +298,28 @@ def test_bad_input(kwargs, X, y, match):
 
 
 def test_cli_train(tmp_path, capsys):
-    import json
-
     from polyrelu.cli import main
 
     data = tmp_path / "d.csv"
     data.write_text("x1,x2,label\n0,0,0\n1,0,1.5\n0,1,1/2\n1,1,2\n")
-    assert main(["train", str(data), "--width", "2", "--json", "--out", str(tmp_path / "n.json")]) == 0
+    cert = tmp_path / "c.json"
+    assert main(["train", str(data), "--width", "2", "--loss", "squared", "--json", "--out", str(tmp_path / "n.json"),
+                 "--certificate", str(cert)]) == 0
     info = json.loads(capsys.readouterr().out)
-    assert info["width"] == 2 and info["network"]["format"] == "polyrelu.network"
+    assert info["width"] == 2 and info["certified"] is True and info["network"]["format"] == "polyrelu.network"
     X = [[0, 0], [1, 0], [0, 1], [1, 1]]
     y = [0, mpq(3, 2), mpq(1, 2), 2]
-    assert mpq(info["loss"]) == ExactReluTrainer(width=2).fit(X, y).loss_
+    assert mpq(info["loss"]) == ExactReluTrainer(width=2, loss="squared").fit(X, y).loss_
+    assert main(["verify", str(cert)]) == 0
+    assert "certificate valid" in capsys.readouterr().out
+    hard = tmp_path / "h.csv"
+    hard.write_text("x,label\n" + "".join(f"{k},{v}\n" for k, v in enumerate([0, 3, -1, 4, -2, 5, 1, -3])))
+    assert main(["train", str(hard), "--width", "2", "--max-subproblems", "1", "--certificate", str(tmp_path / "p.json")]) == 4
+    assert "PARTIAL" in capsys.readouterr().out and not (tmp_path / "p.json").exists()
     data.write_text("x1,label\n0,0\n1\n")
     assert main(["train", str(data), "--width", "1"]) == 3
     assert "line 3 has 1 fields" in capsys.readouterr().err
     data.write_text("x1,label\n0,zero\n")
     assert main(["train", str(data), "--width", "1"]) == 3
+    data.write_text("x1,label\n0,1\n")
+    assert main(["train", str(data), "--width", "0"]) == 2
