@@ -14,7 +14,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Sequence
 
-__all__ = ["default_workers", "run_tasks", "set_scheduler"]
+__all__ = ["default_workers", "run_tasks", "set_scheduler", "scheduler"]
 
 
 def default_workers() -> int:
@@ -32,6 +32,11 @@ def set_scheduler(scheduler: Any) -> None:
     """Send every later :func:`run_tasks` call to this Dask scheduler (None: local)."""
     global _SCHEDULER
     _SCHEDULER = scheduler
+
+
+def scheduler() -> Any:
+    """The Dask scheduler set with :func:`set_scheduler`, or None."""
+    return _SCHEDULER
 
 
 def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, workers: int = 1, costs: Sequence[float] | None = None) -> list[Any]:

@@ -43,6 +43,7 @@ dominance of the all-inactive cell.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from typing import Any, Callable, NamedTuple, Sequence
 
@@ -53,13 +54,14 @@ from ._nnls import nnls
 from .arrangement import HyperplaneArrangement
 from .errors import ShapeError
 from .network import ReluNetwork
-from .parallel import default_workers, run_tasks
+from .parallel import default_workers, run_tasks, scheduler
 from .rational import Rational, as_matrix, as_vector, to_str
 
 __all__ = ["ExactReluTrainer", "read_csv", "sign_bound", "paper_bound"]
 
 LOSSES = ("squared", "absolute", "hinge")
 _ZERO = mpq(0)
+_MAX_CANDIDATES = 20_000_000  # multisets held in memory (about 3 GB)
 
 
 def paper_bound(D: int, n: int, w: int) -> int:
@@ -338,15 +340,22 @@ class ExactReluTrainer:
         gens = tuple(_cell_generators(Xs, c) for c in cells) if self.loss == "squared" else ()
         return _Problem(Xs, ys, self.loss, bool(self.output_bias), cells, gens), A
 
-    def _candidates(self, prob: _Problem) -> list[tuple[Rational, int, tuple]]:
-        """(sign bound, order, combo) for every multiset of (cell, sign) without the
-        all-inactive cell, in increasing bound order."""
+    def _candidates(self, prob: _Problem, deadline: float | None) -> tuple[int, list[tuple[Rational, int, tuple]] | None]:
+        """The number of multisets of (cell, sign) without the all-inactive cell, and
+        (sign bound, order, combo) for each in increasing bound order (None if the
+        deadline passes first)."""
         D = prob.D
         choices = [(ci, s) for ci, c in enumerate(prob.cells) if any(c) for s in (1, -1)]
+        total = math.comb(len(choices) + self.width - 1, self.width)
+        if total > _MAX_CANDIDATES:
+            raise ShapeError(f"width {self.width} on these {D} points means {total:,} subproblems (the data's arrangement has "
+                             f"{len(prob.cells)} cells); this trainer holds at most {_MAX_CANDIDATES:,}: use fewer points or a smaller width")
         masks = [sum(1 << j for j in range(D) if prob.cells[ci][j]) for ci, _ in choices]
         full = (1 << D) - 1
         out = []
         for order, combo in enumerate(itertools.combinations_with_replacement(range(len(choices)), self.width)):
+            if deadline is not None and order % 4096 == 0 and time.monotonic() > deadline:
+                return total, None
             pos = neg = 0
             for k in combo:
                 if choices[k][1] > 0:
@@ -357,7 +366,7 @@ class ExactReluTrainer:
             bound = sign_bound(prob.loss, prob.y, _bits(zero), _bits(po), _bits(no), prob.bias)
             out.append((bound, order, tuple(choices[k] for k in combo)))
         out.sort(key=lambda t: (t[0], t[1]))
-        return out
+        return total, out
 
     def fit(self, X: Any, y: Any, *, progress: Callable[[int, int, Rational | None], None] | None = None) -> "ExactReluTrainer":
         """Find the global optimum.  ``progress(done, total, best_loss)`` is called after
@@ -366,13 +375,17 @@ class ExactReluTrainer:
         start = time.monotonic()
         prob, arrangement = self._problem(Xs, ys)
         D = prob.D
-        cand = self._candidates(prob)
+        n_multisets, cand = self._candidates(prob, start + self.max_seconds if self.max_seconds is not None else None)
+        too_slow = cand is None  # the budget ran out while ordering the subproblems
+        cand = cand or []
         total = len(cand)
         nw = self.workers if self.workers is not None else (default_workers() if total >= 512 else 1)
+        if scheduler() is not None:  # a Dask cluster: split every batch into several tasks
+            nw = max(nw, 4)
         best: tuple[Rational, int, _Solved, tuple] | None = None
         solved: list[tuple[tuple, _Solved]] = []
         n_solved = n_pruned = 0
-        pos, size, stopped = 0, 32, False
+        pos, size, stopped = 0, 32, too_slow
         while pos < total:
             if best is not None and cand[pos][0] >= best[0]:  # sorted: every later bound is >= too
                 n_pruned += total - pos
@@ -387,7 +400,7 @@ class ExactReluTrainer:
             incumbent = best[0] if best is not None else None
             chunk = max(1, -(-len(batch) // (2 * nw))) if nw > 1 else len(batch)
             tasks = [(prob, batch[i : i + chunk], incumbent) for i in range(0, len(batch), chunk)]
-            for part in run_tasks(_run_chunk, tasks, workers=nw if len(batch) >= 64 else 1):
+            for part in run_tasks(_run_chunk, tasks, workers=nw if len(batch) >= 64 else 1):  # results in task order
                 for p, res in part:
                     if res is None:
                         n_pruned += 1
@@ -410,8 +423,8 @@ class ExactReluTrainer:
         if best[1] >= 0 and self.loss_ != value / D:  # the subproblem optimum and the evaluated network agree exactly
             raise AssertionError("the optimal network's loss differs from its subproblem's optimum")
         self.certified_ = not stopped
-        self.lower_bound_ = self.loss_ if not stopped else min(self.loss_, cand[pos][0] / D)
-        self.n_subproblems_, self.n_pruned_, self.n_candidates_ = n_solved, n_pruned, total
+        self.lower_bound_ = self.loss_ if not stopped else min(self.loss_, cand[pos][0] / D) if pos < total else _ZERO
+        self.n_subproblems_, self.n_pruned_, self.n_candidates_ = n_solved, n_pruned, n_multisets
         self.n_cells_ = len(prob.cells)
         self.paper_bound_ = paper_bound(D, prob.n, self.width)
         self._state = (prob, arrangement, solved) if (self.certify and not stopped) else None

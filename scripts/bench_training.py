@@ -1,88 +1,183 @@
 #!/usr/bin/env python3
-"""Benchmark: exact one-hidden-layer training (Algorithm 1) vs gradient descent and brute force.
+"""Benchmark: exact one-hidden-layer training (Algorithm 1) against gradient descent,
+pyscnn and brute force, on the same data in one run; then how far D goes within a minute.
 
-    python scripts/bench_training.py            # n = 1 and 2, w = 1, 2; D growing
+    python scripts/bench_training.py                 # comparison table, absolute and squared loss
     python scripts/bench_training.py --quick
+    python scripts/bench_training.py --growth        # time and subproblems as D grows, 60 s budget
+    python scripts/bench_training.py --growth --loss squared
 
-Data: seeded random integer points and labels.  Gradient descent: numpy Adam on the same
-loss (absolute), 10 random restarts, 3000 steps each; its final network is evaluated in
-exact rationals (the float weights' exact binary values), so the comparison is exact.
-Brute force: the same LPs over all 2^(D w) splits (tiny D only).  The exact trainer's
-loss must be <= every other method's loss on every instance.
+Data: seeded random integer points and labels in [-5, 5].
+
+* Gradient descent: numpy Adam on the same loss, 10 random restarts, 3000 steps each.
+* pyscnn (squared loss only; PyPI's convex reformulation, float64) in the peer virtualenv
+  (scripts/setup_peers.sh), when one is found, with max_neurons = w.  When it returns more
+  than w neurons, the w largest (|output weight| x ||input weights||) are kept.
+* Brute force: the same convex subproblems over all 2^(D w) splits (D w <= 8).
+
+Every other method's network is evaluated in exact rationals (the float weights' exact
+binary values), so the comparison is exact: the exact trainer's loss must be <= all of
+them, on every instance, or the script exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from polyrelu.network import ReluNetwork
-from polyrelu.rational import from_float
-from polyrelu.training import ExactReluTrainer, _all_splits_optimum
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _bench import ROOT, peer_python  # noqa: E402
+
+from polyrelu.network import ReluNetwork  # noqa: E402
+from polyrelu.rational import from_float  # noqa: E402
+from polyrelu.training import ExactReluTrainer, _all_splits_optimum  # noqa: E402
 
 
 def instance(n: int, D: int, seed: int):
     rng = np.random.default_rng(seed)
-    X = rng.integers(-5, 6, size=(D, n)).tolist()
-    y = rng.integers(-5, 6, size=D).tolist()
-    return X, y
+    return rng.integers(-5, 6, size=(D, n)).tolist(), rng.integers(-5, 6, size=D).tolist()
 
 
-def adam_l1(X, y, w: int, restarts: int = 10, steps: int = 3000, seed: int = 0):
-    """Best exact empirical L1 risk over random restarts of Adam on sum_i s_i relu(a_i.x + b_i)."""
+def exact_risk(net: ReluNetwork, X, y, loss: str):
+    vals = [net.evaluate(x)[0] - yy for x, yy in zip(X, y)]
+    return sum((v * v if loss == "squared" else abs(v)) for v in vals) / len(X)
+
+
+def float_net(W1, b1, w2, n: int) -> ReluNetwork:
+    if len(W1) == 0:  # an empty hidden layer: the zero function
+        W1, b1, w2 = [[0.0] * n], [0.0], [0.0]
+    return ReluNetwork(n, [([[from_float(float(v)) for v in row] for row in W1], [from_float(float(v)) for v in b1]),
+                           ([[from_float(float(v)) for v in w2]], [0])])
+
+
+def adam(X, y, w: int, loss: str, restarts: int = 10, steps: int = 3000, seed: int = 0):
+    """Best exact empirical risk over random restarts of Adam on sum_i s_i relu(a_i.x + b_i)."""
     Xf, yf = np.array(X, dtype=float), np.array(y, dtype=float)
     D, n = Xf.shape
     rng = np.random.default_rng(seed)
     best = None
     for _ in range(restarts):
-        A, b = rng.normal(size=(w, n)), rng.normal(size=w)
+        params = [rng.normal(size=(w, n)), rng.normal(size=w)]
         s = rng.choice([-1.0, 1.0], size=w)
-        params = [A, b]
         m = [np.zeros_like(p) for p in params]
         v = [np.zeros_like(p) for p in params]
         for t in range(1, steps + 1):
             Z = Xf @ params[0].T + params[1]
-            H = np.maximum(Z, 0)
-            r = H @ s - yf
-            g_out = np.sign(r) / D
+            r = np.maximum(Z, 0) @ s - yf
+            g_out = (2 * r if loss == "squared" else np.sign(r)) / D
             gZ = (g_out[:, None] * s[None, :]) * (Z > 0)
             grads = [gZ.T @ Xf, gZ.sum(axis=0)]
             for k in range(2):
                 m[k] = 0.9 * m[k] + 0.1 * grads[k]
                 v[k] = 0.999 * v[k] + 0.001 * grads[k] ** 2
                 params[k] -= 0.01 * (m[k] / (1 - 0.9**t)) / (np.sqrt(v[k] / (1 - 0.999**t)) + 1e-8)
-        net = ReluNetwork(n, [([[from_float(float(v)) for v in row] for row in params[0]], [from_float(float(v)) for v in params[1]]),
-                              ([[from_float(float(v)) for v in s]], [0])])
-        risk = sum(abs(net.evaluate(x)[0] - yy) for x, yy in zip(X, y)) / D
+        risk = exact_risk(float_net(params[0], params[1], s, n), X, y, loss)
         best = risk if best is None or risk < best else best
     return best
+
+
+def pyscnn(python: str, X, y, w: int, timeout: float = 120):
+    """(exact squared risk of pyscnn's network cut to w neurons, seconds), or a string
+    saying why there is none."""
+    try:
+        out = subprocess.run([python, str(ROOT / "scripts" / "peers" / "pyscnn_peer.py")], input=json.dumps({"X": X, "y": y, "width": w}),
+                             capture_output=True, text=True, timeout=timeout)
+        res = json.loads(out.stdout)
+    except subprocess.TimeoutExpired:
+        return f"over {timeout:g} s"
+    except json.JSONDecodeError:
+        return "crashed"
+    if "error" in res:
+        return "fails: " + res["error"].split(":")[0]
+    W1, W2 = np.array(res["W1"], dtype=float).reshape(-1, len(X[0]) + 1), np.array(res["W2"], dtype=float).reshape(-1)
+    if len(W2) > w:
+        keep = np.argsort(-np.abs(W2) * np.linalg.norm(W1, axis=1), kind="stable")[:w]
+        W1, W2 = W1[keep], W2[keep]
+    net = float_net(W1[:, :-1], W1[:, -1], W2, len(X[0]))
+    return exact_risk(net, X, y, "squared"), res["seconds"]
+
+
+def compare(args) -> int:
+    cases = [(1, 4, 1), (1, 6, 2), (2, 5, 2)] if args.quick else [
+        (1, 4, 1), (1, 8, 1), (1, 16, 1), (1, 4, 2), (1, 8, 2), (1, 16, 2), (1, 6, 3), (1, 10, 3),
+        (2, 5, 1), (2, 12, 1), (2, 24, 1), (2, 5, 2), (2, 8, 2), (2, 12, 2), (3, 10, 1), (3, 7, 2)]
+    peer = peer_python(args.peer_python)
+    print(f"pyscnn peer: {peer or 'not found (scripts/setup_peers.sh)'}")
+    print("| loss | n | D | w | exact loss | solved / pruned of subproblems | 2^w D^(nw) | exact s | Adam x10 | pyscnn | brute force |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for loss in ("absolute", "squared"):
+        for n, D, w in cases:
+            X, y = instance(n, D, seed=100 * n + D)
+            t0 = time.perf_counter()
+            tr = ExactReluTrainer(width=w, loss=loss, certify=False).fit(X, y)
+            secs = time.perf_counter() - t0
+            others = {"Adam": adam(X, y, w, loss)}
+            cell_scnn = "-"
+            if loss == "squared" and peer:
+                got = pyscnn(peer, X, y, w)
+                if isinstance(got, str):
+                    cell_scnn = got
+                else:
+                    others["pyscnn"] = got[0]
+                    cell_scnn = f"{float(got[0]):.4f}{gap(got[0], tr.loss_)} ({got[1]:.2f} s)"
+            brute = _all_splits_optimum(tr, X, y) if D * w <= 8 else None
+            if any(v < tr.loss_ for v in others.values()) or (brute is not None and brute != tr.loss_):
+                print(f"VIOLATION on {loss} n={n} D={D} w={w}: exact {tr.loss_}, others {others}, brute {brute}", file=sys.stderr)
+                return 1
+            print(f"| {loss} | {n} | {D} | {w} | {tr.loss_} | {tr.n_subproblems_:,} / {tr.n_pruned_:,} of {tr.n_candidates_:,} | "
+                  f"{tr.paper_bound_:,} | {secs:.2f} | {float(others['Adam']):.4f}{gap(others['Adam'], tr.loss_)} | {cell_scnn} | "
+                  f"{brute if brute is not None else '-'} |", flush=True)
+    return 0
+
+
+def gap(other, exact) -> str:
+    return " (=)" if other == exact else f" (+{float(other - exact):.3g})"
+
+
+def growth(args) -> int:
+    print(f"Growth of D, {args.loss} loss, budget {args.budget:g} s per run (all cores)")
+    print("| n | w | D | cells | subproblems solved | pruned | after symmetry | 2^w D^(nw) | seconds | certified |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    sizes = [4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+    summary = []
+    for n, w in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]:
+        largest = None
+        for D in sizes:
+            X, y = instance(n, D, seed=1000 + 100 * n + D)
+            t0 = time.perf_counter()
+            try:
+                tr = ExactReluTrainer(width=w, loss=args.loss, max_seconds=args.budget, certify=False).fit(X, y)
+            except ValueError as exc:  # more subproblems than the trainer holds
+                print(f"| {n} | {w} | {D} | - | - | - | - | {2**w * D**(n*w):,} | - | no: {exc} |", flush=True)
+                break
+            secs = time.perf_counter() - t0
+            print(f"| {n} | {w} | {D} | {tr.n_cells_} | {tr.n_subproblems_:,} | {tr.n_pruned_:,} | {tr.n_candidates_:,} | "
+                  f"{tr.paper_bound_:,} | {secs:.1f} | {'yes' if tr.certified_ else 'no (budget)'} |", flush=True)
+            if not tr.certified_:
+                break
+            largest = D
+        summary.append((n, w, largest))
+    print()
+    for n, w, D in summary:
+        print(f"n={n}, w={w}: largest D certified within {args.budget:g} s: {D}")
+    return 0
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--growth", action="store_true", help="time and subproblem counts as D grows")
+    ap.add_argument("--loss", default="absolute", choices=["absolute", "squared"], help="loss of the growth table")
+    ap.add_argument("--budget", type=float, default=60.0, help="seconds per growth run")
+    ap.add_argument("--peer-python", help="interpreter with pyscnn (default: .venv-peers/bin/python)")
     args = ap.parse_args()
-    cases = [(1, 4, 1), (1, 4, 2), (1, 6, 2)] if args.quick else [
-        (1, 4, 1), (1, 8, 1), (1, 16, 1), (1, 4, 2), (1, 8, 2), (1, 12, 2), (1, 16, 2), (1, 6, 3), (2, 5, 1), (2, 8, 1), (2, 12, 1), (2, 5, 2), (2, 7, 2)]
-    print("| n | D | w | exact loss | cells | subproblems | paper bound 2^w D^(nw) | exact s | Adam x10 loss | brute force |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for n, D, w in cases:
-        X, y = instance(n, D, seed=100 * n + D)
-        t0 = time.perf_counter()
-        tr = ExactReluTrainer(width=w).fit(X, y)
-        secs = time.perf_counter() - t0
-        gd = adam_l1(X, y, w)
-        brute = _all_splits_optimum(tr, X, y) if D * w <= 8 else None
-        if gd < tr.loss_ or (brute is not None and brute != tr.loss_):
-            print(f"VIOLATION on n={n} D={D} w={w}", file=sys.stderr)
-            return 1
-        gap = "" if gd == tr.loss_ else f" (+{float(gd - tr.loss_):.3g})"
-        print(f"| {n} | {D} | {w} | {tr.loss_} | {tr.n_cells_} | {tr.n_subproblems_:,} | {2**w * D**(n * w):,} | {secs:.2f} | "
-              f"{float(gd):.4f}{gap} | {brute if brute is not None else '-'} |", flush=True)
-    return 0
+    return growth(args) if args.growth else compare(args)
 
 
 if __name__ == "__main__":
