@@ -395,6 +395,48 @@ def check_zonotope_family(quick: bool = True) -> list[Verdict]:
 
 
 #: name -> check; ``polyrelu paper`` runs them in this order.
+def check_algorithm_1() -> list[Verdict]:
+    """Section 4 (Thm 4.1, Algorithm 1): the activation splits of one neuron are the cells
+    of the data's central arrangement (at most 2 sum_{i<=n} C(D-1, i)), and the minimum
+    over cells and signs is the global optimum."""
+    from math import comb
+    import random
+
+    from . import _cdd
+    from .training import ExactReluTrainer, _all_splits_optimum
+
+    rows = []
+    for n, D in [(1, 7), (2, 6), (2, 8)]:
+        rng = random.Random(10 * n + D)
+        X = [tuple(mpq(rng.randint(-30, 30)) for _ in range(n)) for _ in range(D)]
+        cells = ExactReluTrainer()._problem(X, tuple(mpq(0) for _ in X))[0].cells
+        realisable = 0  # independent route: one exact LP per subset (is the open cell nonempty?)
+        for signs in itertools.product((1, -1), repeat=D):
+            rows_ = [[mpq(0)] + [s * v for v in x + (mpq(1),)] + [mpq(-1)] for s, x in zip(signs, X)]
+            rows_.append([mpq(1)] + [mpq(0)] * (n + 1) + [mpq(-1)])  # t <= 1
+            res = _cdd.lp(n + 2, rows_, objective=[mpq(0)] * (n + 2) + [mpq(1)], maximize=True)
+            realisable += res.status == "optimal" and res.value > 0
+        bound = 2 * sum(comb(D - 1, i) for i in range(n + 1))
+        ok = len(cells) == realisable
+        verdict = FAILS if not ok or len(cells) > bound else HOLDS if len(cells) == bound else BOUND
+        rows.append(Verdict("Section 4 (Algorithm 1)", "the activation splits of one neuron are the cells of the central "
+                            "arrangement {(a, b) : a.x_j + b = 0}: at most 2 sum_{i<=n} C(D-1, i)",
+                            f"random integer data, n = {n}, D = {D}", verdict,
+                            f"{len(cells)} cells, {realisable} of the 2^{D} splits realisable, bound {bound}",
+                            "arrangement enumeration vs one exact LP per subset"))
+    for loss, n, D, w in [("absolute", 1, 6, 1), ("squared", 1, 5, 2), ("hinge", 2, 6, 1), ("squared", 2, 5, 1)]:
+        rng = random.Random(D * w + n)
+        X = [[rng.randint(-4, 4) for _ in range(n)] for _ in range(D)]
+        y = [rng.choice((-1, 1)) if loss == "hinge" else rng.randint(-4, 4) for _ in range(D)]
+        t = ExactReluTrainer(width=w, loss=loss).fit(X, y)
+        brute = _all_splits_optimum(t, X, y)
+        rows.append(Verdict("Thm 4.1", "Algorithm 1 (cells x signs, one convex program each) finds the global optimum",
+                            f"{loss} loss, n = {n}, D = {D}, w = {w}", HOLDS if brute == t.loss_ else FAILS,
+                            f"optimum {to_str(t.loss_)}, brute force over all 2^(Dw) splits {to_str(brute)}",
+                            "exact convex subproblems (cdd LP / exact NNLS) on cells vs on all splits"))
+    return rows
+
+
 CHECKS: dict[str, Callable[[], list[Verdict]]] = {
     "absolute-value": check_absolute_value,
     "max-gadget": check_max_gadget,
@@ -408,6 +450,7 @@ CHECKS: dict[str, Callable[[], list[Verdict]]] = {
     "max-networks": check_max_networks,
     "theorem-2.1": check_theorem_21,
     "zonotope-family": check_zonotope_family,
+    "algorithm-1": check_algorithm_1,
 }
 
 
