@@ -7,12 +7,14 @@ pyscnn and brute force, on the same data in one run; then how far D goes within 
     python scripts/bench_training.py --growth        # time and subproblems as D grows, 60 s budget
     python scripts/bench_training.py --growth --loss squared
 
-Data: seeded random integer points and labels in [-5, 5].
+Data: seeded random integer points and labels in [-5, 5] (growth: points in [-1000, 1000],
+so that they stay distinct and the data's arrangement keeps growing with D).
 
 * Gradient descent: numpy Adam on the same loss, 10 random restarts, 3000 steps each.
 * pyscnn (squared loss only; PyPI's convex reformulation, float64) in the peer virtualenv
-  (scripts/setup_peers.sh), when one is found, with max_neurons = w.  When it returns more
-  than w neurons, the w largest (|output weight| x ||input weights||) are kept.
+  (scripts/setup_peers.sh), when one is found: max_neurons = max(2, w), group-L1 1e-4,
+  60 s timeout.  When it returns more than w neurons, the w largest
+  (|output weight| x ||input weights||) are kept, so it competes at width w.
 * Brute force: the same convex subproblems over all 2^(D w) splits (D w <= 8).
 
 Every other method's network is evaluated in exact rationals (the float weights' exact
@@ -39,9 +41,10 @@ from polyrelu.rational import from_float  # noqa: E402
 from polyrelu.training import ExactReluTrainer, _all_splits_optimum  # noqa: E402
 
 
-def instance(n: int, D: int, seed: int):
+def instance(n: int, D: int, seed: int, spread: int = 5):
+    """D points with integer coordinates in [-spread, spread] and integer labels in [-5, 5]."""
     rng = np.random.default_rng(seed)
-    return rng.integers(-5, 6, size=(D, n)).tolist(), rng.integers(-5, 6, size=D).tolist()
+    return rng.integers(-spread, spread + 1, size=(D, n)).tolist(), rng.integers(-5, 6, size=D).tolist()
 
 
 def exact_risk(net: ReluNetwork, X, y, loss: str):
@@ -82,9 +85,9 @@ def adam(X, y, w: int, loss: str, restarts: int = 10, steps: int = 3000, seed: i
     return best
 
 
-def pyscnn(python: str, X, y, w: int, timeout: float = 120):
-    """(exact squared risk of pyscnn's network cut to w neurons, seconds), or a string
-    saying why there is none."""
+def pyscnn(python: str, X, y, w: int, timeout: float = 60):
+    """(exact squared risk of pyscnn's network cut to w neurons, seconds, number of neurons
+    it returned, exact risk of that uncut network), or a string saying why there is none."""
     try:
         out = subprocess.run([python, str(ROOT / "scripts" / "peers" / "pyscnn_peer.py")], input=json.dumps({"X": X, "y": y, "width": w}),
                              capture_output=True, text=True, timeout=timeout)
@@ -95,12 +98,14 @@ def pyscnn(python: str, X, y, w: int, timeout: float = 120):
         return "crashed"
     if "error" in res:
         return "fails: " + res["error"].split(":")[0]
-    W1, W2 = np.array(res["W1"], dtype=float).reshape(-1, len(X[0]) + 1), np.array(res["W2"], dtype=float).reshape(-1)
-    if len(W2) > w:
+    n = len(X[0])
+    W1, W2 = np.array(res["W1"], dtype=float).reshape(-1, n + 1), np.array(res["W2"], dtype=float).reshape(-1)
+    raw = exact_risk(float_net(W1[:, :-1], W1[:, -1], W2, n), X, y, "squared")
+    k = len(W2)
+    if k > w:
         keep = np.argsort(-np.abs(W2) * np.linalg.norm(W1, axis=1), kind="stable")[:w]
         W1, W2 = W1[keep], W2[keep]
-    net = float_net(W1[:, :-1], W1[:, -1], W2, len(X[0]))
-    return exact_risk(net, X, y, "squared"), res["seconds"]
+    return exact_risk(float_net(W1[:, :-1], W1[:, -1], W2, n), X, y, "squared"), res["seconds"], k, raw
 
 
 def compare(args) -> int:
@@ -111,7 +116,7 @@ def compare(args) -> int:
     print(f"pyscnn peer: {peer or 'not found (scripts/setup_peers.sh)'}")
     print("| loss | n | D | w | exact loss | solved / pruned of subproblems | 2^w D^(nw) | exact s | Adam x10 | pyscnn | brute force |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for loss in ("absolute", "squared"):
+    for loss in args.losses.split(","):
         for n, D, w in cases:
             X, y = instance(n, D, seed=100 * n + D)
             t0 = time.perf_counter()
@@ -126,6 +131,8 @@ def compare(args) -> int:
                 else:
                     others["pyscnn"] = got[0]
                     cell_scnn = f"{float(got[0]):.4f}{gap(got[0], tr.loss_)} ({got[1]:.2f} s)"
+                    if got[2] > w:  # what it had before the cut to w neurons (a wider model: not comparable)
+                        cell_scnn += f"; its {got[2]} neurons: {float(got[3]):.4f}"
             brute = _all_splits_optimum(tr, X, y) if D * w <= 8 else None
             if any(v < tr.loss_ for v in others.values()) or (brute is not None and brute != tr.loss_):
                 print(f"VIOLATION on {loss} n={n} D={D} w={w}: exact {tr.loss_}, others {others}, brute {brute}", file=sys.stderr)
@@ -149,7 +156,7 @@ def growth(args) -> int:
     for n, w in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]:
         largest = None
         for D in sizes:
-            X, y = instance(n, D, seed=1000 + 100 * n + D)
+            X, y = instance(n, D, seed=1000 + 100 * n + D, spread=1000)  # distinct points: the arrangement keeps growing
             t0 = time.perf_counter()
             try:
                 tr = ExactReluTrainer(width=w, loss=args.loss, max_seconds=args.budget, certify=False).fit(X, y)
@@ -159,7 +166,7 @@ def growth(args) -> int:
             secs = time.perf_counter() - t0
             print(f"| {n} | {w} | {D} | {tr.n_cells_} | {tr.n_subproblems_:,} | {tr.n_pruned_:,} | {tr.n_candidates_:,} | "
                   f"{tr.paper_bound_:,} | {secs:.1f} | {'yes' if tr.certified_ else 'no (budget)'} |", flush=True)
-            if not tr.certified_:
+            if not tr.certified_ or secs > args.budget:  # a batch may overrun the budget a little
                 break
             largest = D
         summary.append((n, w, largest))
@@ -172,6 +179,7 @@ def growth(args) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--losses", default="absolute,squared", help="losses of the comparison table")
     ap.add_argument("--growth", action="store_true", help="time and subproblem counts as D grows")
     ap.add_argument("--loss", default="absolute", choices=["absolute", "squared"], help="loss of the growth table")
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per growth run")
