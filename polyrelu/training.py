@@ -122,7 +122,7 @@ class _Problem(NamedTuple):
     loss: str
     bias: bool
     cells: tuple  # active sets (tuples of bool), one per full-dimensional cell
-    gens: tuple  # squared loss: generators of each closed cell (rays, +-lines); else ()
+    gens: dict  # squared loss: generators (rays, +-lines) of the closed cells needed so far, by cell index
 
     @property
     def n(self) -> int:
@@ -208,6 +208,8 @@ def _solve_squared(prob: _Problem, chosen, propose="default") -> _Solved:
     n, D = prob.n, prob.D
     cols, owner = [], []
     for i, (ci, s) in enumerate(chosen):
+        if ci not in prob.gens:
+            prob.gens[ci] = _cell_generators(prob.X, prob.cells[ci])
         for g in prob.gens[ci]:
             col = tuple(s * sum((a * b for a, b in zip(_xt(prob, j), g)), _ZERO) if prob.cells[ci][j] else _ZERO for j in range(D))
             if any(col):
@@ -337,8 +339,7 @@ class ExactReluTrainer:
     def _problem(self, Xs, ys) -> tuple[_Problem, HyperplaneArrangement]:
         A = self._arrangement(Xs)
         cells = tuple(sorted({tuple(bool(s > 0) for s in row) for row in A.sign_matrix().tolist()}))
-        gens = tuple(_cell_generators(Xs, c) for c in cells) if self.loss == "squared" else ()
-        return _Problem(Xs, ys, self.loss, bool(self.output_bias), cells, gens), A
+        return _Problem(Xs, ys, self.loss, bool(self.output_bias), cells, {}), A
 
     def _candidates(self, prob: _Problem, deadline: float | None) -> tuple[int, list[tuple[Rational, int, tuple]] | None]:
         """The number of multisets of (cell, sign) without the all-inactive cell, and
@@ -398,6 +399,12 @@ class ExactReluTrainer:
             take = size if self.max_subproblems is None else min(size, self.max_subproblems - n_solved)
             batch = [(p, cand[p][2], cand[p][0]) for p in range(pos, min(total, pos + take))]
             incumbent = best[0] if best is not None else None
+            if prob.loss == "squared":  # cell generators: computed here once (not in every worker), only for cells solved
+                for _, chosen, bound in batch:
+                    if incumbent is None or bound < incumbent:
+                        for ci, _ in chosen:
+                            if ci not in prob.gens:
+                                prob.gens[ci] = _cell_generators(Xs, prob.cells[ci])
             chunk = max(1, -(-len(batch) // (2 * nw))) if nw > 1 else len(batch)
             tasks = [(prob, batch[i : i + chunk], incumbent) for i in range(0, len(batch), chunk)]
             for part in run_tasks(_run_chunk, tasks, workers=nw if len(batch) >= 64 else 1):  # results in task order
@@ -503,7 +510,7 @@ def _all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> 
     Xs, ys = trainer._validate(X, y)
     D = len(Xs)
     splits = tuple(itertools.product((False, True), repeat=D))
-    gens = tuple(_cell_generators(Xs, s) for s in splits) if trainer.loss == "squared" else ()
+    gens = {k: _cell_generators(Xs, s) for k, s in enumerate(splits)} if trainer.loss == "squared" else {}
     prob = _Problem(Xs, ys, trainer.loss, bool(trainer.output_bias), splits, gens)
     choices = [(k, sg) for k in range(len(splits)) for sg in (1, -1)]
     return min(_solve(prob, list(combo)).value for combo in itertools.product(choices, repeat=trainer.width)) / D

@@ -153,7 +153,7 @@ def growth(args) -> int:
     print("|---|---|---|---|---|---|---|---|---|---|")
     sizes = [4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
     summary = []
-    for n, w in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]:
+    for n, w in [tuple(int(v) for v in c.split(":")) for c in args.cases.split(",")]:
         largest = None
         for D in sizes:
             X, y = instance(n, D, seed=1000 + 100 * n + D, spread=1000)  # distinct points: the arrangement keeps growing
@@ -183,6 +183,7 @@ def main() -> int:
     ap.add_argument("--growth", action="store_true", help="time and subproblem counts as D grows")
     ap.add_argument("--loss", default="absolute", choices=["absolute", "squared"], help="loss of the growth table")
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per growth run")
+    ap.add_argument("--cases", default="1:1,1:2,1:3,2:1,2:2,2:3", help="growth rows as n:w pairs")
     ap.add_argument("--peer-python", help="interpreter with pyscnn (default: .venv-peers/bin/python)")
     args = ap.parse_args()
     return growth(args) if args.growth else compare(args)
