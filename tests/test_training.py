@@ -173,6 +173,10 @@ def test_degenerate_data(loss):
     assert t.loss_ == 1 and t.predict([[1]]) == ((mpq(1),) if loss == "squared" else t.predict([[1]]))
     t = ExactReluTrainer(width=2, loss=loss, output_bias=True).fit([[2, 2]] * 3, [1, 1, 1])  # all equal, D < n + 1
     assert t.loss_ == 0
+    t = ExactReluTrainer(width=2, loss=loss, output_bias=True).fit([[1], [1]], [0, 2])  # duplicates, certified
+    verify(t.certificate_)
+    t = ExactReluTrainer(width=1, loss=loss).fit([[5]], [3])  # a single point
+    assert t.loss_ == 0 and verify(t.certificate_)["multisets"] == 2  # 2 cells; the dead one is skipped: 1 cell x 2 signs
     X = [[k, 2 * k] for k in range(-2, 3)]  # collinear points in R^2
     y = [abs(k) for k in range(-2, 3)]
     t = ExactReluTrainer(width=2, loss=loss).fit(X, y)
