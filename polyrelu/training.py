@@ -206,12 +206,13 @@ def _cell_generators(X: tuple, act: tuple) -> tuple:
 
 def _solve_squared(prob: _Problem, chosen, propose="default") -> _Solved:
     n, D = prob.n, prob.D
+    xt = [_xt(prob, j) for j in range(D)]
     cols, owner = [], []
     for i, (ci, s) in enumerate(chosen):
         if ci not in prob.gens:
             prob.gens[ci] = _cell_generators(prob.X, prob.cells[ci])
         for g in prob.gens[ci]:
-            col = tuple(s * sum((a * b for a, b in zip(_xt(prob, j), g)), _ZERO) if prob.cells[ci][j] else _ZERO for j in range(D))
+            col = tuple(s * sum((a * b for a, b in zip(xt[j], g)), _ZERO) if prob.cells[ci][j] else _ZERO for j in range(D))
             if any(col):
                 cols.append(col)
                 owner.append((i, g))
@@ -237,13 +238,14 @@ def _squared_mu(prob: _Problem, chosen, u) -> tuple:
     """Multipliers mu_i >= 0 with G_i^T mu_i = -P_i^T u for every neuron (exact LPs).  They
     exist because u is the optimal residual: u^T P theta <= 0 on the product of cells."""
     D, k = prob.D, prob.n + 1
+    xt = [_xt(prob, j) for j in range(D)]
     out = []
     for ci, s in chosen:
         act = prob.cells[ci]
         eqs = []
         for c in range(k):
-            rhs = s * sum((u[j] * _xt(prob, j)[c] for j in range(D) if act[j]), _ZERO)
-            eqs.append([rhs] + [(1 if act[j] else -1) * _xt(prob, j)[c] for j in range(D)])
+            rhs = s * sum((u[j] * xt[j][c] for j in range(D) if act[j]), _ZERO)
+            eqs.append([rhs] + [(1 if act[j] else -1) * xt[j][c] for j in range(D)])
         ineqs = [[_ZERO] + [mpq(1) if jj == j else _ZERO for jj in range(D)] for j in range(D)]
         res = _cdd.lp(D, ineqs, eqs)
         if res.status != "optimal":
