@@ -149,10 +149,17 @@ def canonical_class_key(row: Sequence[int]) -> tuple[tuple[int, ...], int]:
     return tuple(prim), 1
 
 
+def _row_gcd(M: np.ndarray) -> np.ndarray:
+    """The nonnegative gcd of each row.  ``np.gcd.reduce`` alone is not enough: on object
+    arrays with one column it returns the entry itself, negative sign included (int64
+    arrays start from the identity 0 and so take absolute values)."""
+    return np.abs(np.gcd.reduce(M, axis=1))
+
+
 def _primitive(rows: np.ndarray) -> np.ndarray:
     if rows.shape[0] == 0:
         return rows
-    g = np.gcd.reduce(rows, axis=1)
+    g = _row_gcd(rows)
     g = np.where(g == 0, 1, g)
     return rows // g[:, None]
 
@@ -195,7 +202,7 @@ def _lift(h: Sequence[int], p: int, Y: np.ndarray, DY: np.ndarray, UY: np.ndarra
     D = _wide(DY) * ap
     if ap < 0:
         X, D = -X, -D
-    g = np.gcd.reduce(np.concatenate([X, D[:, None]], axis=1), axis=1)
+    g = _row_gcd(np.concatenate([X, D[:, None]], axis=1))
     X, D = X // g[:, None], D // g
     U = np.empty((n, m, d), dtype=object)
     U[:, :, keep] = Uo * (s * ap)
@@ -503,6 +510,9 @@ def realize(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> tu
         V = values(X, D, rows)
         A = rows[:, :d]
         Cd = [np.abs(_matmul(U[:, k, :], A.T)) for k in range(m)]
+        # the sum of m int64 terms can overflow even when each term fits: bound it first
+        if sum(_maxabs(c) for c in Cd) >= _SAFE:
+            Cd = [_wide(c) for c in Cd]
         total = Cd[0].copy() if m else np.zeros_like(V)
         for k in range(1, m):
             total = total + Cd[k]
@@ -528,5 +538,5 @@ def realize(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> tu
     for k in range(m):
         Xr = Xr + Uo[:, k, :] * (Do * q ** (m - k - 1))[:, None]
     Dr = Do * q**m
-    g = np.gcd.reduce(np.concatenate([Xr, Dr[:, None]], axis=1), axis=1)
+    g = _row_gcd(np.concatenate([Xr, Dr[:, None]], axis=1))
     return Xr // g[:, None], Dr // g
