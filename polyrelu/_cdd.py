@@ -69,9 +69,17 @@ def lp(
     cdd.gmp.linprog_solve(prog)
     st = prog.status
     if st == cdd.LPStatusType.OPTIMAL:
+        # cddlib appends a negated copy of each equality row (in order) after the m
+        # rows it was given and may report a multiplier on a copy: fold it back, negated
         dual = [mpq(0)] * len(rows)
+        m = len(rows)
         for k, v in prog.dual_solution:
-            dual[k] = _mpq(v)
+            if k < m:
+                dual[k] += _mpq(v)
+            elif k - m < len(equalities):
+                dual[k - m] -= _mpq(v)
+            else:
+                raise AssertionError(f"cddlib reported a dual value for row {k} of an LP with {m} rows")
         return LPResult("optimal", tuple(_mpq(v) for v in prog.primal_solution), _mpq(prog.obj_value), tuple(dual))
     if st in (cdd.LPStatusType.INCONSISTENT, cdd.LPStatusType.STRUC_INCONSISTENT):
         return LPResult("infeasible", None, None)
