@@ -336,10 +336,16 @@ class HyperplaneArrangement:
         en = self._enumerate(inside)
         dom = self._domain_rows(inside)
         d = self._dim
+        # coincident walls (equal up to a positive factor) are one facet: keep the first of
+        # each; the others are implied by it (a Farkas proof with one multiplier)
+        first: dict[tuple, int] = {}
         for w in range(dom.shape[0]):
+            first.setdefault(_engine.canonical_class_key([int(v) for v in dom[w]]), w)  # (key, orientation)
+        distinct = sorted(first.values())
+        for w in distinct:
             wall = [int(v) for v in dom[w]]
             p = _engine._pivot(wall)
-            rest = np.concatenate([dom[:w], dom[w + 1 :]], axis=0)
+            rest = dom[[x for x in distinct if x != w]] if len(distinct) > 1 else dom[:0]
             rH, rD = _engine.restrict_rows(wall, p, self._class_rows), _engine.restrict_rows(wall, p, rest)
             Y, DY, UY = _engine.cover(d - 1, rH, rD)
             if Y.shape[0] == 0:
