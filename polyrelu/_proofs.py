@@ -76,21 +76,35 @@ def emptiness_multipliers(constraints: Sequence[Affine]) -> list[Rational] | Non
     return list(res.x) if res.status == "optimal" else None
 
 
-def closed_infeasibility(constraints: Sequence[Affine]) -> list[Rational] | None:
-    """lambda >= 0 with sum lambda_k g_k = 0 and sum lambda_k c_k = -1: a proof that
-    the closed constraints f_k >= 0 have no common solution."""
+def closed_infeasibility(constraints: Sequence[Affine], strict: Sequence[bool] | None = None) -> list[Rational] | None:
+    """A proof that f_k >= 0 (and f_k > 0 where ``strict[k]``) have no common solution:
+    lambda >= 0 with sum lambda_k g_k = 0, sum lambda_k c_k <= 0, and either
+    sum lambda_k c_k < 0 or lambda_k > 0 for some strict k (Motzkin's transposition
+    theorem).  Normalised by t + sum_{strict} lambda_k = 1 with t = -sum lambda_k c_k."""
     if not constraints:
         return None
+    strict = list(strict) if strict is not None else [False] * len(constraints)
     d, n = len(constraints[0][0]), len(constraints)
-    eqs = [[mpq(0)] + [f[0][j] for f in constraints] for j in range(d)]
-    eqs.append([mpq(1)] + [f[1] for f in constraints])
-    ineqs = [[mpq(0)] + [mpq(1) if i == k else mpq(0) for i in range(n)] for k in range(n)]
-    res = _cdd.lp(n, ineqs, eqs)
-    return list(res.x) if res.status == "optimal" else None
+    # variables: lambda_1..lambda_n, t
+    eqs = [[mpq(0)] + [f[0][j] for f in constraints] + [mpq(0)] for j in range(d)]
+    eqs.append([mpq(0)] + [f[1] for f in constraints] + [mpq(1)])  # sum lambda c + t = 0
+    eqs.append([mpq(-1)] + [mpq(1) if s else mpq(0) for s in strict] + [mpq(1)])  # t + sum_strict lambda = 1
+    ineqs = [[mpq(0)] + [mpq(1) if i == k else mpq(0) for i in range(n + 1)] for k in range(n + 1)]
+    res = _cdd.lp(n + 1, ineqs, eqs)
+    return list(res.x[:n]) if res.status == "optimal" else None
 
 
-def closed_point(constraints: Sequence[Affine], dim: int) -> tuple[Rational, ...] | None:
-    """A point with every f_k >= 0, or None."""
-    ineqs = [[f[1]] + list(f[0]) for f in constraints]
-    res = _cdd.lp(dim, ineqs)
-    return tuple(res.x) if res.status == "optimal" else None
+def closed_point(constraints: Sequence[Affine], dim: int, strict: Sequence[bool] | None = None) -> tuple[Rational, ...] | None:
+    """A point with every f_k >= 0 (and f_k > 0 where ``strict[k]``), or None."""
+    strict = list(strict) if strict is not None else [False] * len(constraints)
+    if not any(strict):
+        ineqs = [[f[1]] + list(f[0]) for f in constraints]
+        res = _cdd.lp(dim, ineqs)
+        return tuple(res.x) if res.status == "optimal" else None
+    # maximise t subject to f_k >= 0, f_k - t >= 0 (strict k), t <= 1: positive optimum iff feasible
+    ineqs = [[f[1]] + list(f[0]) + [mpq(-1) if s else mpq(0)] for f, s in zip(constraints, strict)]
+    ineqs.append([mpq(1)] + [mpq(0)] * dim + [mpq(-1)])
+    res = _cdd.lp(dim + 1, ineqs, objective=[mpq(0)] * (dim + 1) + [mpq(1)], maximize=True)
+    if res.status != "optimal" or res.value <= 0:
+        return None
+    return tuple(res.x[:dim])

@@ -370,7 +370,7 @@ def verify_network_certificate(cert: dict[str, Any]) -> dict[str, Any]:
             cons[("neuron", li, j)] = (tuple(s * v for v in g), s * c)
         for w, (a, b) in enumerate(walls):
             cons[("wall", w)] = (tuple(-v for v in a), b)
-        cons_of.append(list(cons.values()))
+        cons_of.append([(f, key[0] == "wall") for key, f in cons.items()])  # (function, strict)
         x = _vec(r.get("witness"), n, f"{where}.witness")
         for key, (g, c) in cons.items():
             if _dot(g, x) + c <= 0:
@@ -421,8 +421,10 @@ def verify_network_certificate(cert: dict[str, Any]) -> dict[str, Any]:
         if not (isinstance(i, int) and isinstance(j, int) and 0 <= i < N and 0 <= j < N) or maps[i] != maps[j]:
             raise CertificateError(f"piece_joins[{t}] must join two listed regions with equal affine maps")
         y = _vec(jn.get("point"), n, f"piece_joins[{t}].point")
-        if any(_dot(g, y) + c < 0 for g, c in cons_of[i] + cons_of[j]):
+        if any(_dot(g, y) + c < 0 for (g, c), _ in cons_of[i] + cons_of[j]):
             raise CertificateError(f"piece_joins[{t}]: the point is not in both closures")
+        if any(_dot(g, y) + c <= 0 for (g, c), strict in cons_of[i] + cons_of[j] if strict):
+            raise CertificateError(f"piece_joins[{t}]: the point is not strictly inside the domain (pieces are connected inside it)")
         union(i, j)
     separated = set()
     for t, sp in enumerate(cert.get("piece_separations", [])):
@@ -434,10 +436,13 @@ def verify_network_certificate(cert: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(lam, list) or len(lam) != len(both):
             raise CertificateError(f"piece_separations[{t}] needs one multiplier per constraint of the two regions")
         lam = [_q(v, f"piece_separations[{t}]") for v in lam]
-        g = [sum((l * f[0][c] for l, f in zip(lam, both)), mpq(0)) for c in range(n)]
-        const = sum((l * f[1] for l, f in zip(lam, both)), mpq(0))
-        if any(v < 0 for v in lam) or any(v != 0 for v in g) or const >= 0:
-            raise CertificateError(f"piece_separations[{t}]: not a proof that the closures are disjoint")
+        g = [sum((l * f[0][c] for l, (f, _) in zip(lam, both)), mpq(0)) for c in range(n)]
+        const = sum((l * f[1] for l, (f, _) in zip(lam, both)), mpq(0))
+        # Motzkin: closed rows >= 0 and strict domain walls > 0 have no common point iff
+        # such lambda exist with const < 0, or const <= 0 and a positive multiplier on a wall
+        on_wall = any(l > 0 for l, (_, strict) in zip(lam, both) if strict)
+        if any(v < 0 for v in lam) or any(v != 0 for v in g) or const > 0 or (const == 0 and not on_wall):
+            raise CertificateError(f"piece_separations[{t}]: not a proof that the closures are disjoint inside the domain")
         separated.add((min(i, j), max(i, j)))
     for i in range(N):
         for j in range(i + 1, N):

@@ -253,6 +253,10 @@ class NetworkRegions:
             return out
         return [(i, j, pt) for i, j in pairs if (pt := self._facet_between(i, j)) is not None]
 
+    def _domain_rows(self) -> np.ndarray:
+        n = self.network.input_dim
+        return self.domain.engine_rows() if self.domain is not None else np.zeros((0, n + 1), dtype=np.int64)
+
     def _groups(self) -> list[list[int]]:
         groups: dict[tuple, list[int]] = {}
         for i, r in enumerate(self.regions):
@@ -307,7 +311,7 @@ class NetworkRegions:
                     for j in members[a_i + 1 :]:
                         if nx.has_path(G, i, j):
                             continue
-                        if _closures_meet(self._row(i), self._row(j), self.network.input_dim):
+                        if _closures_meet(self._row(i), self._row(j), self._domain_rows(), self.network.input_dim):
                             G.add_edge(i, j)
             self._cache["pieces"] = G
         return self._cache["pieces"]
@@ -378,16 +382,23 @@ class NetworkRegions:
         for c, members in enumerate(nx.connected_components(G)):
             for i in members:
                 comp[i] = c
+        def strict_of(i):  # domain walls are strict: joins and separations live in the open domain
+            return ["wall" in ref for ref, _ in cons_of[i]]
+
         for u, v in G.edges():
             aff = [a for _, a in cons_of[u]] + [a for _, a in cons_of[v]]
-            pt = _proofs.closed_point(aff, n)
+            pt = _proofs.closed_point(aff, n, strict_of(u) + strict_of(v))
+            if pt is None:
+                raise AssertionError(f"regions {u} and {v} are joined but no point of both closures lies in the domain")
             joins.append({"regions": [min(u, v), max(u, v)], "point": [to_str(x) for x in pt]})
         for members in self._groups():
             for a_i, i in enumerate(members):
                 for j in members[a_i + 1 :]:
                     if comp[i] != comp[j]:
                         aff = [a for _, a in cons_of[i]] + [a for _, a in cons_of[j]]
-                        lam = _proofs.closed_infeasibility(aff)
+                        lam = _proofs.closed_infeasibility(aff, strict_of(i) + strict_of(j))
+                        if lam is None:
+                            raise AssertionError(f"regions {i} and {j} are in different pieces but no separation proof exists")
                         separations.append({"regions": [i, j], "multipliers": [to_str(l) for l in lam]})
         return {
             "format": "polyrelu.network-certificate",
@@ -432,10 +443,18 @@ def _shared_facet_point(rows_i: np.ndarray, ki: int, rows_j: np.ndarray, kj: int
     return tuple(mpq(int(v), int(Df[0])) for v in Xf[0])
 
 
-def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, n: int) -> bool:
-    """Exact LP feasibility of closure(R_i) ∩ closure(R_j)."""
-    ineqs = [[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in list(rows_i) + list(rows_j)]
-    return _cdd.lp(n, ineqs).status == "optimal"
+def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: int) -> bool:
+    """Whether closure(R_i) ∩ closure(R_j) meets the open domain (rows ``dom``): pieces
+    are connected sets *inside* the domain, so regions touching only on its boundary stay
+    apart.  Exact LP (maximise the slack of the domain rows)."""
+    from . import _proofs
+
+    def aff(r):
+        return tuple(mpq(int(v)) for v in r[:n]), mpq(-int(r[n]))
+
+    cons = [aff(r) for r in list(rows_i) + list(rows_j)] + [aff(r) for r in dom]
+    strict = [False] * (rows_i.shape[0] + rows_j.shape[0]) + [True] * dom.shape[0]
+    return _proofs.closed_point(cons, n, strict) is not None
 
 
 def pattern_constraints(net: ReluNetwork, pattern) -> list[tuple[dict, tuple]]:
