@@ -1,6 +1,7 @@
 """The ``polyrelu`` command: a thin layer that parses arguments, calls the library and
 prints.  Exit codes: 0 ok, 1 a checked claim is false, 2 usage error, 3 bad input file,
-4 a budget ran out (partial result).  click is used because it gives composable
+4 a budget ran out (partial result), 5 internal error (a bug: one line asking for a
+report, never a traceback), 130 interrupted.  click is used because it gives composable
 subcommands, help text and usage errors (exit 2) without code of our own.
 """
 
@@ -17,7 +18,8 @@ from .errors import PolyReluError
 from .network import ReluNetwork
 from .rational import as_rational, to_str
 
-EXIT_OK, EXIT_CLAIM_FALSE, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_PARTIAL = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_CLAIM_FALSE, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_PARTIAL, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
+BUG_REPORT = "this is a bug in polyrelu; please report it with the command and input files that caused it"
 
 
 class ClaimFalse(Exception):
@@ -592,7 +594,23 @@ def main(argv: list[str] | None = None) -> int:
     except ClaimFalse as exc:
         click.echo(f"polyrelu: {exc}", err=True)
         return EXIT_CLAIM_FALSE
+    except KeyboardInterrupt:
+        click.echo("polyrelu: interrupted", err=True)
+        return 130
+    except Exception as exc:  # an internal error: never exit 1, which means "a claim is false"
+        where = _innermost_frame(exc)
+        click.echo(f"polyrelu: internal error: {type(exc).__name__}: {exc} (at {where}); {BUG_REPORT}", err=True)
+        return EXIT_INTERNAL
     return EXIT_OK
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return "unknown location"
+    return f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
 
 
 def entry_point() -> None:  # pragma: no cover - thin wrapper used by the console script
