@@ -193,6 +193,8 @@ def test_huge_arrangements_match_their_small_twins(case):
         for (a, b), sg in zip(B.hyperplanes, r.sign_vector):
             v = sum((u * x for u, x in zip(a, r.witness)), mpq(0)) - b
             assert (v > 0) - (v < 0) == sg
+    if B.n_regions() <= 40:
+        assert verify(B.certificate())["n_regions"] == A.n_regions()
 
 
 @given(scaled_arrangements(max_dim=3), st.data())
