@@ -5,10 +5,10 @@ never decide.  See README.md for the command line and ``polyrelu.network`` for t
 core object.
 """
 
-from .affine import AffineMap
+from .exact.affine import AffineMap
 from .errors import PolyReluError
-from .network import ReluNetwork
-from .rational import Rational, as_rational, from_float, to_str
+from .nets.network import ReluNetwork
+from .exact.rational import Rational, as_rational, from_float, to_str
 
 __version__ = "0.1.0"
 

@@ -13,10 +13,12 @@ from typing import Any
 
 import click
 
-from . import __version__, fileformat, paper
+from . import __version__
+from .io import formats
+from .paper import claims
 from .errors import PolyReluError
-from .network import ReluNetwork
-from .rational import as_rational, to_str
+from .nets.network import ReluNetwork
+from .exact.rational import as_rational, to_str
 
 EXIT_OK, EXIT_CLAIM_FALSE, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_PARTIAL, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 BUG_REPORT = "this is a bug in polyrelu; please report it with the command and input files that caused it"
@@ -27,7 +29,7 @@ class ClaimFalse(Exception):
 
 
 def _emit_json(obj: Any) -> None:
-    click.echo(fileformat.dumps(obj), nl=False)
+    click.echo(formats.dumps(obj), nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,7 +45,7 @@ def cli() -> None:
 @click.argument("network", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 def inspect(network: Path, as_json: bool) -> None:
-    """Shape, depth, width and size of NETWORK (a polyrelu.network JSON file)."""
+    """Shape, depth, width and size of NETWORK (a polyrelu.nets.network JSON file)."""
     net = ReluNetwork.load(network)
     info = {
         "input_dim": net.input_dim,
@@ -128,14 +130,14 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
     Regions are counted by exact enumeration and, as an independent check, from the
     characteristic polynomial (Zaslavsky); a disagreement is reported as exit code 1.
     """
-    from .arrangement import HyperplaneArrangement
-    from .polyhedron import OpenPolyhedron
+    from .geometry.arrangement import HyperplaneArrangement
+    from .geometry.polyhedron import OpenPolyhedron
 
     arr = HyperplaneArrangement.load(arrangement)
     domain = None
     if inside is not None:
         try:
-            domain = OpenPolyhedron.from_dict(fileformat.load(inside))
+            domain = OpenPolyhedron.from_dict(formats.load(inside))
         except PolyReluError as exc:
             raise type(exc)(f"{inside}: {exc}") from None
     info: dict[str, Any] = {
@@ -157,9 +159,9 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
     if graph_out is not None:
         G = arr.region_graph(inside=domain)
         info["graph_edges"] = G.number_of_edges()
-        fileformat.dump_atomic(_region_graph_json(G), graph_out)
+        formats.dump_atomic(_region_graph_json(G), graph_out)
     if cert_out is not None:
-        fileformat.dump_atomic(arr.certificate(inside=domain), cert_out)
+        formats.dump_atomic(arr.certificate(inside=domain), cert_out)
     if as_json:
         _emit_json(info)
     else:
@@ -189,10 +191,10 @@ def _poly_text(coeffs: list[int]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def verify_cmd(certificate: Path, as_json: bool) -> None:
     """Check a certificate with the independent verifier (exit 1 if it is rejected)."""
-    from .certificate import verify
+    from .verify.certificates import verify
     from .errors import CertificateError
 
-    obj = fileformat.load(certificate)
+    obj = formats.load(certificate)
     try:
         summary = verify(obj)
     except CertificateError as exc:
@@ -224,7 +226,7 @@ def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: 
     the central arrangement {r : <r, b_i> = 0}; --check-cdd recomputes them as the
     paper describes (Minkowski sum of segments) and exits 1 if the two differ.
     """
-    from .zonotope import Zonotope
+    from .geometry.zonotope import Zonotope
 
     Z = Zonotope.load(zonotope)
     info: dict[str, Any] = {
@@ -261,7 +263,7 @@ def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: 
 
 
 def _parse_domain(spec: str | None, n: int):
-    from .polyhedron import OpenPolyhedron
+    from .geometry.polyhedron import OpenPolyhedron
 
     if spec is None:
         return None
@@ -295,7 +297,7 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     linear regions (merged across shared facets with equal affine maps) and pieces
     (maximal connected sets where the function is affine).
     """
-    from .regions import network_regions
+    from .nets.regions import network_regions
 
     net = ReluNetwork.load(network)
     dom = _parse_domain(domain, net.input_dim)
@@ -311,11 +313,11 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     finally:
         set_scheduler(None)
     if cert_out is not None and not res.partial:
-        fileformat.dump_atomic(res.certificate(), cert_out)
+        formats.dump_atomic(res.certificate(), cert_out)
     info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
     if graph_out is not None and not res.partial:
         G = res.region_graph()
-        fileformat.dump_atomic({
+        formats.dump_atomic({
             "format": "polyrelu.network-region-graph", "version": 1,
             "nodes": [{"id": i, "pattern": ["".join(map(str, l)) for l in d["pattern"]], "witness": [to_str(v) for v in d["witness"]],
                        "affine_map": d["affine_map"].to_dict()} for i, d in sorted(G.nodes(data=True))],
@@ -342,7 +344,7 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
 def equal_cmd(first: Path, second: Path, domain: str | None) -> None:
     """Decide exactly whether two networks compute the same function (exit 1 if not,
     printing a rational point where they differ)."""
-    from .regions import networks_equal
+    from .nets.regions import networks_equal
 
     f, g = ReluNetwork.load(first), ReluNetwork.load(second)
     same, x = networks_equal(f, g, domain=_parse_domain(domain, f.input_dim))
@@ -376,7 +378,7 @@ def _write_or_print(net: ReluNetwork, out: Path | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
 def zigzag_cmd(a_text: str, M_text: str, out: Path | None) -> None:
     """The zig-zag h_a of PAPER.md §4 as a network (w neurons, no output bias)."""
-    from .constructions import zigzag
+    from .paper.constructions import zigzag
 
     try:
         net = zigzag(_rational_list(a_text, "--a"), as_rational(M_text, field="--M"))
@@ -392,7 +394,7 @@ def zigzag_cmd(a_text: str, M_text: str, out: Path | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
 def hard_function_cmd(widths: str, M_text: str, seed: int | None, out: Path | None) -> None:
     """H = h_{a^k} o ... o h_{a^1}: k hidden layers of the given widths (PAPER.md §4)."""
-    from .constructions import hard_function, random_hard_function
+    from .paper.constructions import hard_function, random_hard_function
 
     try:
         ws = [int(v) for v in widths.split(",") if v.strip()]
@@ -422,12 +424,12 @@ def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -
     FUNCTIONS is {"format": "polyrelu.affine-functions", "version": 1, "dim": n,
     "functions": [{"a": [...], "c": ...}, ...]} (each x -> a.x + c).
     """
-    from .constructions.compilers import CompilationError
-    from .constructions.maxnet import max_affine, min_affine
+    from .paper.constructions.compilers import CompilationError
+    from .paper.constructions.maxnet import max_affine, min_affine
     from .errors import FileFormatError
 
-    obj = fileformat.load(functions)
-    fileformat.check_header(obj, "polyrelu.affine-functions", source=str(functions))
+    obj = formats.load(functions)
+    formats.check_header(obj, "polyrelu.affine-functions", source=str(functions))
     fs = obj.get("functions")
     if not isinstance(fs, list) or not fs or not all(isinstance(f, dict) and "a" in f and "c" in f for f in fs):
         raise FileFormatError(f"{functions}: field \"functions\" must be a nonempty list of {{\"a\": [...], \"c\": ...}}")
@@ -454,8 +456,8 @@ def zonotope_family_cmd(n: int, m: int, w: int, k: int, seed: int, M_text: str, 
     import random
     import warnings
 
-    from .constructions import random_breakpoints
-    from .constructions.zonotope_family import zonotope_family
+    from .paper.constructions import random_breakpoints
+    from .paper.constructions.zonotope_family import zonotope_family
 
     if n < 1 or m < 1 or w < 2 or k < 1:
         raise click.UsageError("need n >= 1, m >= 1, w >= 2, k >= 1")
@@ -499,7 +501,7 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
       polyrelu verify xor.cert.json
     """
     from .parallel import set_scheduler
-    from .training import ExactReluTrainer, read_csv
+    from .training.trainer import ExactReluTrainer, read_csv
 
     X, y = read_csv(data)
     for name, v in (("--width", width), ("--workers", workers), ("--max-subproblems", max_subproblems)):
@@ -522,7 +524,7 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
     if out is not None:
         t.network_.save(out)
     if cert_out is not None and t.certified_:
-        fileformat.dump_atomic(t.certificate_, cert_out)
+        formats.dump_atomic(t.certificate_, cert_out)
     info = {"loss": to_str(t.loss_), "width": width, "loss_function": loss, "certified": t.certified_,
             "lower_bound": to_str(t.lower_bound_), "subproblems": t.n_subproblems_, "pruned": t.n_pruned_,
             "candidates": t.n_candidates_, "cells": t.n_cells_, "paper_bound": t.paper_bound_, "network": t.network_.to_dict()}
@@ -545,7 +547,7 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
 
 
 @cli.command("paper")
-@click.option("--check", "checks", multiple=True, metavar="NAME", help=f"Run only these checks ({', '.join(paper.CHECKS)}).")
+@click.option("--check", "checks", multiple=True, metavar="NAME", help=f"Run only these checks ({', '.join(claims.CHECKS)}).")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict rows as JSON.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Also write report.md and report.json into this folder.")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any verdict is 'fails'.")
@@ -555,22 +557,22 @@ def paper_cmd(checks: tuple[str, ...], as_json: bool, out: Path | None, strict: 
     Verdicts: 'holds', 'holds only as a bound', 'fails'.  A failing paper claim is a
     finding, reported with its evidence; with --strict it also sets exit code 1.
     """
-    unknown = [c for c in checks if c not in paper.CHECKS]
+    unknown = [c for c in checks if c not in claims.CHECKS]
     if unknown:
-        raise click.UsageError(f"unknown check(s) {', '.join(unknown)}; available: {', '.join(paper.CHECKS)}")
-    rows = paper.run_checks(list(checks) or None)
+        raise click.UsageError(f"unknown check(s) {', '.join(unknown)}; available: {', '.join(claims.CHECKS)}")
+    rows = claims.run_checks(list(checks) or None)
     report = {"format": "polyrelu.paper-report", "version": 1, "polyrelu": __version__, "rows": [r.to_dict() for r in rows]}
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        fileformat.dump_atomic(report, out / "report.json")
-        fileformat.write_text_atomic(paper.to_markdown(rows), out / "report.md")
+        formats.dump_atomic(report, out / "report.json")
+        formats.write_text_atomic(claims.to_markdown(rows), out / "report.md")
     if as_json:
         _emit_json(report)
     else:
-        click.echo(paper.to_markdown(rows), nl=False)
-        counts = {v: sum(r.verdict == v for r in rows) for v in (paper.HOLDS, paper.BOUND, paper.FAILS)}
+        click.echo(claims.to_markdown(rows), nl=False)
+        counts = {v: sum(r.verdict == v for r in rows) for v in (claims.HOLDS, claims.BOUND, claims.FAILS)}
         click.echo(f"\n{len(rows)} claims checked: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
-    if strict and any(r.verdict == paper.FAILS for r in rows):
+    if strict and any(r.verdict == claims.FAILS for r in rows):
         raise ClaimFalse("at least one claim fails")
 
 

@@ -32,7 +32,7 @@ def instance(N: int, d: int, seed: int) -> list[list[int]]:
 
 
 def one(N: int, d: int, seed: int, workers: int | None, graph: bool) -> dict:
-    from polyrelu.arrangement import HyperplaneArrangement
+    from polyrelu.geometry.arrangement import HyperplaneArrangement
 
     HyperplaneArrangement([([1] * d, 0)]).regions()  # warm up imports, as Sage's timing excludes them
     rows = instance(N, d, seed)

@@ -90,8 +90,8 @@ def baseline_bfs(layers, n: int) -> int:
 
 # ------------------------------------------------------------------ runners
 def one(dims: list[int], seed: int, which: str, workers: int | None) -> dict:
-    from polyrelu.network import ReluNetwork
-    from polyrelu.regions import network_regions
+    from polyrelu.nets.network import ReluNetwork
+    from polyrelu.nets.regions import network_regions
 
     layers = random_net(dims, seed)
     network_regions(ReluNetwork(2, random_net([2, 3, 3, 1], 1)), workers=1)  # warm up imports (both sides)
@@ -107,7 +107,7 @@ def one(dims: list[int], seed: int, which: str, workers: int | None) -> dict:
 def _relucent(python: str, dims: list[int]) -> dict | None:
     import subprocess
 
-    from polyrelu.network import ReluNetwork
+    from polyrelu.nets.network import ReluNetwork
 
     net = ReluNetwork(dims[0], random_net(dims, 0)).to_json()
     try:

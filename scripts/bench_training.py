@@ -36,9 +36,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import ROOT, peer_python  # noqa: E402
 
-from polyrelu.network import ReluNetwork  # noqa: E402
-from polyrelu.rational import from_float  # noqa: E402
-from polyrelu.training import ExactReluTrainer, _all_splits_optimum  # noqa: E402
+from polyrelu.nets.network import ReluNetwork  # noqa: E402
+from polyrelu.exact.rational import from_float  # noqa: E402
+from polyrelu.training.trainer import ExactReluTrainer, _all_splits_optimum  # noqa: E402
 
 
 def instance(n: int, D: int, seed: int, spread: int = 5):

@@ -31,7 +31,7 @@ def instance(m: int, n: int, seed: int) -> list[list[int]]:
 
 
 def one(m: int, n: int, seed: int, cdd: bool) -> dict:
-    from polyrelu.zonotope import Zonotope
+    from polyrelu.geometry.zonotope import Zonotope
 
     Zonotope(instance(3, n, seed + 1)).vertices()  # warm up imports and caches, as Sage's timing excludes them
     Z = Zonotope(instance(m, n, seed))

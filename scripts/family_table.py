@@ -21,10 +21,10 @@ import time
 import warnings
 from pathlib import Path
 
-from polyrelu import fileformat
-from polyrelu.constructions import random_breakpoints
-from polyrelu.constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
-from polyrelu.regions import network_regions
+from polyrelu.io import formats
+from polyrelu.paper.constructions import random_breakpoints
+from polyrelu.paper.constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
+from polyrelu.nets.regions import network_regions
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "tables" / "zonotope_family.md"
 
@@ -85,7 +85,7 @@ def main() -> int:
             print(f"{OUT} is out of date", file=sys.stderr)
             return 1
         return 0
-    fileformat.write_text_atomic(text, OUT)
+    formats.write_text_atomic(text, OUT)
     return 0
 
 

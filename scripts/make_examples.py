@@ -12,8 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from polyrelu import fileformat
-from polyrelu.constructions import absolute_value, hard_function, max_of_two, zigzag
+from polyrelu.io import formats
+from polyrelu.paper.constructions import absolute_value, hard_function, max_of_two, zigzag
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "examples"
 
@@ -25,7 +25,7 @@ def examples() -> dict[str, dict]:
         "tent": (zigzag(["1/2"], 1), "zig-zag h_a with a = (1/2), M = 1 (PAPER.md §4)"),
         "figure1_hard": (hard_function([["1/2"], ["1/2"]], 1), "H = h_a o h_a, a = (1/2), M = 1 (the paper's Figure 1)"),
     }
-    from polyrelu.constructions.zonotope_family import zonotope_family
+    from polyrelu.paper.constructions.zonotope_family import zonotope_family
 
     nets["figure1_left"] = (zonotope_family([["1/2"]], [[0, 1], [1, 0]]), "Figure 1 (left): H o g_Z, b = (0,1), (1,0), a^1 = (1/2), M = 1")
     nets["figure1_right"] = (
@@ -42,8 +42,8 @@ def examples() -> dict[str, dict]:
 
 def certificates() -> dict[str, dict]:
     """Certificates of the pieces of the paper's Figure 1 functions (checked by polyrelu verify)."""
-    from polyrelu.network import ReluNetwork
-    from polyrelu.regions import network_regions
+    from polyrelu.nets.network import ReluNetwork
+    from polyrelu.nets.regions import network_regions
 
     ex = examples()
     return {name: network_regions(ReluNetwork.from_dict(ex[name]), workers=1).certificate() for name in ("figure1_left", "figure1_right")}
@@ -58,22 +58,22 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     for name, obj in examples().items():
         path = args.out / f"{name}.json"
-        text = fileformat.dumps(obj)
+        text = formats.dumps(obj)
         if args.check:
             if not path.exists() or path.read_text() != text:
                 stale.append(str(path))
         else:
-            fileformat.write_text_atomic(text, path)
+            formats.write_text_atomic(text, path)
     cert_dir = args.out.parent / "certificates"
     cert_dir.mkdir(parents=True, exist_ok=True)
     for name, cert in certificates().items():
         path = cert_dir / f"{name}.json"
-        text = fileformat.dumps(cert)
+        text = formats.dumps(cert)
         if args.check:
             if not path.exists() or path.read_text() != text:
                 stale.append(str(path))
         else:
-            fileformat.write_text_atomic(text, path)
+            formats.write_text_atomic(text, path)
     if stale:
         print("out of date (run scripts/make_examples.py):", *stale, sep="\n  ", file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gmpy2 import mpq
 from hypothesis import strategies as st
 
-from polyrelu.network import ReluNetwork
+from polyrelu.nets.network import ReluNetwork
 
 
 @st.composite
@@ -38,7 +38,7 @@ def points(dim: int):
 @st.composite
 def integer_arrangements(draw, max_dim: int = 3, max_n: int = 7, coef: int = 3):
     """Small integer arrangements, often degenerate (parallel, repeated, concurrent)."""
-    from polyrelu.arrangement import HyperplaneArrangement
+    from polyrelu.geometry.arrangement import HyperplaneArrangement
 
     d = draw(st.integers(1, max_dim))
     n = draw(st.integers(0, max_n))

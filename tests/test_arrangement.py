@@ -9,12 +9,12 @@ from gmpy2 import mpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyrelu.arrangement import HyperplaneArrangement
-from polyrelu.certificate import verify
+from polyrelu.geometry.arrangement import HyperplaneArrangement
+from polyrelu.verify.certificates import verify
 from polyrelu.errors import CertificateError, FileFormatError, InvalidArrangementError
-from polyrelu.linalg import rank
-from polyrelu.polyhedron import OpenPolyhedron
-from polyrelu.rational import Rational
+from polyrelu.exact.linalg import rank
+from polyrelu.geometry.polyhedron import OpenPolyhedron
+from polyrelu.exact.rational import Rational
 from strategies import integer_arrangements
 
 
@@ -298,13 +298,13 @@ def test_int64_path_is_never_taken_for_huge_operands():
     """A zero operand must not let a huge one through the int64 path (regression)."""
     import numpy as np
 
-    from polyrelu import _engine
+    from polyrelu import cells as _engine
 
     huge = 10**30
     X = np.zeros((1, 2), dtype=np.int64)
     rows = np.array([[huge, 1, 1]], dtype=object)
     assert _engine.values(X, np.ones(1, dtype=np.int64), rows)[0, 0] == -1
-    assert _engine._matmul(np.zeros((1, 2), dtype=np.int64), np.array([[huge], [1]], dtype=object))[0, 0] == 0
+    assert _engine.matmul(np.zeros((1, 2), dtype=np.int64), np.array([[huge], [1]], dtype=object))[0, 0] == 0
     restricted = _engine.restrict_rows([1, 0, huge], 0, np.zeros((1, 3), dtype=np.int64))
     assert restricted.shape == (1, 2)
     A = HyperplaneArrangement([([huge, 1], huge), ([1, 0], 0), ([0, 1], -huge)])

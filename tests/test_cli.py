@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from polyrelu.cli import main
-from polyrelu.network import ReluNetwork
+from polyrelu.nets.network import ReluNetwork
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "data" / "examples"

@@ -6,10 +6,10 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from polyrelu.network import ReluNetwork  # noqa: E402
+from polyrelu.nets.network import ReluNetwork  # noqa: E402
 from polyrelu.parallel import set_scheduler  # noqa: E402
-from polyrelu.regions import network_regions  # noqa: E402
-from polyrelu.training import ExactReluTrainer  # noqa: E402
+from polyrelu.nets.regions import network_regions  # noqa: E402
+from polyrelu.training.trainer import ExactReluTrainer  # noqa: E402
 
 
 def test_dask_cluster_gives_identical_regions_and_training(monkeypatch):

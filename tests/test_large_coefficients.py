@@ -19,16 +19,16 @@ from gmpy2 import mpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyrelu import _engine
-from polyrelu._cdd import lp
-from polyrelu.arrangement import HyperplaneArrangement
-from polyrelu.certificate import verify
+from polyrelu import cells as _engine
+from polyrelu.exact.cddlib import lp
+from polyrelu.geometry.arrangement import HyperplaneArrangement
+from polyrelu.verify.certificates import verify
 from polyrelu.cli import main
 from polyrelu.errors import CertificateError
-from polyrelu.network import ReluNetwork
-from polyrelu.polyhedron import OpenPolyhedron
-from polyrelu.pwl1d import PWL1D
-from polyrelu.regions import network_regions
+from polyrelu.nets.network import ReluNetwork
+from polyrelu.geometry.polyhedron import OpenPolyhedron
+from polyrelu.nets.pwl1d import PWL1D
+from polyrelu.nets.regions import network_regions
 
 BIG = st.integers(0, 70).flatmap(lambda e: st.integers(1, 7).map(lambda c: c * (1 << e)))
 
@@ -57,7 +57,7 @@ def test_one_input_net_with_large_weights_has_two_linear_regions(tmp_path, capsy
 def test_restriction_to_a_point_keeps_orientation():
     """The primitive form of single-column object rows keeps their sign."""
     rows = np.array([[-(1 << 70)], [3 << 65], [-5]], dtype=object)
-    out = _engine._primitive(rows)
+    out = _engine.primitive(rows)
     assert [int(v) for v in out[:, 0]] == [-1, 1, -1]
 
 

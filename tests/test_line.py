@@ -8,14 +8,14 @@ from gmpy2 import mpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyrelu.bounds import lemma_d5_upper_bound, lemma_d6_min_size, min_size_by_d5
+from polyrelu.paper.closed_forms import lemma_d5_upper_bound, lemma_d6_min_size, min_size_by_d5
 from polyrelu.cli import main
-from polyrelu.constructions import random_breakpoints, random_hard_function, zigzag
-from polyrelu.network import ReluNetwork
-from polyrelu.paper import zigzag_by_definition
-from polyrelu.polyhedron import OpenPolyhedron
-from polyrelu.pwl1d import PWL1D
-from polyrelu.regions import network_regions
+from polyrelu.paper.constructions import random_breakpoints, random_hard_function, zigzag
+from polyrelu.nets.network import ReluNetwork
+from polyrelu.paper.claims import zigzag_by_definition
+from polyrelu.geometry.polyhedron import OpenPolyhedron
+from polyrelu.nets.pwl1d import PWL1D
+from polyrelu.nets.regions import network_regions
 from strategies import networks, rationals
 
 

@@ -6,8 +6,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from polyrelu.errors import FileFormatError, FloatNotAllowedError, NonFiniteNumberError, ShapeError
-from polyrelu.network import ReluNetwork
-from polyrelu.rational import Rational
+from polyrelu.nets.network import ReluNetwork
+from polyrelu.exact.rational import Rational
 from strategies import networks, points, rationals
 
 

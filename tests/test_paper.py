@@ -2,9 +2,9 @@
 
 from gmpy2 import mpq
 
-from polyrelu import paper
-from polyrelu.constructions import zigzag
-from polyrelu.network import ReluNetwork
+from polyrelu.paper import claims as paper
+from polyrelu.paper.constructions import zigzag
+from polyrelu.nets.network import ReluNetwork
 
 
 def test_no_current_check_fails():
@@ -30,7 +30,7 @@ def test_zigzag_definition_independent_route():
 
 
 def test_zonotope_verdicts_follow_the_computation(monkeypatch):
-    from polyrelu.zonotope import Zonotope
+    from polyrelu.geometry.zonotope import Zonotope
 
     rows = paper.check_zonotope_vertices()
     assert [r.verdict for r in rows] == [paper.HOLDS] * 3 + [paper.BOUND] * 2
@@ -39,7 +39,7 @@ def test_zonotope_verdicts_follow_the_computation(monkeypatch):
 
 
 def test_support_network_verdict_fails_for_a_wrong_network(monkeypatch):
-    from polyrelu.zonotope import Zonotope
+    from polyrelu.geometry.zonotope import Zonotope
 
     real = Zonotope.to_network
     monkeypatch.setattr(Zonotope, "to_network", lambda self: real(self).scaled(2))

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from polyrelu.errors import FloatNotAllowedError, InvalidRationalError, NonFiniteNumberError, PolyReluError, ShapeError
-from polyrelu.rational import Rational, as_matrix, as_rational, as_vector, from_float, sign, to_str
+from polyrelu.exact.rational import Rational, as_matrix, as_rational, as_vector, from_float, sign, to_str
 
 
 @pytest.mark.parametrize(

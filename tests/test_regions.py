@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from polyrelu.cli import main
-from polyrelu.constructions import absolute_value, hard_function, identity, max_of_two, zigzag
-from polyrelu.network import ReluNetwork
-from polyrelu.polyhedron import OpenPolyhedron
-from polyrelu.regions import network_regions, networks_equal
+from polyrelu.paper.constructions import absolute_value, hard_function, identity, max_of_two, zigzag
+from polyrelu.nets.network import ReluNetwork
+from polyrelu.geometry.polyhedron import OpenPolyhedron
+from polyrelu.nets.regions import network_regions, networks_equal
 from strategies import networks
 
 
@@ -38,7 +38,7 @@ def test_one_hidden_layer_generic(n, w):
     rng = random.Random(n * 31 + w)
     for _ in range(20):  # redraw until in general position
         net = rand_net([n, w, 1], rng.randint(0, 10**6), -40, 40)
-        from polyrelu.arrangement import HyperplaneArrangement
+        from polyrelu.geometry.arrangement import HyperplaneArrangement
 
         A = HyperplaneArrangement([(row, -b) for row, b in zip(net.layers[0].weights, net.layers[0].biases)])
         if A.n_regions_zaslavsky() == sum(comb(w, i) for i in range(n + 1)):
@@ -147,7 +147,7 @@ def test_cli_regions_and_equal(tmp_path, capsys):
 # ------------------------------------------------------------- certificates
 import copy  # noqa: E402
 
-from polyrelu.certificate import verify  # noqa: E402
+from polyrelu.verify.certificates import verify  # noqa: E402
 from polyrelu.errors import CertificateError  # noqa: E402
 
 

@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from polyrelu.cli import main
-from polyrelu.constructions import random_breakpoints
-from polyrelu.constructions.maxnet import compile_lattice, compile_max_sum, max_affine, max_affine_sequential, min_affine, theorem_21_depth_bound
-from polyrelu.constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
+from polyrelu.paper.constructions import random_breakpoints
+from polyrelu.paper.constructions.maxnet import compile_lattice, compile_max_sum, max_affine, max_affine_sequential, min_affine, theorem_21_depth_bound
+from polyrelu.paper.constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
 from polyrelu.errors import ShapeError
-from polyrelu.regions import network_regions, networks_equal
+from polyrelu.nets.regions import network_regions, networks_equal
 
 
 def affine_lists(n, q_max=6):
@@ -107,9 +107,9 @@ def test_cli_max_net_and_family(tmp_path, capsys):
 
 
 def test_check_catches_a_broken_gadget(monkeypatch):
-    import polyrelu.constructions.maxnet as mx
-    from polyrelu.constructions.compilers import CompilationError
-    from polyrelu.network import ReluNetwork
+    import polyrelu.paper.constructions.maxnet as mx
+    from polyrelu.paper.constructions.compilers import CompilationError
+    from polyrelu.nets.network import ReluNetwork
 
     fs = [([1, 0], 0), ([0, 1], 0), ([1, 1], 1)]
     assert mx.max_affine(fs, check=True).evaluate([1, 2]) == (mpq(4),)

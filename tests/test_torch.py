@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from polyrelu.errors import ShapeError  # noqa: E402
-from polyrelu.network import ReluNetwork  # noqa: E402
+from polyrelu.nets.network import ReluNetwork  # noqa: E402
 
 
 def test_sequential_imports_exactly():

@@ -10,12 +10,12 @@ from gmpy2 import mpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyrelu import _nnls
-from polyrelu.certificate import verify
+from polyrelu.exact import nnls as _nnls
+from polyrelu.verify.certificates import verify
 from polyrelu.errors import CertificateError, ShapeError
-from polyrelu.linalg import solve
-from polyrelu.rational import Rational
-from polyrelu.training import ExactReluTrainer, _all_splits_optimum, _solve, sign_bound
+from polyrelu.exact.linalg import solve
+from polyrelu.exact.rational import Rational
+from polyrelu.training.trainer import ExactReluTrainer, _all_splits_optimum, _solve, sign_bound
 
 LOSSES = ("absolute", "squared", "hinge")
 
@@ -243,7 +243,7 @@ def _tamper_network(c):
 def _worse_network(c):
     # a consistent but suboptimal claim: the zero network and its risk; the dual bound of
     # the true optimum's subproblem is below it
-    from polyrelu.network import ReluNetwork
+    from polyrelu.nets.network import ReluNetwork
 
     X = [[mpq(v) for v in x] for x in c["data"]["X"]]
     y = [mpq(v) for v in c["data"]["y"]]

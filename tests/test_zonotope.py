@@ -7,10 +7,10 @@ from gmpy2 import mpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polyrelu.arrangement import HyperplaneArrangement
+from polyrelu.geometry.arrangement import HyperplaneArrangement
 from polyrelu.cli import main
 from polyrelu.errors import FileFormatError, ShapeError
-from polyrelu.zonotope import Zonotope, vertex_bound
+from polyrelu.geometry.zonotope import Zonotope, vertex_bound
 
 
 def general_position_generators(m, n, seed):
@@ -142,7 +142,7 @@ def test_cli(tmp_path, capsys):
 
 @pytest.mark.parametrize("gens", [[[1, 0], [0, 1], [1, 1]], [[1, 2, 0], [0, 1, 1], [1, 0, 1], [2, -1, 1]], [[1, 0], [2, 0], [0, 1]]])
 def test_certified_pieces_of_the_support_network_equal_vertices(gens):
-    from polyrelu.regions import network_regions
+    from polyrelu.nets.regions import network_regions
 
     Z = Zonotope(gens)
     assert network_regions(Z.to_network()).n_pieces == Z.n_vertices

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import FileFormatError
+from ..errors import FileFormatError
 
 __all__ = ["loads", "load", "dumps", "dump_atomic", "write_text_atomic", "digest", "check_header", "canonical_bytes"]
 

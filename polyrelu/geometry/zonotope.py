@@ -26,12 +26,14 @@ from typing import Any, Sequence
 import numpy as np
 from gmpy2 import mpq
 
-from . import _cdd, _engine, fileformat
+from ..exact import cddlib
+from .. import cells
+from ..io import formats
 from .arrangement import HyperplaneArrangement
-from .errors import FileFormatError, ShapeError
-from .linalg import integer_row, lcm_denominators, nullspace, rank, rref
-from .network import ReluNetwork
-from .rational import Rational, as_matrix, as_vector, to_str
+from ..errors import FileFormatError, ShapeError
+from ..exact.linalg import integer_row, lcm_denominators, nullspace, rank, rref
+from ..nets.network import ReluNetwork
+from ..exact.rational import Rational, as_matrix, as_vector, to_str
 
 __all__ = ["Zonotope", "FORMAT", "vertex_bound"]
 
@@ -134,7 +136,7 @@ class Zonotope:
         L = lcm_denominators([v for g in self._nonzero for v in g] + list(self._center))
         B = np.array([[int(v * L) for v in g] for g in self._nonzero], dtype=object)
         c = np.array([int(v * L) for v in self._center], dtype=object)
-        V = _engine._matmul(_engine.compact(S.astype(np.int64)), _engine.compact(B)) + c[None, :]
+        V = cells.matmul(cells.compact(S.astype(np.int64)), cells.compact(B)) + c[None, :]
         return np.asarray(V, dtype=object), L
 
     @property
@@ -159,7 +161,7 @@ class Zonotope:
         # distinct directions first: parallel generators span the same hyperplanes
         dirs: dict[tuple, tuple] = {}
         for g in gens:
-            key, _ = _engine.canonical_class_key(g + (0,))
+            key, _ = cells.canonical_class_key(g + (0,))
             dirs.setdefault(key, g)
         uniq = list(dirs.values())
         for S in itertools.combinations(range(len(uniq)), k - 1):
@@ -172,7 +174,7 @@ class Zonotope:
             if len(ys) != 1:
                 continue
             u = tuple(sum((y * b[j] for y, b in zip(ys[0], basis)), mpq(0)) for j in range(self._dim))
-            key, _ = _engine.canonical_class_key(integer_row(u) + (0,))
+            key, _ = cells.canonical_class_key(integer_row(u) + (0,))
             seen.setdefault(key, key[:-1])
         return [tuple(mpq(v) for v in u) for u in seen.values()]
 
@@ -269,7 +271,7 @@ class Zonotope:
     def facets_cdd(self) -> tuple:
         """H-representation (inequalities, equalities) of Z from cdd, rows [b, a] for
         b + a.x >= 0 (= 0)."""
-        return _cdd.v_to_h(self.vertices_cdd())
+        return cddlib.v_to_h(self.vertices_cdd())
 
     # ------------------------------------------------------------------- I/O
     def to_dict(self) -> dict[str, Any]:
@@ -282,7 +284,7 @@ class Zonotope:
 
     @classmethod
     def from_dict(cls, obj: Any, *, source: str = "zonotope") -> "Zonotope":
-        fileformat.check_header(obj, FORMAT, source=source)
+        formats.check_header(obj, FORMAT, source=source)
         if "generators" not in obj or not isinstance(obj["generators"], list):
             raise FileFormatError(f"{source}: field \"generators\" must be a list of vectors")
         try:
@@ -292,7 +294,7 @@ class Zonotope:
 
     @classmethod
     def load(cls, path: Any) -> "Zonotope":
-        return cls.from_dict(fileformat.load(path), source=str(path))
+        return cls.from_dict(formats.load(path), source=str(path))
 
     def __repr__(self) -> str:
         return f"Zonotope({self.n_generators} generators in R^{self._dim})"

@@ -31,10 +31,10 @@ from typing import Any
 
 from gmpy2 import mpq
 
-from . import fileformat
-from .errors import CertificateError, PolyReluError
-from .linalg import rank
-from .rational import as_rational
+from ..io import formats
+from ..errors import CertificateError, PolyReluError
+from ..exact.linalg import rank
+from ..exact.rational import as_rational
 
 __all__ = ["verify", "verify_arrangement_certificate", "verify_network_certificate"]
 
@@ -110,7 +110,7 @@ def verify(cert: Any) -> dict[str, Any]:
     if fmt == "polyrelu.network-certificate":
         return verify_network_certificate(cert)
     if fmt == "polyrelu.training-certificate":
-        from .certificate_training import verify_training_certificate
+        from .training import verify_training_certificate
 
         return verify_training_certificate(cert)
     raise CertificateError(
@@ -125,8 +125,8 @@ def verify_arrangement_certificate(cert: dict[str, Any]) -> dict[str, Any]:
         raise CertificateError(f"certificate version {cert.get('version')!r} is not supported (expected 1)")
     arr = cert.get("arrangement")
     if not isinstance(arr, dict) or arr.get("format") != "polyrelu.arrangement":
-        raise CertificateError("field \"arrangement\" must hold a polyrelu.arrangement object")
-    if fileformat.digest(arr) != cert.get("arrangement_digest"):
+        raise CertificateError("field \"arrangement\" must hold a polyrelu.geometry.arrangement object")
+    if formats.digest(arr) != cert.get("arrangement_digest"):
         raise CertificateError("arrangement_digest does not match the arrangement it certifies")
     d = arr.get("dim")
     if isinstance(d, bool) or not isinstance(d, int) or d < 1:
@@ -323,12 +323,12 @@ def verify_network_certificate(cert: dict[str, Any]) -> dict[str, Any]:
     (facet lists proved complete by Farkas, every facet crossing leads to a listed region).
     Linear regions are recomputed from the facet adjacencies; pieces from the listed joins
     (a point in both closures, equal maps) and separations (Farkas infeasibility)."""
-    from .network import ReluNetwork
+    from ..nets.network import ReluNetwork
 
     if cert.get("version") != 1:
         raise CertificateError(f"certificate version {cert.get('version')!r} is not supported (expected 1)")
     net_obj = cert.get("network")
-    if fileformat.digest(net_obj) != cert.get("network_digest"):
+    if formats.digest(net_obj) != cert.get("network_digest"):
         raise CertificateError("network_digest does not match the network it certifies")
     try:
         net = ReluNetwork.from_dict(net_obj, source="certificate.network")

@@ -25,8 +25,8 @@ from __future__ import annotations
 import warnings
 from typing import Any, Sequence
 
-from ..errors import ShapeError
-from ..network import ReluNetwork
+from ...errors import ShapeError
+from ...nets.network import ReluNetwork
 from .zigzag import check_breakpoints, hard_function
 
 __all__ = ["zonotope_family", "family_pieces_by_cones", "paper_family_count"]
@@ -36,7 +36,7 @@ def zonotope_family(breakpoints: Sequence[Sequence[Any]], generators: Sequence[S
     """H o g_Z: depth k + 2, size 2m + sum of widths.  Warns (UserWarning) when the
     generators are not in general position: Z then has fewer than 2 sum_{i<n} C(m-1, i)
     vertices, and the family member fewer pieces than the paper's count."""
-    from ..zonotope import Zonotope
+    from ...geometry.zonotope import Zonotope
 
     for i, a in enumerate(breakpoints):
         check_breakpoints(a, M, field=f"breakpoints[{i}]")
@@ -56,8 +56,8 @@ def zonotope_family(breakpoints: Sequence[Sequence[Any]], generators: Sequence[S
 def family_pieces_by_cones(breakpoints: Sequence[Sequence[Any]], generators: Sequence[Sequence[Any]], M: Any = 1) -> int:
     """|vert Z| * (sloped pieces of H on (0, inf)) + (flat pieces there), for n >= 2;
     |vert Z| * (pieces of H on (0, inf)) for n = 1.  See the module docstring."""
-    from ..pwl1d import PWL1D
-    from ..zonotope import Zonotope
+    from ...nets.pwl1d import PWL1D
+    from ...geometry.zonotope import Zonotope
 
     Z = Zonotope(generators)
     if Z.rank < Z.dim:

@@ -17,7 +17,7 @@ Three counts (PAPER.md §2), always reported separately:
 * pieces — maximal connected sets on which the function is affine: regions with equal
   maps whose closures meet anywhere (exact LP, only inside a group of equal maps).
 
->>> from polyrelu.constructions import absolute_value, max_of_two
+>>> from polyrelu.paper.constructions import absolute_value, max_of_two
 >>> r = network_regions(absolute_value())
 >>> r.n_activation_regions, r.n_linear_regions, r.n_pieces, r.n_affine_maps
 (2, 2, 2, 2)
@@ -35,13 +35,14 @@ import networkx as nx
 import numpy as np
 from gmpy2 import mpq
 
-from . import _cdd, _engine
-from .affine import AffineMap
-from .errors import ShapeError
-from .linalg import integer_row, lcm_denominators
+from ..exact import cddlib
+from .. import cells
+from ..exact.affine import AffineMap
+from ..errors import ShapeError
+from ..exact.linalg import integer_row, lcm_denominators
 from .network import ReluNetwork
-from .polyhedron import OpenPolyhedron
-from .rational import Rational, to_str
+from ..geometry.polyhedron import OpenPolyhedron
+from ..exact.rational import Rational, to_str
 
 __all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "networks_equal", "pattern_constraints", "one_sided_pattern"]
 
@@ -78,8 +79,8 @@ class _LazyRows:
         self.parent, self.H, self.signs = parent, H, signs
 
     def materialize(self) -> np.ndarray:
-        new = _engine._wide(self.H) * self.signs.astype(object)[:, None]
-        return _engine.compact(np.concatenate([_engine._wide(self.parent), new], axis=0) if self.parent.shape[0] else new)
+        new = cells.wide(self.H) * self.signs.astype(object)[:, None]
+        return cells.compact(np.concatenate([cells.wide(self.parent), new], axis=0) if self.parent.shape[0] else new)
 
 
 def _as_rows(rows) -> np.ndarray:
@@ -144,25 +145,25 @@ def _refine(cell: _Cell, weights, biases, n: int, more: bool = False, out_layer=
         child = _child(cell, bits, grads, consts, cell.rows, cell.witness, out_layer)
         child.generators = cell.generators if more else None
         return [child]
-    H = _engine.compact(np.array([integer_row(tuple(grads[j]) + (-consts[j],)) for j in cutting], dtype=object))
-    X, D, U = _engine.cover(n, H, cell.rows, base=cell.witness, hints=cell.generators)
-    S = _engine.lexsigns(X, D, U, H)
-    rows_all = np.concatenate([_engine._wide(H), _engine._wide(cell.rows)], axis=0) if cell.rows.shape[0] else _engine._wide(H)
-    Xr, Dr = _engine.realize(X, D, U, rows_all)
+    H = cells.compact(np.array([integer_row(tuple(grads[j]) + (-consts[j],)) for j in cutting], dtype=object))
+    X, D, U = cells.cover(n, H, cell.rows, base=cell.witness, hints=cell.generators)
+    S = cells.lexsigns(X, D, U, H)
+    rows_all = np.concatenate([cells.wide(H), cells.wide(cell.rows)], axis=0) if cell.rows.shape[0] else cells.wide(H)
+    Xr, Dr = cells.realize(X, D, U, rows_all)
     children = []
     for i in range(X.shape[0]):
         sign = dict(zip(cutting, S[i].tolist()))
         bits = tuple(const_bits[j] if j in const_bits else (1 if sign[j] > 0 else 0) for j in range(len(grads)))
         wit = (tuple(int(v) for v in Xr[i]), int(Dr[i]))
         if more:
-            new = _engine._wide(H) * S[i].astype(object)[:, None]
-            rows = np.concatenate([_engine._wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
-            rows = _engine.compact(_facets_only(rows, n))
+            new = cells.wide(H) * S[i].astype(object)[:, None]
+            rows = np.concatenate([cells.wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
+            rows = cells.compact(_facets_only(rows, n))
         else:
             rows = _LazyRows(cell.rows, H, S[i])
         child = _child(cell, bits, grads, consts, rows, wit, out_layer)
         if more:
-            child.generators = _cdd.h_to_v([[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in rows])
+            child.generators = cddlib.h_to_v([[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in rows])
         children.append(child)
     return children
 
@@ -173,7 +174,7 @@ def _facets_only(rows: np.ndarray, n: int) -> np.ndarray:
     count, and above 2n rows it makes each refinement several times cheaper."""
     if rows.shape[0] <= 1:
         return rows
-    return rows[_cdd.irredundant(rows.tolist())]
+    return rows[cddlib.irredundant(rows.tolist())]
 
 
 def _child(cell: _Cell, bits, grads, consts, rows, witness, out_layer=None) -> _Cell:
@@ -221,7 +222,7 @@ class NetworkRegions:
         out: dict[tuple, list[tuple[int, int]]] = {}
         rows = self._row(i)
         for k in range(rows.shape[0]):
-            key, o = _engine.canonical_class_key([int(v) for v in rows[k]])
+            key, o = cells.canonical_class_key([int(v) for v in rows[k]])
             out.setdefault(key, []).append((k, o))
         return out
 
@@ -331,7 +332,8 @@ class NetworkRegions:
         maps left apart.  Facets come from cddlib's exact redundancy test and the proofs
         from exact LPs: meant for checking results, not for the largest networks.
         """
-        from . import _proofs, fileformat
+        from ..certify import proofs
+        from ..io import formats
 
         if self.partial:
             raise ShapeError("a partial result (budget ran out) cannot be certified")
@@ -344,7 +346,7 @@ class NetworkRegions:
             cons = pattern_constraints(net, r.pattern) + [({"wall": w}, (tuple(-v for v in a), b)) for w, (a, b) in enumerate(walls)]
             cons_of.append(cons)
             rows = [integer_row(g + (-c,)) for _, (g, c) in cons]
-            keep = _cdd.irredundant(rows) if len(rows) > 1 else list(range(len(rows)))
+            keep = cddlib.irredundant(rows) if len(rows) > 1 else list(range(len(rows)))
             facets, facet_refs, facet_aff = [], [], []
             arr = np.array(rows, dtype=object).reshape(len(rows), n + 1)
             for k in keep:
@@ -353,7 +355,7 @@ class NetworkRegions:
                 if pt is None:
                     continue
                 entry = {**ref, "point": [to_str(v) for v in pt]}
-                on_wall = any(_engine.canonical_class_key(rows[k])[0] == _engine.canonical_class_key(rows[w])[0]
+                on_wall = any(cells.canonical_class_key(rows[k])[0] == cells.canonical_class_key(rows[w])[0]
                               for w, (rw, _) in enumerate(cons) if "wall" in rw)
                 if "neuron" in ref and not on_wall:  # crossing a domain wall leaves the domain
                     j = index.get(one_sided_pattern(net, pt, tuple(-v for v in aff[0])))
@@ -366,7 +368,7 @@ class NetworkRegions:
             for ref, aff in cons:
                 if ref in facet_refs:
                     continue
-                lam, slack = _proofs.farkas(aff, facet_aff)
+                lam, slack = proofs.farkas(aff, facet_aff)
                 implied.append({**ref, "slack": to_str(slack),
                                 "multipliers": [{**fr, "value": to_str(l)} for fr, l in zip(facet_refs, lam) if l != 0]})
             out.append({
@@ -387,7 +389,7 @@ class NetworkRegions:
 
         for u, v in G.edges():
             aff = [a for _, a in cons_of[u]] + [a for _, a in cons_of[v]]
-            pt = _proofs.closed_point(aff, n, strict_of(u) + strict_of(v))
+            pt = proofs.closed_point(aff, n, strict_of(u) + strict_of(v))
             if pt is None:
                 raise AssertionError(f"regions {u} and {v} are joined but no point of both closures lies in the domain")
             joins.append({"regions": [min(u, v), max(u, v)], "point": [to_str(x) for x in pt]})
@@ -396,7 +398,7 @@ class NetworkRegions:
                 for j in members[a_i + 1 :]:
                     if comp[i] != comp[j]:
                         aff = [a for _, a in cons_of[i]] + [a for _, a in cons_of[j]]
-                        lam = _proofs.closed_infeasibility(aff, strict_of(i) + strict_of(j))
+                        lam = proofs.closed_infeasibility(aff, strict_of(i) + strict_of(j))
                         if lam is None:
                             raise AssertionError(f"regions {i} and {j} are in different pieces but no separation proof exists")
                         separations.append({"regions": [i, j], "multipliers": [to_str(l) for l in lam]})
@@ -404,7 +406,7 @@ class NetworkRegions:
             "format": "polyrelu.network-certificate",
             "version": 1,
             "network": net.to_dict(),
-            "network_digest": fileformat.digest(net.to_dict()),
+            "network_digest": formats.digest(net.to_dict()),
             "domain": self.domain.to_dict() if self.domain is not None else None,
             "counts": {k: v for k, v in self.counts().items() if k != "partial"},
             "regions": out,
@@ -426,20 +428,20 @@ def _shared_facet_point(rows_i: np.ndarray, ki: int, rows_j: np.ndarray, kj: int
     """A point in the relative interior of closure(R_i) ∩ closure(R_j) on the hyperplane of
     row ki (row kj is its opposite), if that set is (n-1)-dimensional; else None."""
     h = [int(v) for v in rows_i[ki]]
-    key_h, _ = _engine.canonical_class_key(h)
+    key_h, _ = cells.canonical_class_key(h)
     others = []
     for rows in (rows_i, rows_j):
         for r in rows:
-            if _engine.canonical_class_key([int(v) for v in r])[0] != key_h:
+            if cells.canonical_class_key([int(v) for v in r])[0] != key_h:
                 others.append([int(v) for v in r])
-    p = _engine._pivot(h)
+    p = cells.pivot(h)
     dom = np.array(others, dtype=object).reshape(len(others), n + 1)
-    rd = _engine.restrict_rows(h, p, dom)
-    Y, DY, UY = _engine.cover(n - 1, np.zeros((0, n), dtype=np.int64), rd)
+    rd = cells.restrict_rows(h, p, dom)
+    Y, DY, UY = cells.cover(n - 1, np.zeros((0, n), dtype=np.int64), rd)
     if Y.shape[0] == 0:
         return None
-    Yr, DYr = _engine.realize(Y, DY, UY, rd)
-    Xf, Df, _ = _engine._lift(h, p, Yr, DYr, np.zeros((1, 0, n - 1), dtype=np.int64))
+    Yr, DYr = cells.realize(Y, DY, UY, rd)
+    Xf, Df, _ = cells.lift(h, p, Yr, DYr, np.zeros((1, 0, n - 1), dtype=np.int64))
     return tuple(mpq(int(v), int(Df[0])) for v in Xf[0])
 
 
@@ -447,14 +449,14 @@ def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: i
     """Whether closure(R_i) ∩ closure(R_j) meets the open domain (rows ``dom``): pieces
     are connected sets *inside* the domain, so regions touching only on its boundary stay
     apart.  Exact LP (maximise the slack of the domain rows)."""
-    from . import _proofs
+    from ..certify import proofs
 
     def aff(r):
         return tuple(mpq(int(v)) for v in r[:n]), mpq(-int(r[n]))
 
     cons = [aff(r) for r in list(rows_i) + list(rows_j)] + [aff(r) for r in dom]
     strict = [False] * (rows_i.shape[0] + rows_j.shape[0]) + [True] * dom.shape[0]
-    return _proofs.closed_point(cons, n, strict) is not None
+    return proofs.closed_point(cons, n, strict) is not None
 
 
 def pattern_constraints(net: ReluNetwork, pattern) -> list[tuple[dict, tuple]]:
@@ -494,7 +496,7 @@ def one_sided_pattern(net: ReluNetwork, x, direction) -> tuple[tuple[int, ...], 
 def _facet_point_1d(rows: np.ndarray, k: int):
     a, e = int(rows[k][0]), int(rows[k][1])
     x = mpq(e, a)
-    ok = all(int(r[0]) * x - int(r[1]) > 0 for i, r in enumerate(rows) if i != k and _engine.canonical_class_key([int(v) for v in r])[0] != _engine.canonical_class_key([a, e])[0])
+    ok = all(int(r[0]) * x - int(r[1]) > 0 for i, r in enumerate(rows) if i != k and cells.canonical_class_key([int(v) for v in r])[0] != cells.canonical_class_key([a, e])[0])
     return (x,) if ok else None
 
 
@@ -538,7 +540,7 @@ def network_regions(
     cells = [_Cell(rows, witness, (), ident, tuple([_ZERO] * n))]
     start = time.monotonic()
     partial = False
-    from .parallel import default_workers, run_tasks
+    from ..parallel import default_workers, run_tasks
 
     for li, layer in enumerate(network.layers[:-1]):
         nw = workers if workers is not None else (default_workers() if len(cells) >= 64 else 1)

@@ -25,12 +25,13 @@ import networkx as nx
 import numpy as np
 from gmpy2 import mpq
 
-from . import _engine, fileformat
-from .errors import FileFormatError, InvalidArrangementError, ShapeError
+from .. import cells
+from ..io import formats
+from ..errors import FileFormatError, InvalidArrangementError, ShapeError
 from .lattice import characteristic_polynomial, evaluate_polynomial
-from .linalg import integer_row, rank
+from ..exact.linalg import integer_row, rank
 from .polyhedron import OpenPolyhedron
-from .rational import Rational, as_affine_pair, to_str
+from ..exact.rational import Rational, as_affine_pair, to_str
 
 __all__ = ["HyperplaneArrangement", "Region", "FORMAT"]
 
@@ -95,7 +96,7 @@ class HyperplaneArrangement:
         keys: dict[tuple, int] = {}
         cls, orient, reps = [], [], []
         for a, b in planes:
-            key, o = _engine.canonical_class_key(integer_row(a + (b,)))
+            key, o = cells.canonical_class_key(integer_row(a + (b,)))
             if key not in keys:
                 keys[key] = len(reps)
                 reps.append(key)
@@ -103,7 +104,7 @@ class HyperplaneArrangement:
             orient.append(o)
         self._class_of = tuple(cls)
         self._orientation = tuple(orient)
-        self._class_rows = _engine.compact(np.array(reps, dtype=object).reshape(len(reps), dim + 1))
+        self._class_rows = cells.compact(np.array(reps, dtype=object).reshape(len(reps), dim + 1))
         self._cache: dict = {}
 
     # ------------------------------------------------------------ basic facts
@@ -140,7 +141,7 @@ class HyperplaneArrangement:
     @property
     def is_central(self) -> bool:
         """True iff all hyperplanes share a common point."""
-        from .linalg import solve
+        from ..exact.linalg import solve
 
         if not self._planes:
             return True
@@ -168,7 +169,7 @@ class HyperplaneArrangement:
     def _workers(self) -> int:
         if self._workers_opt is not None:
             return max(1, int(self._workers_opt))
-        from .parallel import default_workers
+        from ..parallel import default_workers
 
         return default_workers() if self.n_classes >= 24 and self._dim >= 3 else 1
 
@@ -176,8 +177,8 @@ class HyperplaneArrangement:
         key = ("enum", inside)
         if key not in self._cache:
             dom = self._domain_rows(inside)
-            X, D, U = _engine.cover(self._dim, self._class_rows, dom, workers=self._workers())
-            S = _engine.lexsigns(X, D, U, self._class_rows)
+            X, D, U = cells.cover(self._dim, self._class_rows, dom, workers=self._workers())
+            S = cells.lexsigns(X, D, U, self._class_rows)
             self._cache[key] = _Enumeration(X, D, U, S)
         return self._cache[key]
 
@@ -190,14 +191,14 @@ class HyperplaneArrangement:
         dom = self._domain_rows(inside)
         d = self._dim
         n = en.S.shape[0]
-        rows_all = np.concatenate([_engine._wide(self._class_rows), _engine._wide(dom)], axis=0)
+        rows_all = np.concatenate([cells.wide(self._class_rows), cells.wide(dom)], axis=0)
         if rows_all.shape[0] == 0 or rank([tuple(mpq(int(v)) for v in r[:d]) for r in rows_all]) < d:
             en.bounded = np.zeros(n, dtype=bool)  # a lineality space: every region holds a line
             return en.bounded
         M = _box_bound(rows_all, d)
         unbounded = np.zeros(n, dtype=bool)
         tasks = [(j, s * M, self._class_rows, dom) for j in range(d) for s in (1, -1)]
-        from .parallel import run_tasks
+        from ..parallel import run_tasks
 
         for keys in run_tasks(_keys_on_box_wall, tasks, workers=min(self._workers(), len(tasks))):
             for key in keys:
@@ -228,11 +229,11 @@ class HyperplaneArrangement:
         en = self._enumerate(inside)
         bounded = self._bounded_mask(inside)
         dom = self._domain_rows(inside)
-        rows = np.concatenate([_engine._wide(self._class_rows), _engine._wide(dom)], axis=0)
+        rows = np.concatenate([cells.wide(self._class_rows), cells.wide(dom)], axis=0)
         n = en.S.shape[0]
         for lo in range(0, n, batch):
             hi = min(n, lo + batch)
-            Xr, Dr = _engine.realize(en.X[lo:hi], en.D[lo:hi], en.U[lo:hi], rows)
+            Xr, Dr = cells.realize(en.X[lo:hi], en.D[lo:hi], en.U[lo:hi], rows)
             yield {
                 "signs": self._expand_signs(en.S[lo:hi]),
                 "witness_numerators": Xr,
@@ -303,22 +304,22 @@ class HyperplaneArrangement:
         d = self._dim
         for c in range(self.n_classes):
             h = [int(v) for v in self._class_rows[c]]
-            p = _engine._pivot(h)
+            p = cells.pivot(h)
             others = np.concatenate([self._class_rows[:c], self._class_rows[c + 1 :]], axis=0)
-            rH, rD = _engine.restrict_rows(h, p, others), _engine.restrict_rows(h, p, dom)
-            Y, DY, UY = _engine.cover(d - 1, rH, rD)
+            rH, rD = cells.restrict_rows(h, p, others), cells.restrict_rows(h, p, dom)
+            Y, DY, UY = cells.cover(d - 1, rH, rD)
             if Y.shape[0] == 0:
                 continue
-            X, D, U = _engine._lift(h, p, Y, DY, UY)
-            X, D, U = _engine.compact(X), _engine.compact(D), _engine.compact(U)
-            S = _engine.lexsigns(X, D, U, others)
+            X, D, U = cells.lift(h, p, Y, DY, UY)
+            X, D, U = cells.compact(X), cells.compact(D), cells.compact(U)
+            S = cells.lexsigns(X, D, U, others)
             S = np.concatenate([S[:, :c], np.ones((S.shape[0], 1), dtype=np.int8), S[:, c:]], axis=1)
             plus = np.packbits(S > 0, axis=1)
             S[:, c] = -1
             minus = np.packbits(S > 0, axis=1)
             # exact facet points: realise in the hyperplane's coordinates, then lift
-            Yr, DYr = _engine.realize(Y, DY, UY, np.concatenate([_engine._wide(rH), _engine._wide(rD)], axis=0))
-            Xf, Df, _ = _engine._lift(h, p, Yr, DYr, np.zeros((Yr.shape[0], 0, d - 1), dtype=np.int64))
+            Yr, DYr = cells.realize(Y, DY, UY, np.concatenate([cells.wide(rH), cells.wide(rD)], axis=0))
+            Xf, Df, _ = cells.lift(h, p, Yr, DYr, np.zeros((Yr.shape[0], 0, d - 1), dtype=np.int64))
             for k in range(S.shape[0]):
                 u, v = en.keys.get(plus[k].tobytes()), en.keys.get(minus[k].tobytes())
                 if u is None or v is None:
@@ -340,24 +341,24 @@ class HyperplaneArrangement:
         # each; the others are implied by it (a Farkas proof with one multiplier)
         first: dict[tuple, int] = {}
         for w in range(dom.shape[0]):
-            first.setdefault(_engine.canonical_class_key([int(v) for v in dom[w]]), w)  # (key, orientation)
+            first.setdefault(cells.canonical_class_key([int(v) for v in dom[w]]), w)  # (key, orientation)
         distinct = sorted(first.values())
         for w in distinct:
             wall = [int(v) for v in dom[w]]
-            p = _engine._pivot(wall)
+            p = cells.pivot(wall)
             rest = dom[[x for x in distinct if x != w]] if len(distinct) > 1 else dom[:0]
-            rH, rD = _engine.restrict_rows(wall, p, self._class_rows), _engine.restrict_rows(wall, p, rest)
-            Y, DY, UY = _engine.cover(d - 1, rH, rD)
+            rH, rD = cells.restrict_rows(wall, p, self._class_rows), cells.restrict_rows(wall, p, rest)
+            Y, DY, UY = cells.cover(d - 1, rH, rD)
             if Y.shape[0] == 0:
                 continue
-            X, D, U = _engine._lift(wall, p, Y, DY, UY)
+            X, D, U = cells.lift(wall, p, Y, DY, UY)
             inward = np.empty((X.shape[0], 1, d), dtype=object)
             inward[:, 0, :] = np.array(wall[:d], dtype=object)
             U = np.concatenate([U, inward], axis=1)
-            S = _engine.lexsigns(_engine.compact(X), _engine.compact(D), _engine.compact(U), self._class_rows)
+            S = cells.lexsigns(cells.compact(X), cells.compact(D), cells.compact(U), self._class_rows)
             packed = np.packbits(S > 0, axis=1)
-            Yr, DYr = _engine.realize(Y, DY, UY, np.concatenate([_engine._wide(rH), _engine._wide(rD)], axis=0))
-            Xf, Df, _ = _engine._lift(wall, p, Yr, DYr, np.zeros((Yr.shape[0], 0, d - 1), dtype=np.int64))
+            Yr, DYr = cells.realize(Y, DY, UY, np.concatenate([cells.wide(rH), cells.wide(rD)], axis=0))
+            Xf, Df, _ = cells.lift(wall, p, Yr, DYr, np.zeros((Yr.shape[0], 0, d - 1), dtype=np.int64))
             for k in range(S.shape[0]):
                 idx = en.keys.get(packed[k].tobytes())
                 if idx is None:
@@ -378,7 +379,7 @@ class HyperplaneArrangement:
         are distinct, and are all the regions.  The proofs use exact LPs (pycddlib), a
         few per region: meant for checking, not for the largest arrangements.
         """
-        from . import _proofs
+        from ..certify import proofs
 
         regions = self.regions(inside=inside)
         G = self.region_graph(inside=inside)
@@ -411,7 +412,7 @@ class HyperplaneArrangement:
             for ref in all_refs:
                 if ref in facet_refs:
                     continue
-                found = _proofs.farkas(affine(ref, r.sign_vector), facet_aff)
+                found = proofs.farkas(affine(ref, r.sign_vector), facet_aff)
                 if found is None:
                     raise AssertionError(f"no Farkas proof for {ref} in region {i}: facet list incomplete")
                 lam, slack = found
@@ -430,12 +431,12 @@ class HyperplaneArrangement:
                 "implied": implied,
             }
             if r.is_bounded:
-                mu = _proofs.bounded_multipliers(facet_aff)
+                mu = proofs.bounded_multipliers(facet_aff)
                 if mu is None:
                     raise AssertionError(f"region {i} is flagged bounded but has no boundedness proof")
                 entry["bounded_by"] = [{**f, "value": to_str(m)} for f, m in zip(facet_refs, mu)]
             else:
-                ray = _proofs.recession_ray([affine(ref, r.sign_vector) for ref in all_refs], self._dim)
+                ray = proofs.recession_ray([affine(ref, r.sign_vector) for ref in all_refs], self._dim)
                 if ray is None:
                     raise AssertionError(f"region {i} is flagged unbounded but has no recession ray")
                 entry["ray"] = [to_str(v) for v in ray]
@@ -451,7 +452,7 @@ class HyperplaneArrangement:
             "regions": out_regions,
         }
         if not regions:
-            lam = _proofs.emptiness_multipliers([affine({"wall": w}, ()) for w in range(len(walls))])
+            lam = proofs.emptiness_multipliers([affine({"wall": w}, ()) for w in range(len(walls))])
             cert["empty_domain"] = [to_str(v) for v in lam] if lam is not None else None
         return cert
 
@@ -466,7 +467,7 @@ class HyperplaneArrangement:
 
     @classmethod
     def from_dict(cls, obj: Any, *, source: str = "arrangement") -> "HyperplaneArrangement":
-        fileformat.check_header(obj, FORMAT, source=source)
+        formats.check_header(obj, FORMAT, source=source)
         for key in ("dim", "hyperplanes"):
             if key not in obj:
                 raise FileFormatError(f"{source}: missing field \"{key}\"")
@@ -479,13 +480,13 @@ class HyperplaneArrangement:
 
     @classmethod
     def load(cls, path: Any) -> "HyperplaneArrangement":
-        return cls.from_dict(fileformat.load(path), source=str(path))
+        return cls.from_dict(formats.load(path), source=str(path))
 
     def save(self, path: Any) -> None:
-        fileformat.dump_atomic(self.to_dict(), path)
+        formats.dump_atomic(self.to_dict(), path)
 
     def digest(self) -> str:
-        return fileformat.digest(self.to_dict())
+        return formats.digest(self.to_dict())
 
     def __repr__(self) -> str:
         return f"HyperplaneArrangement({self.n_hyperplanes} hyperplanes in R^{self._dim})"
@@ -496,11 +497,11 @@ def _keys_on_box_wall(j: int, offset: int, class_rows: np.ndarray, dom: np.ndarr
     d = class_rows.shape[1] - 1 if class_rows.shape[0] else dom.shape[1] - 1
     wall = [0] * (d + 1)
     wall[j], wall[d] = 1, offset
-    Y, DY, UY = _engine.cover(d - 1, _engine.restrict_rows(wall, j, class_rows), _engine.restrict_rows(wall, j, dom))
+    Y, DY, UY = cells.cover(d - 1, cells.restrict_rows(wall, j, class_rows), cells.restrict_rows(wall, j, dom))
     if Y.shape[0] == 0:
         return []
-    X, D, U = _engine._lift(wall, j, Y, DY, UY)
-    S = _engine.lexsigns(_engine.compact(X), _engine.compact(D), _engine.compact(U), class_rows)
+    X, D, U = cells.lift(wall, j, Y, DY, UY)
+    S = cells.lexsigns(cells.compact(X), cells.compact(D), cells.compact(U), class_rows)
     packed = np.packbits(S > 0, axis=1)
     return [packed[i].tobytes() for i in range(S.shape[0])]
 

@@ -16,8 +16,8 @@ from typing import Sequence
 
 from gmpy2 import mpq
 
-from .linalg import in_row_space, rref
-from .rational import Rational
+from ..exact.linalg import in_row_space, rref
+from ..exact.rational import Rational
 
 __all__ = ["flats", "characteristic_polynomial", "evaluate_polynomial"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from math import ceil, log2
 from typing import Any, Sequence
 
-from ..affine import AffineMap
-from ..errors import ShapeError
-from ..network import ReluNetwork
-from ..rational import as_rational, as_vector
+from ...exact.affine import AffineMap
+from ...errors import ShapeError
+from ...nets.network import ReluNetwork
+from ...exact.rational import as_rational, as_vector
 
 __all__ = ["max_affine", "min_affine", "max_affine_sequential", "compile_max_sum", "compile_lattice", "theorem_21_depth_bound"]
 
@@ -76,7 +76,7 @@ def min_affine(functions: Sequence[tuple[Any, Any]], *, check: bool = False) -> 
 
 
 def _check_equal(net: ReluNetwork, reference: ReluNetwork) -> None:
-    from ..regions import networks_equal
+    from ...nets.regions import networks_equal
     from .compilers import CompilationError
 
     same, x = networks_equal(net, reference)

@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 from gmpy2 import mpq
 
 from .constructions import absolute_value, hard_function, max_of_two, zigzag
-from .rational import Rational, to_str
+from ..exact.rational import Rational, to_str
 
 __all__ = ["Verdict", "CHECKS", "run_checks", "to_markdown", "zigzag_by_definition", "HOLDS", "BOUND", "FAILS"]
 
@@ -166,7 +166,7 @@ def _zonotope_cases():
 
 def check_zonotope_vertices() -> list[Verdict]:
     """Thm 3.6: |vert Z| <= 2 sum_{i<n} C(m-1, i), with equality in general position."""
-    from .zonotope import Zonotope
+    from ..geometry.zonotope import Zonotope
 
     rows = []
     for name, gens in _zonotope_cases():
@@ -189,8 +189,8 @@ def check_zonotope_vertices() -> list[Verdict]:
 def check_support_network() -> list[Verdict]:
     """Lemma 3.7 / Thm 3.6: the 2m-neuron network is the support function, with one
     affine piece per vertex."""
-    from .arrangement import HyperplaneArrangement
-    from .zonotope import Zonotope
+    from ..geometry.arrangement import HyperplaneArrangement
+    from ..geometry.zonotope import Zonotope
 
     rows = []
     for name, gens in _zonotope_cases()[:3] + _zonotope_cases()[3:4]:
@@ -218,7 +218,7 @@ def check_one_layer_regions() -> list[Verdict]:
     from math import comb
     import random
 
-    from .arrangement import HyperplaneArrangement
+    from ..geometry.arrangement import HyperplaneArrangement
 
     rows = []
     for n, w in [(1, 5), (2, 6), (3, 8)]:
@@ -239,9 +239,9 @@ def check_one_layer_regions() -> list[Verdict]:
 def check_hard_functions(widths=range(2, 7), depths=range(1, 5), seed: int = 0) -> list[Verdict]:
     """Lemma B.1 / Thm 3.2 (w^k pieces in [0, M]) and Lemma D.5 on random members of
     the hard-function family, pieces certified by exact breakpoint propagation."""
-    from .bounds import lemma_d5_upper_bound
+    from .closed_forms import lemma_d5_upper_bound
     from .constructions import random_hard_function
-    from .pwl1d import PWL1D
+    from ..nets.pwl1d import PWL1D
 
     rows = []
     M = mpq(1)
@@ -266,9 +266,9 @@ def check_hard_functions(widths=range(2, 7), depths=range(1, 5), seed: int = 0) 
 
 def check_depth_gap() -> list[Verdict]:
     """Cor. 3.4 and Thm 3.1: a depth-size gap table with exact bounds."""
-    from .bounds import lemma_d6_min_size, min_size_by_d5
+    from .closed_forms import lemma_d6_min_size, min_size_by_d5
     from .constructions import hard_function
-    from .pwl1d import PWL1D
+    from ..nets.pwl1d import PWL1D
 
     rows = []
     for k in (2, 3):
@@ -311,7 +311,7 @@ def check_max_networks() -> list[Verdict]:
     from math import ceil, log2
 
     from .constructions.maxnet import max_affine, max_affine_sequential
-    from .regions import networks_equal
+    from ..nets.regions import networks_equal
 
     rows = []
     for n, q in [(1, 3), (2, 4), (2, 5), (3, 4)]:
@@ -329,7 +329,7 @@ def check_max_networks() -> list[Verdict]:
 def check_theorem_21() -> list[Verdict]:
     """Thm 2.1: sum_j s_j max_{i in S_j} l_i with |S_j| <= n + 1 at depth <= ceil(log2(n+1)) + 1."""
     from .constructions.maxnet import compile_max_sum, max_affine, theorem_21_depth_bound
-    from .regions import networks_equal
+    from ..nets.regions import networks_equal
 
     rows = []
     for n in (1, 2, 3):
@@ -351,7 +351,7 @@ def check_zonotope_family(quick: bool = True) -> list[Verdict]:
 
     from .constructions import random_breakpoints
     from .constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
-    from .regions import network_regions
+    from ..nets.regions import network_regions
 
     cases = [
         ("Figure 1 (left): b = (0,1), (1,0); a^1 = (1/2)", [[mpq(1, 2)]], [[0, 1], [1, 0]]),
@@ -402,8 +402,8 @@ def check_algorithm_1() -> list[Verdict]:
     from math import comb
     import random
 
-    from . import _cdd
-    from .training import ExactReluTrainer, _all_splits_optimum
+    from ..exact import cddlib
+    from ..training.trainer import ExactReluTrainer, _all_splits_optimum
 
     rows = []
     for n, D in [(1, 7), (2, 6), (2, 8)]:
@@ -414,7 +414,7 @@ def check_algorithm_1() -> list[Verdict]:
         for signs in itertools.product((1, -1), repeat=D):
             rows_ = [[mpq(0)] + [s * v for v in x + (mpq(1),)] + [mpq(-1)] for s, x in zip(signs, X)]
             rows_.append([mpq(1)] + [mpq(0)] * (n + 1) + [mpq(-1)])  # t <= 1
-            res = _cdd.lp(n + 2, rows_, objective=[mpq(0)] * (n + 2) + [mpq(1)], maximize=True)
+            res = cddlib.lp(n + 2, rows_, objective=[mpq(0)] * (n + 2) + [mpq(1)], maximize=True)
             realisable += res.status == "optimal" and res.value > 0
         bound = 2 * sum(comb(D - 1, i) for i in range(n + 1))
         ok = len(cells) == realisable

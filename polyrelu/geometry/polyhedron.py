@@ -7,10 +7,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import _engine
-from .errors import InvalidPolyhedronError
-from .linalg import integer_row
-from .rational import Rational, as_affine_pair, as_rational, as_vector, to_str
+from .. import cells
+from ..errors import InvalidPolyhedronError
+from ..exact.linalg import integer_row
+from ..exact.rational import Rational, as_affine_pair, as_rational, as_vector, to_str
 
 __all__ = ["OpenPolyhedron"]
 
@@ -58,15 +58,15 @@ class OpenPolyhedron:
     def engine_rows(self) -> np.ndarray:
         """Integer rows [c | e] meaning c . x - e > 0 (the engine's domain convention)."""
         rows = [integer_row(tuple(-v for v in a) + (-b,)) for a, b in self.inequalities]
-        return _engine.compact(np.array(rows, dtype=object).reshape(len(rows), self.dim + 1))
+        return cells.compact(np.array(rows, dtype=object).reshape(len(rows), self.dim + 1))
 
     def interior_point(self) -> tuple[Rational, ...] | None:
         """An exact point strictly inside, or None if the polyhedron is empty (no LP)."""
         dom = self.engine_rows()
-        X, D, U = _engine.cover(self.dim, np.zeros((0, self.dim + 1), dtype=np.int64), dom)
+        X, D, U = cells.cover(self.dim, np.zeros((0, self.dim + 1), dtype=np.int64), dom)
         if X.shape[0] == 0:
             return None
-        Xr, Dr = _engine.realize(X, D, U, dom)
+        Xr, Dr = cells.realize(X, D, U, dom)
         return tuple(as_rational(int(v)) / int(Dr[0]) for v in Xr[0])
 
     def is_empty(self) -> bool:

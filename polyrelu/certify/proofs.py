@@ -10,9 +10,9 @@ from typing import Sequence
 
 from gmpy2 import mpq
 
-from . import _cdd
-from .linalg import nullspace, rank
-from .rational import Rational
+from ..exact import cddlib
+from ..exact.linalg import nullspace, rank
+from ..exact.rational import Rational
 
 __all__ = ["farkas", "bounded_multipliers", "recession_ray", "emptiness_multipliers", "closed_infeasibility", "closed_point"]
 
@@ -29,7 +29,7 @@ def farkas(target: Affine, facets: Sequence[Affine]) -> tuple[list[Rational], Ra
         eqs.append([-g[j]] + [f[0][j] for f in facets])
     ineqs = [[mpq(0)] + [mpq(1) if i == k else mpq(0) for i in range(n)] for k in range(n)]
     ineqs.append([c] + [-f[1] for f in facets])  # slack = c - sum lambda_k c_k >= 0
-    res = _cdd.lp(n, ineqs, eqs)
+    res = cddlib.lp(n, ineqs, eqs)
     if res.status != "optimal":
         return None
     lam = list(res.x)
@@ -44,7 +44,7 @@ def bounded_multipliers(facets: Sequence[Affine]) -> list[Rational] | None:
     d, n = len(facets[0][0]), len(facets)
     eqs = [[mpq(0)] + [f[0][j] for f in facets] for j in range(d)]
     ineqs = [[mpq(-1)] + [mpq(1) if i == k else mpq(0) for i in range(n)] for k in range(n)]
-    res = _cdd.lp(n, ineqs, eqs)
+    res = cddlib.lp(n, ineqs, eqs)
     if res.status != "optimal" or rank([f[0] for f in facets]) < d:
         return None
     return list(res.x)
@@ -58,7 +58,7 @@ def recession_ray(constraints: Sequence[Affine], dim: int) -> tuple[Rational, ..
         return null[0]
     ineqs = [[mpq(0)] + list(g) for g in grads]
     ineqs.append([mpq(-1)] + [sum((g[j] for g in grads), mpq(0)) for j in range(dim)])
-    res = _cdd.lp(dim, ineqs)
+    res = cddlib.lp(dim, ineqs)
     return tuple(res.x) if res.status == "optimal" else None
 
 
@@ -72,7 +72,7 @@ def emptiness_multipliers(constraints: Sequence[Affine]) -> list[Rational] | Non
     eqs.append([mpq(-1)] + [mpq(1)] * n)
     ineqs = [[mpq(0)] + [mpq(1) if i == k else mpq(0) for i in range(n)] for k in range(n)]
     ineqs.append([mpq(0)] + [-f[1] for f in constraints])
-    res = _cdd.lp(n, ineqs, eqs)
+    res = cddlib.lp(n, ineqs, eqs)
     return list(res.x) if res.status == "optimal" else None
 
 
@@ -90,7 +90,7 @@ def closed_infeasibility(constraints: Sequence[Affine], strict: Sequence[bool] |
     eqs.append([mpq(0)] + [f[1] for f in constraints] + [mpq(1)])  # sum lambda c + t = 0
     eqs.append([mpq(-1)] + [mpq(1) if s else mpq(0) for s in strict] + [mpq(1)])  # t + sum_strict lambda = 1
     ineqs = [[mpq(0)] + [mpq(1) if i == k else mpq(0) for i in range(n + 1)] for k in range(n + 1)]
-    res = _cdd.lp(n + 1, ineqs, eqs)
+    res = cddlib.lp(n + 1, ineqs, eqs)
     return list(res.x[:n]) if res.status == "optimal" else None
 
 
@@ -99,12 +99,12 @@ def closed_point(constraints: Sequence[Affine], dim: int, strict: Sequence[bool]
     strict = list(strict) if strict is not None else [False] * len(constraints)
     if not any(strict):
         ineqs = [[f[1]] + list(f[0]) for f in constraints]
-        res = _cdd.lp(dim, ineqs)
+        res = cddlib.lp(dim, ineqs)
         return tuple(res.x) if res.status == "optimal" else None
     # maximise t subject to f_k >= 0, f_k - t >= 0 (strict k), t <= 1: positive optimum iff feasible
     ineqs = [[f[1]] + list(f[0]) + [mpq(-1) if s else mpq(0)] for f, s in zip(constraints, strict)]
     ineqs.append([mpq(1)] + [mpq(0)] * dim + [mpq(-1)])
-    res = _cdd.lp(dim + 1, ineqs, objective=[mpq(0)] * (dim + 1) + [mpq(1)], maximize=True)
+    res = cddlib.lp(dim + 1, ineqs, objective=[mpq(0)] * (dim + 1) + [mpq(1)], maximize=True)
     if res.status != "optimal" or res.value <= 0:
         return None
     return tuple(res.x[:dim])

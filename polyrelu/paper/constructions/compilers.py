@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import PolyReluError
-from ..network import ReluNetwork
+from ...errors import PolyReluError
+from ...nets.network import ReluNetwork
 
 __all__ = ["pwl_to_one_layer", "CompilationError"]
 
@@ -25,7 +25,7 @@ def pwl_to_one_layer(f) -> ReluNetwork:
     hidden layer.  The result is converted back (breakpoint propagation) and checked to
     be exactly f before it is returned.
     """
-    from ..pwl1d import PWL1D
+    from ...nets.pwl1d import PWL1D
 
     if f.is_affine:
         net = ReluNetwork(1, [([[f.slopes[0]]], [f(0)])])

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 from gmpy2 import mpq
 
-from .errors import ShapeError
+from ..errors import ShapeError
 from .rational import Rational, as_matrix, as_vector, to_str
 
 __all__ = ["AffineMap", "matvec"]

@@ -31,8 +31,8 @@ from typing import Any
 
 from gmpy2 import mpq
 
-from .errors import CertificateError, PolyReluError
-from .rational import as_rational, to_str
+from ..errors import CertificateError, PolyReluError
+from ..exact.rational import as_rational, to_str
 
 __all__ = ["verify_training_certificate"]
 
@@ -64,9 +64,9 @@ def _loss(loss: str, p, y):
 
 def verify_training_certificate(cert: dict[str, Any]) -> dict[str, Any]:
     """Check a training certificate (see the module docstring); return a summary."""
-    from .certificate import verify_arrangement_certificate
-    from .network import ReluNetwork
-    from .training import sign_bound
+    from .certificates import verify_arrangement_certificate
+    from ..nets.network import ReluNetwork
+    from ..training.trainer import sign_bound
 
     if cert.get("version") != 1:
         raise CertificateError(f"certificate version {cert.get('version')!r} is not supported (expected 1)")

@@ -23,9 +23,9 @@ from typing import Any, Sequence
 import numpy as np
 from gmpy2 import mpq
 
-from .errors import ShapeError
+from ..errors import ShapeError
 from .network import ReluNetwork
-from .rational import Rational, as_rational, as_vector, to_str
+from ..exact.rational import Rational, as_rational, as_vector, to_str
 
 __all__ = ["PWL1D"]
 
@@ -167,7 +167,7 @@ class PWL1D:
         """Thm 2.2: one hidden layer with at most p neurons (p - 1 when the leftmost or
         rightmost piece is flat, Cor. A.1); an output bias carries f's constant.  The
         result is checked exactly equal to ``self`` before it is returned."""
-        from .constructions.compilers import pwl_to_one_layer
+        from ..paper.constructions.compilers import pwl_to_one_layer
 
         return pwl_to_one_layer(self)
 

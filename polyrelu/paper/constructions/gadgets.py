@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..network import ReluNetwork
+from ...nets.network import ReluNetwork
 
 __all__ = ["absolute_value", "identity", "max_of_two"]
 

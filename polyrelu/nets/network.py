@@ -25,10 +25,10 @@ from typing import Any, Iterable, Sequence
 
 from gmpy2 import mpq
 
-from . import fileformat
-from .affine import AffineMap, matvec
-from .errors import FileFormatError, ShapeError
-from .rational import Rational, as_matrix, as_rational, as_vector, to_str
+from ..io import formats
+from ..exact.affine import AffineMap, matvec
+from ..errors import FileFormatError, ShapeError
+from ..exact.rational import Rational, as_matrix, as_rational, as_vector, to_str
 
 __all__ = ["Layer", "ReluNetwork", "FORMAT"]
 
@@ -331,7 +331,7 @@ class ReluNetwork:
         anything else is refused with the offending layer named.  PyTorch is optional:
         it is imported only by the caller's module.
         """
-        from .rational import from_float
+        from ..exact.rational import from_float
 
         layers_in = list(module.children()) if hasattr(module, "children") else None
         if not layers_in:
@@ -375,7 +375,7 @@ class ReluNetwork:
 
     @classmethod
     def from_dict(cls, obj: Any, *, source: str = "network") -> "ReluNetwork":
-        fileformat.check_header(obj, FORMAT, source=source)
+        formats.check_header(obj, FORMAT, source=source)
         for key in ("input_dim", "layers"):
             if key not in obj:
                 raise FileFormatError(f"{source}: missing field \"{key}\"")
@@ -394,19 +394,19 @@ class ReluNetwork:
             raise FileFormatError(f"{source}: {exc}") from None
 
     def to_json(self) -> str:
-        return fileformat.dumps(self.to_dict())
+        return formats.dumps(self.to_dict())
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "network") -> "ReluNetwork":
-        return cls.from_dict(fileformat.loads(text, source=source), source=source)
+        return cls.from_dict(formats.loads(text, source=source), source=source)
 
     def save(self, path: Any) -> None:
         """Write the canonical JSON file atomically."""
-        fileformat.dump_atomic(self.to_dict(), path)
+        formats.dump_atomic(self.to_dict(), path)
 
     @classmethod
     def load(cls, path: Any) -> "ReluNetwork":
-        return cls.from_dict(fileformat.load(path), source=str(path))
+        return cls.from_dict(formats.load(path), source=str(path))
 
     # ---------------------------------------------------------------- dunder
     def __eq__(self, other: object) -> bool:

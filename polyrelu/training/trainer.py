@@ -49,13 +49,13 @@ from typing import Any, Callable, NamedTuple, Sequence
 
 from gmpy2 import mpq
 
-from . import _cdd
-from ._nnls import nnls
-from .arrangement import HyperplaneArrangement
-from .errors import ShapeError
-from .network import ReluNetwork
-from .parallel import default_workers, run_tasks, scheduler
-from .rational import Rational, as_matrix, as_vector, to_str
+from ..exact import cddlib
+from ..exact.nnls import nnls
+from ..geometry.arrangement import HyperplaneArrangement
+from ..errors import ShapeError
+from ..nets.network import ReluNetwork
+from ..parallel import default_workers, run_tasks, scheduler
+from ..exact.rational import Rational, as_matrix, as_vector, to_str
 
 __all__ = ["ExactReluTrainer", "read_csv", "sign_bound", "paper_bound"]
 
@@ -184,7 +184,7 @@ def _solve_lp(prob: _Problem, chosen) -> _Solved:
     objective = [_ZERO] * (nv + 1)
     for j in range(D):
         objective[1 + nb + j] = mpq(1)
-    res = _cdd.lp(nv, rows, objective=objective)
+    res = cddlib.lp(nv, rows, objective=objective)
     if res.status != "optimal":  # theta = 0 is feasible and the loss is >= 0
         raise AssertionError(f"subproblem LP is {res.status}")
     lam = [-v for v in res.dual]  # minimisation: lam >= 0, sum lam_k row_k = objective
@@ -200,7 +200,7 @@ def _solve_lp(prob: _Problem, chosen) -> _Solved:
 def _cell_generators(X: tuple, act: tuple) -> tuple:
     """Generators of the closed cone {theta : sigma_j xt_j . theta >= 0}: rays and +-lines."""
     rows = [[_ZERO] + [(1 if a else -1) * v for v in x + (mpq(1),)] for x, a in zip(X, act)]
-    _, rays, lines = _cdd.h_to_v(rows)
+    _, rays, lines = cddlib.h_to_v(rows)
     return tuple(rays) + tuple(lines) + tuple(tuple(-v for v in l) for l in lines)
 
 
@@ -247,7 +247,7 @@ def _squared_mu(prob: _Problem, chosen, u) -> tuple:
             rhs = s * sum((u[j] * xt[j][c] for j in range(D) if act[j]), _ZERO)
             eqs.append([rhs] + [(1 if act[j] else -1) * xt[j][c] for j in range(D)])
         ineqs = [[_ZERO] + [mpq(1) if jj == j else _ZERO for jj in range(D)] for j in range(D)]
-        res = _cdd.lp(D, ineqs, eqs)
+        res = cddlib.lp(D, ineqs, eqs)
         if res.status != "optimal":
             raise AssertionError("no cell multipliers for an optimal squared-loss residual")
         out.append(tuple(res.x))
@@ -524,8 +524,8 @@ def read_csv(path: Any) -> tuple[list[tuple[Rational, ...]], list[Rational]]:
     import csv
     from pathlib import Path
 
-    from .errors import FileFormatError, PolyReluError
-    from .rational import as_rational
+    from ..errors import FileFormatError, PolyReluError
+    from ..exact.rational import as_rational
 
     p = Path(path)
     try:

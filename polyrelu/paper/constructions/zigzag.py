@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..errors import ShapeError
-from ..network import ReluNetwork
-from ..rational import Rational, as_rational, as_vector, to_str
+from ...errors import ShapeError
+from ...nets.network import ReluNetwork
+from ...exact.rational import Rational, as_rational, as_vector, to_str
 
 __all__ = ["zigzag", "hard_function", "check_breakpoints", "random_breakpoints", "random_hard_function"]
 

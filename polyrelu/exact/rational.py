@@ -31,7 +31,7 @@ import gmpy2
 import numpy as np
 from gmpy2 import mpq, mpz
 
-from .errors import FloatNotAllowedError, InvalidRationalError, NonFiniteNumberError, ShapeError
+from ..errors import FloatNotAllowedError, InvalidRationalError, NonFiniteNumberError, ShapeError
 
 __all__ = [
     "Rational",
