@@ -301,25 +301,17 @@ class HyperplaneArrangement:
         for i, r in enumerate(self.iter_regions(inside=inside)):
             G.add_node(i, sign_vector=r.sign_vector, witness=r.witness, bounded=r.is_bounded)
         classes = self.classes
-        d = self._dim
         for c in range(self.n_classes):
-            h = [int(v) for v in self._class_rows[c]]
-            p = cells.pivot(h)
             others = np.concatenate([self._class_rows[:c], self._class_rows[c + 1 :]], axis=0)
-            rH, rD = cells.restrict_rows(h, p, others), cells.restrict_rows(h, p, dom)
-            Y, DY, UY = cells.cover(d - 1, rH, rD)
-            if Y.shape[0] == 0:
+            sec = cells.section(self._class_rows[c], others, dom)
+            if not len(sec):
                 continue
-            X, D, U = cells.lift(h, p, Y, DY, UY)
-            X, D, U = cells.compact(X), cells.compact(D), cells.compact(U)
-            S = cells.lexsigns(X, D, U, others)
+            S = cells.lexsigns(*sec.lifted(), others)
             S = np.concatenate([S[:, :c], np.ones((S.shape[0], 1), dtype=np.int8), S[:, c:]], axis=1)
             plus = np.packbits(S > 0, axis=1)
             S[:, c] = -1
             minus = np.packbits(S > 0, axis=1)
-            # exact facet points: realise in the hyperplane's coordinates, then lift
-            Yr, DYr = cells.realize(Y, DY, UY, np.concatenate([cells.wide(rH), cells.wide(rD)], axis=0))
-            Xf, Df, _ = cells.lift(h, p, Yr, DYr, np.zeros((Yr.shape[0], 0, d - 1), dtype=np.int64))
+            Xf, Df = sec.points()  # exact points in the relative interior of each facet
             for k in range(S.shape[0]):
                 u, v = en.keys.get(plus[k].tobytes()), en.keys.get(minus[k].tobytes())
                 if u is None or v is None:
@@ -345,20 +337,13 @@ class HyperplaneArrangement:
         distinct = sorted(first.values())
         for w in distinct:
             wall = [int(v) for v in dom[w]]
-            p = cells.pivot(wall)
             rest = dom[[x for x in distinct if x != w]] if len(distinct) > 1 else dom[:0]
-            rH, rD = cells.restrict_rows(wall, p, self._class_rows), cells.restrict_rows(wall, p, rest)
-            Y, DY, UY = cells.cover(d - 1, rH, rD)
-            if Y.shape[0] == 0:
+            sec = cells.section(wall, self._class_rows, rest)
+            if not len(sec):
                 continue
-            X, D, U = cells.lift(wall, p, Y, DY, UY)
-            inward = np.empty((X.shape[0], 1, d), dtype=object)
-            inward[:, 0, :] = np.array(wall[:d], dtype=object)
-            U = np.concatenate([U, inward], axis=1)
-            S = cells.lexsigns(cells.compact(X), cells.compact(D), cells.compact(U), self._class_rows)
+            S = cells.lexsigns(*sec.lifted(extra=wall[:d]), self._class_rows)  # a step inward off the wall
             packed = np.packbits(S > 0, axis=1)
-            Yr, DYr = cells.realize(Y, DY, UY, np.concatenate([cells.wide(rH), cells.wide(rD)], axis=0))
-            Xf, Df, _ = cells.lift(wall, p, Yr, DYr, np.zeros((Yr.shape[0], 0, d - 1), dtype=np.int64))
+            Xf, Df = sec.points()
             for k in range(S.shape[0]):
                 idx = en.keys.get(packed[k].tobytes())
                 if idx is None:
@@ -497,13 +482,11 @@ def _keys_on_box_wall(j: int, offset: int, class_rows: np.ndarray, dom: np.ndarr
     d = class_rows.shape[1] - 1 if class_rows.shape[0] else dom.shape[1] - 1
     wall = [0] * (d + 1)
     wall[j], wall[d] = 1, offset
-    Y, DY, UY = cells.cover(d - 1, cells.restrict_rows(wall, j, class_rows), cells.restrict_rows(wall, j, dom))
-    if Y.shape[0] == 0:
+    sec = cells.section(wall, class_rows, dom)
+    if not len(sec):
         return []
-    X, D, U = cells.lift(wall, j, Y, DY, UY)
-    S = cells.lexsigns(cells.compact(X), cells.compact(D), cells.compact(U), class_rows)
-    packed = np.packbits(S > 0, axis=1)
-    return [packed[i].tobytes() for i in range(S.shape[0])]
+    packed = np.packbits(cells.lexsigns(*sec.lifted(), class_rows) > 0, axis=1)
+    return [packed[i].tobytes() for i in range(packed.shape[0])]
 
 
 def _box_bound(rows: np.ndarray, d: int) -> int:

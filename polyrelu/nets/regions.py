@@ -434,14 +434,11 @@ def _shared_facet_point(rows_i: np.ndarray, ki: int, rows_j: np.ndarray, kj: int
         for r in rows:
             if cells.canonical_class_key([int(v) for v in r])[0] != key_h:
                 others.append([int(v) for v in r])
-    p = cells.pivot(h)
     dom = np.array(others, dtype=object).reshape(len(others), n + 1)
-    rd = cells.restrict_rows(h, p, dom)
-    Y, DY, UY = cells.cover(n - 1, np.zeros((0, n), dtype=np.int64), rd)
-    if Y.shape[0] == 0:
+    sec = cells.section(h, np.zeros((0, n + 1), dtype=np.int64), dom)
+    if not len(sec):
         return None
-    Yr, DYr = cells.realize(Y, DY, UY, rd)
-    Xf, Df, _ = cells.lift(h, p, Yr, DYr, np.zeros((1, 0, n - 1), dtype=np.int64))
+    Xf, Df = sec.points()
     return tuple(mpq(int(v), int(Df[0])) for v in Xf[0])
 
 
