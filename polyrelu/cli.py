@@ -130,6 +130,7 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
     Regions are counted by exact enumeration and, as an independent check, from the
     characteristic polynomial (Zaslavsky); a disagreement is reported as exit code 1.
     """
+    from .certify import arrangement_certificate
     from .geometry.arrangement import HyperplaneArrangement
     from .geometry.polyhedron import OpenPolyhedron
 
@@ -161,7 +162,7 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
         info["graph_edges"] = G.number_of_edges()
         formats.dump_atomic(_region_graph_json(G), graph_out)
     if cert_out is not None:
-        formats.dump_atomic(arr.certificate(inside=domain), cert_out)
+        formats.dump_atomic(arrangement_certificate(arr, inside=domain), cert_out)
     if as_json:
         _emit_json(info)
     else:
@@ -297,6 +298,7 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     linear regions (merged across shared facets with equal affine maps) and pieces
     (maximal connected sets where the function is affine).
     """
+    from .certify import network_certificate
     from .nets.regions import network_regions
 
     net = ReluNetwork.load(network)
@@ -313,7 +315,7 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     finally:
         set_scheduler(None)
     if cert_out is not None and not res.partial:
-        formats.dump_atomic(res.certificate(), cert_out)
+        formats.dump_atomic(network_certificate(res), cert_out)
     info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
     if graph_out is not None and not res.partial:
         G = res.region_graph()

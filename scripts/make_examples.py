@@ -14,6 +14,7 @@ from pathlib import Path
 
 from polyrelu.io import formats
 from polyrelu.paper.constructions import absolute_value, hard_function, max_of_two, zigzag
+from polyrelu.certify import network_certificate
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "examples"
 
@@ -46,7 +47,7 @@ def certificates() -> dict[str, dict]:
     from polyrelu.nets.regions import network_regions
 
     ex = examples()
-    return {name: network_regions(ReluNetwork.from_dict(ex[name]), workers=1).certificate() for name in ("figure1_left", "figure1_right")}
+    return {name: network_certificate(network_regions(ReluNetwork.from_dict(ex[name]), workers=1)) for name in ("figure1_left", "figure1_right")}
 
 
 def main() -> int:

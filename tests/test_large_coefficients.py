@@ -29,6 +29,7 @@ from polyrelu.nets.network import ReluNetwork
 from polyrelu.geometry.polyhedron import OpenPolyhedron
 from polyrelu.nets.pwl1d import PWL1D
 from polyrelu.nets.regions import network_regions
+from polyrelu.certify import arrangement_certificate, network_certificate
 
 BIG = st.integers(0, 70).flatmap(lambda e: st.integers(1, 7).map(lambda c: c * (1 << e)))
 
@@ -65,13 +66,13 @@ def test_interval_domain_with_a_large_wall_has_one_bounded_region():
     A = HyperplaneArrangement([(["1"], "0")])
     P = OpenPolyhedron.from_inequalities(1, [(["-2147483647"], "2147483629")])  # x > -2147483629/2147483647
     assert (A.n_regions(inside=P), A.n_bounded_regions(inside=P)) == (2, 1)
-    assert verify(A.certificate(inside=P))["n_bounded_regions"] == 1
+    assert verify(arrangement_certificate(A, inside=P))["n_bounded_regions"] == 1
 
 
 def test_certificate_with_equality_duals_beyond_the_row_count():
     """#18.2: cddlib reports duals on the negated copies of equality rows."""
     A = HyperplaneArrangement([([2, 2], 0), ([0, 2], 0), ([0, -1], -1), ([1, 2], 0)])
-    s = verify(A.certificate())
+    s = verify(arrangement_certificate(A))
     assert (s["n_regions"], s["n_regions"]) == (A.n_regions_zaslavsky(), 9)
 
 
@@ -101,7 +102,7 @@ def test_coincident_walls_certify(dim, walls, plane, bounded):
     """#18.3: duplicate domain walls are one facet; the copies are implied."""
     A = HyperplaneArrangement([plane])
     P = OpenPolyhedron.from_inequalities(dim, walls)
-    s = verify(A.certificate(inside=P))
+    s = verify(arrangement_certificate(A, inside=P))
     assert (s["n_regions"], s["n_bounded_regions"]) == (A.n_regions(inside=P), A.n_bounded_regions(inside=P)) == (2, bounded)
 
 
@@ -117,7 +118,7 @@ def test_pieces_in_an_open_box_do_not_join_through_its_boundary():
     r = network_regions(net, domain=box)
     assert r.n_pieces == 4
     assert network_regions(net).n_pieces == 3  # on R^2 they meet below the box
-    cert = r.certificate()
+    cert = network_certificate(r)
     assert verify(cert)["pieces"] == 4
     # a forged certificate that joins them at the boundary point is rejected
     zero = [i for i, reg in enumerate(r.regions) if all(v == 0 for row in reg.affine_map.matrix for v in row) and all(v == 0 for v in reg.affine_map.offset)]
@@ -194,7 +195,7 @@ def test_huge_arrangements_match_their_small_twins(case):
             v = sum((u * x for u, x in zip(a, r.witness)), mpq(0)) - b
             assert (v > 0) - (v < 0) == sg
     if B.n_regions() <= 40:
-        assert verify(B.certificate())["n_regions"] == A.n_regions()
+        assert verify(arrangement_certificate(B))["n_regions"] == A.n_regions()
 
 
 @given(scaled_arrangements(max_dim=3), st.data())
@@ -218,7 +219,7 @@ def test_huge_arrangements_inside_polyhedra(case, data):
     P, Q = OpenPolyhedron.from_inequalities(d, walls_small), OpenPolyhedron.from_inequalities(d, walls_big)
     assert B.n_regions(inside=Q) == A.n_regions(inside=P)
     assert B.n_bounded_regions(inside=Q) == A.n_bounded_regions(inside=P) == B.n_regions(inside=Q)  # all bounded in a box
-    summary = verify(B.certificate(inside=Q))
+    summary = verify(arrangement_certificate(B, inside=Q))
     assert summary["n_regions"] == A.n_regions(inside=P)
 
 
@@ -265,4 +266,4 @@ def test_huge_networks_match_their_small_twins(case, boxed):
         expect = f.pieces_in(mpq(-2, s[0]), mpq(2, s[0])) if boxed else f.pieces()
         assert cb["pieces"] == expect
     if cb["activation_regions"] <= 40:
-        assert verify(b.certificate()) == {"kind": "network", **{k: v for k, v in cb.items() if k != "partial"}}
+        assert verify(network_certificate(b)) == {"kind": "network", **{k: v for k, v in cb.items() if k != "partial"}}

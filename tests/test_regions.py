@@ -149,20 +149,21 @@ import copy  # noqa: E402
 
 from polyrelu.verify.certificates import verify  # noqa: E402
 from polyrelu.errors import CertificateError  # noqa: E402
+from polyrelu.certify import network_certificate
 
 
 @pytest.fixture(scope="module")
 def net_cert():
-    return network_regions(rand_net([2, 4, 3, 1], 3, -5, 5)).certificate()
+    return network_certificate(network_regions(rand_net([2, 4, 3, 1], 3, -5, 5)))
 
 
 def test_network_certificate_verifies(net_cert):
     summary = verify(net_cert)
     assert summary["activation_regions"] == len(net_cert["regions"])
     for net in (max_of_two(), hard_function([["1/2"], ["1/2"]], 1), identity(2)):
-        assert verify(network_regions(net).certificate())["pieces"] == network_regions(net).n_pieces
+        assert verify(network_certificate(network_regions(net)))["pieces"] == network_regions(net).n_pieces
     box = OpenPolyhedron.box(1, 0, 1)
-    c = network_regions(hard_function([["1/2"], ["1/2"]], 1), domain=box).certificate()
+    c = network_certificate(network_regions(hard_function([["1/2"], ["1/2"]], 1), domain=box))
     assert verify(c)["pieces"] == 4
 
 

@@ -320,9 +320,9 @@ class HyperplaneArrangement:
                 G.add_edge(u, v, hyperplanes=classes[c], point=point)
         return G
 
-    # ------------------------------------------------------------ certificate
-    def _wall_facets(self, inside: OpenPolyhedron | None) -> dict[int, list[tuple[int, tuple]]]:
-        """region index -> [(wall index, exact point in the relative interior of the facet)]."""
+    def wall_facets(self, *, inside: OpenPolyhedron | None = None) -> dict[int, list[tuple[int, tuple[Rational, ...]]]]:
+        """Facets on the domain walls: region index -> [(wall index, an exact point in the
+        relative interior of the facet)].  Coincident walls give one facet (the first wall)."""
         out: dict[int, list[tuple[int, tuple]]] = {}
         if inside is None:
             return out
@@ -350,96 +350,6 @@ class HyperplaneArrangement:
                     raise AssertionError("a facet on the domain wall leads to a region missing from the enumeration")
                 out.setdefault(idx, []).append((w, tuple(mpq(int(t), int(Df[k])) for t in Xf[k])))
         return out
-
-    def certificate(self, *, inside: OpenPolyhedron | None = None) -> dict[str, Any]:
-        """A JSON-ready certificate that :func:`polyrelu.certificate.verify` re-checks
-        without this enumerator.
-
-        For every region: its sign vector and witness; its facets, each with an exact
-        point in the facet's relative interior (crossing a facet that is not a domain wall
-        must lead to a listed region); for every other hyperplane class and domain wall a
-        Farkas combination proving it implied by the facets (so the facet list is
-        complete); and a boundedness proof (positive multipliers of spanning facet
-        normals summing to zero) or a recession ray.  Together: the listed regions exist,
-        are distinct, and are all the regions.  The proofs use exact LPs (pycddlib), a
-        few per region: meant for checking, not for the largest arrangements.
-        """
-        from ..certify import proofs
-
-        regions = self.regions(inside=inside)
-        G = self.region_graph(inside=inside)
-        walls = inside.inequalities if inside is not None else ()
-        wall_facets = self._wall_facets(inside)
-        classes = self.classes
-        facets_of: dict[int, list] = {i: [] for i in range(len(regions))}
-        for u, v, data in G.edges(data=True):
-            rep = data["hyperplanes"][0]
-            facets_of[u].append(({"hyperplane": rep}, data["point"]))
-            facets_of[v].append(({"hyperplane": rep}, data["point"]))
-        for i, lst in wall_facets.items():
-            facets_of[i] += [({"wall": w}, pt) for w, pt in lst]
-
-        def affine(ref: dict, signs: tuple[int, ...]):
-            if "hyperplane" in ref:
-                a, b = self._planes[ref["hyperplane"]]
-                s = signs[ref["hyperplane"]]
-                return tuple(s * v for v in a), -s * b
-            a, b = walls[ref["wall"]]
-            return tuple(-v for v in a), b
-
-        all_refs = [{"hyperplane": cls[0]} for cls in classes] + [{"wall": w} for w in range(len(walls))]
-        out_regions = []
-        for i, r in enumerate(regions):
-            facets = sorted(facets_of[i], key=lambda fp: (tuple(fp[0].items())))
-            facet_refs = [f for f, _ in facets]
-            facet_aff = [affine(f, r.sign_vector) for f in facet_refs]
-            implied = []
-            for ref in all_refs:
-                if ref in facet_refs:
-                    continue
-                found = proofs.farkas(affine(ref, r.sign_vector), facet_aff)
-                if found is None:
-                    raise AssertionError(f"no Farkas proof for {ref} in region {i}: facet list incomplete")
-                lam, slack = found
-                implied.append(
-                    {
-                        **ref,
-                        "multipliers": [{**f, "value": to_str(l)} for f, l in zip(facet_refs, lam) if l != 0],
-                        "slack": to_str(slack),
-                    }
-                )
-            entry: dict[str, Any] = {
-                "signs": "".join("+" if s > 0 else "-" for s in r.sign_vector),
-                "witness": [to_str(v) for v in r.witness],
-                "bounded": r.is_bounded,
-                "facets": [{**f, "point": [to_str(v) for v in pt]} for f, pt in facets],
-                "implied": implied,
-            }
-            if r.is_bounded:
-                mu = proofs.bounded_multipliers(facet_aff)
-                if mu is None:
-                    raise AssertionError(f"region {i} is flagged bounded but has no boundedness proof")
-                entry["bounded_by"] = [{**f, "value": to_str(m)} for f, m in zip(facet_refs, mu)]
-            else:
-                ray = proofs.recession_ray([affine(ref, r.sign_vector) for ref in all_refs], self._dim)
-                if ray is None:
-                    raise AssertionError(f"region {i} is flagged unbounded but has no recession ray")
-                entry["ray"] = [to_str(v) for v in ray]
-            out_regions.append(entry)
-        cert: dict[str, Any] = {
-            "format": "polyrelu.arrangement-certificate",
-            "version": 1,
-            "arrangement": self.to_dict(),
-            "arrangement_digest": self.digest(),
-            "domain": inside.to_dict() if inside is not None else None,
-            "n_regions": len(regions),
-            "n_bounded_regions": sum(r.is_bounded for r in regions),
-            "regions": out_regions,
-        }
-        if not regions:
-            lam = proofs.emptiness_multipliers([affine({"wall": w}, ()) for w in range(len(walls))])
-            cert["empty_domain"] = [to_str(v) for v in lam] if lam is not None else None
-        return cert
 
     # -------------------------------------------------------------------- I/O
     def to_dict(self) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from ..errors import ShapeError
 from ..exact.linalg import integer_row, lcm_denominators
 from .network import ReluNetwork
 from ..geometry.polyhedron import OpenPolyhedron
-from ..exact.rational import Rational, to_str
+from ..exact.rational import Rational
 
 __all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "networks_equal", "pattern_constraints", "one_sided_pattern"]
 
@@ -233,7 +233,7 @@ class NetworkRegions:
             for k, o in lst:
                 opp = [kk for kk, oo in kj.get(key, []) if oo == -o]
                 if opp:
-                    pt = _shared_facet_point(self._row(i), k, self._row(j), opp[0], self.network.input_dim)
+                    pt = facet_point(self._row(i), k, self.network.input_dim, self._row(j))
                     if pt is not None:
                         return pt
         return None
@@ -258,7 +258,8 @@ class NetworkRegions:
         n = self.network.input_dim
         return self.domain.engine_rows() if self.domain is not None else np.zeros((0, n + 1), dtype=np.int64)
 
-    def _groups(self) -> list[list[int]]:
+    def map_groups(self) -> list[list[int]]:
+        """Region indices grouped by equal affine map (first-occurrence order)."""
         groups: dict[tuple, list[int]] = {}
         for i, r in enumerate(self.regions):
             groups.setdefault((r.affine_map.matrix, r.affine_map.offset), []).append(i)
@@ -266,7 +267,7 @@ class NetworkRegions:
 
     def _same_map_facets(self) -> list[tuple[int, int]]:
         if "same_facets" not in self._cache:
-            pairs = [(i, j) for g in self._groups() for a, i in enumerate(g) for j in g[a + 1 :]]
+            pairs = [(i, j) for g in self.map_groups() for a, i in enumerate(g) for j in g[a + 1 :]]
             self._cache["same_facets"] = [(i, j) for i, j, _ in self._facet_pairs(pairs)]
         return self._cache["same_facets"]
 
@@ -307,7 +308,7 @@ class NetworkRegions:
             G = nx.Graph()
             G.add_nodes_from(range(len(self.regions)))
             G.add_edges_from(self._same_map_facets())
-            for members in self._groups():
+            for members in self.map_groups():
                 for a_i, i in enumerate(members):
                     for j in members[a_i + 1 :]:
                         if nx.has_path(G, i, j):
@@ -321,99 +322,6 @@ class NetworkRegions:
     def n_pieces(self) -> int:
         return nx.number_connected_components(self.piece_graph()) if self.regions else 0
 
-    def certificate(self) -> dict[str, Any]:
-        """A certificate of the regions and the three counts, re-checked by
-        :func:`polyrelu.certificate.verify` from the network alone.
-
-        Per region: the activation pattern, an exact witness, the facets (each with an
-        exact point in its relative interior) and Farkas proofs that every other
-        constraint is implied.  For pieces: a point in both closures for every join of
-        regions with equal maps, and a Farkas infeasibility proof for every pair with equal
-        maps left apart.  Facets come from cddlib's exact redundancy test and the proofs
-        from exact LPs: meant for checking results, not for the largest networks.
-        """
-        from ..certify import proofs
-        from ..io import formats
-
-        if self.partial:
-            raise ShapeError("a partial result (budget ran out) cannot be certified")
-        net, n = self.network, self.network.input_dim
-        walls = self.domain.inequalities if self.domain is not None else ()
-        index = {r.pattern: i for i, r in enumerate(self.regions)}
-        out = []
-        cons_of = []
-        for i, r in enumerate(self.regions):
-            cons = pattern_constraints(net, r.pattern) + [({"wall": w}, (tuple(-v for v in a), b)) for w, (a, b) in enumerate(walls)]
-            cons_of.append(cons)
-            rows = [integer_row(g + (-c,)) for _, (g, c) in cons]
-            keep = cddlib.irredundant(rows) if len(rows) > 1 else list(range(len(rows)))
-            facets, facet_refs, facet_aff = [], [], []
-            arr = np.array(rows, dtype=object).reshape(len(rows), n + 1)
-            for k in keep:
-                ref, aff = cons[k]
-                pt = _shared_facet_point(arr, k, np.zeros((0, n + 1), dtype=object), 0, n) if n > 1 else _facet_point_1d(arr, k)
-                if pt is None:
-                    continue
-                entry = {**ref, "point": [to_str(v) for v in pt]}
-                on_wall = any(cells.canonical_class_key(rows[k])[0] == cells.canonical_class_key(rows[w])[0]
-                              for w, (rw, _) in enumerate(cons) if "wall" in rw)
-                if "neuron" in ref and not on_wall:  # crossing a domain wall leaves the domain
-                    j = index.get(one_sided_pattern(net, pt, tuple(-v for v in aff[0])))
-                    if j is None:
-                        raise AssertionError("a facet leads to a region missing from the enumeration")
-                facets.append(entry)
-                facet_refs.append(ref)
-                facet_aff.append(aff)
-            implied = []
-            for ref, aff in cons:
-                if ref in facet_refs:
-                    continue
-                lam, slack = proofs.farkas(aff, facet_aff)
-                implied.append({**ref, "slack": to_str(slack),
-                                "multipliers": [{**fr, "value": to_str(l)} for fr, l in zip(facet_refs, lam) if l != 0]})
-            out.append({
-                "pattern": ["".join(map(str, layer)) for layer in r.pattern],
-                "witness": [to_str(v) for v in r.witness],
-                "facets": facets,
-                "implied": implied,
-            })
-        # pieces: joins and separations inside groups of equal maps
-        G = self.piece_graph()
-        joins, separations = [], []
-        comp = {}
-        for c, members in enumerate(nx.connected_components(G)):
-            for i in members:
-                comp[i] = c
-        def strict_of(i):  # domain walls are strict: joins and separations live in the open domain
-            return ["wall" in ref for ref, _ in cons_of[i]]
-
-        for u, v in G.edges():
-            aff = [a for _, a in cons_of[u]] + [a for _, a in cons_of[v]]
-            pt = proofs.closed_point(aff, n, strict_of(u) + strict_of(v))
-            if pt is None:
-                raise AssertionError(f"regions {u} and {v} are joined but no point of both closures lies in the domain")
-            joins.append({"regions": [min(u, v), max(u, v)], "point": [to_str(x) for x in pt]})
-        for members in self._groups():
-            for a_i, i in enumerate(members):
-                for j in members[a_i + 1 :]:
-                    if comp[i] != comp[j]:
-                        aff = [a for _, a in cons_of[i]] + [a for _, a in cons_of[j]]
-                        lam = proofs.closed_infeasibility(aff, strict_of(i) + strict_of(j))
-                        if lam is None:
-                            raise AssertionError(f"regions {i} and {j} are in different pieces but no separation proof exists")
-                        separations.append({"regions": [i, j], "multipliers": [to_str(l) for l in lam]})
-        return {
-            "format": "polyrelu.network-certificate",
-            "version": 1,
-            "network": net.to_dict(),
-            "network_digest": formats.digest(net.to_dict()),
-            "domain": self.domain.to_dict() if self.domain is not None else None,
-            "counts": {k: v for k, v in self.counts().items() if k != "partial"},
-            "regions": out,
-            "piece_joins": sorted(joins, key=lambda e: e["regions"]),
-            "piece_separations": separations,
-        }
-
     def counts(self) -> dict[str, Any]:
         return {
             "activation_regions": self.n_activation_regions,
@@ -424,16 +332,15 @@ class NetworkRegions:
         }
 
 
-def _shared_facet_point(rows_i: np.ndarray, ki: int, rows_j: np.ndarray, kj: int, n: int):
-    """A point in the relative interior of closure(R_i) ∩ closure(R_j) on the hyperplane of
-    row ki (row kj is its opposite), if that set is (n-1)-dimensional; else None."""
-    h = [int(v) for v in rows_i[ki]]
+def facet_point(rows: np.ndarray, k: int, n: int, other: np.ndarray | None = None) -> tuple[Rational, ...] | None:
+    """A point in the relative interior of the facet that row ``k`` cuts from the closed
+    region given by ``rows`` (engine convention: c . x - e > 0), also inside the closed
+    region ``other`` if given (a facet shared with a neighbour); None if that set is not
+    (n-1)-dimensional.  Rows coincident with row k are ignored."""
+    h = [int(v) for v in rows[k]]
     key_h, _ = cells.canonical_class_key(h)
-    others = []
-    for rows in (rows_i, rows_j):
-        for r in rows:
-            if cells.canonical_class_key([int(v) for v in r])[0] != key_h:
-                others.append([int(v) for v in r])
+    others = [[int(v) for v in r] for r in (list(rows) + (list(other) if other is not None else []))
+              if cells.canonical_class_key([int(v) for v in r])[0] != key_h]
     dom = np.array(others, dtype=object).reshape(len(others), n + 1)
     sec = cells.section(h, np.zeros((0, n + 1), dtype=np.int64), dom)
     if not len(sec):
@@ -488,13 +395,6 @@ def one_sided_pattern(net: ReluNetwork, x, direction) -> tuple[tuple[int, ...], 
         h = [v if b else _ZERO for v, b in zip(z, bits)]
         dh = [dv if b else _ZERO for dv, b in zip(dz, bits)]
     return tuple(pattern)
-
-
-def _facet_point_1d(rows: np.ndarray, k: int):
-    a, e = int(rows[k][0]), int(rows[k][1])
-    x = mpq(e, a)
-    ok = all(int(r[0]) * x - int(r[1]) > 0 for i, r in enumerate(rows) if i != k and cells.canonical_class_key([int(v) for v in r])[0] != cells.canonical_class_key([a, e])[0])
-    return (x,) if ok else None
 
 
 def network_regions(

@@ -51,6 +51,7 @@ from gmpy2 import mpq
 
 from ..exact import cddlib
 from ..exact.nnls import nnls
+from ..certify.arrangement import arrangement_certificate
 from ..geometry.arrangement import HyperplaneArrangement
 from ..errors import ShapeError
 from ..nets.network import ReluNetwork
@@ -473,7 +474,7 @@ class ExactReluTrainer:
             "data": {"X": [[to_str(v) for v in x] for x in prob.X], "y": [to_str(v) for v in prob.y]},
             "optimum": to_str(self.loss_),
             "network": self.network_.to_dict(),
-            "arrangement_certificate": arrangement.certificate(),
+            "arrangement_certificate": arrangement_certificate(arrangement),
             "solved": entries,
         }
 
