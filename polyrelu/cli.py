@@ -14,9 +14,9 @@ from typing import Any
 import click
 
 from . import __version__
-from .io import formats
+from .io import formats, graphs
 from .paper import claims
-from .errors import PolyReluError
+from .errors import InternalError, PolyReluError
 from .nets.network import ReluNetwork
 from .exact.rational import as_rational, to_str
 
@@ -95,26 +95,6 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
             click.echo(f"pattern layer {i}: {''.join(map(str, layer))}")
 
 
-def _region_graph_json(G) -> dict[str, Any]:
-    return {
-        "format": "polyrelu.region-graph",
-        "version": 1,
-        "nodes": [
-            {
-                "id": n,
-                "signs": "".join("+" if v > 0 else "-" for v in data["sign_vector"]),
-                "witness": [to_str(v) for v in data["witness"]],
-                "bounded": data["bounded"],
-            }
-            for n, data in sorted(G.nodes(data=True))
-        ],
-        "edges": [
-            {"source": min(u, v), "target": max(u, v), "hyperplanes": list(data["hyperplanes"]), "point": [to_str(x) for x in data["point"]]}
-            for u, v, data in sorted(G.edges(data=True), key=lambda e: (min(e[0], e[1]), max(e[0], e[1])))
-        ],
-    }
-
-
 @cli.command("arrangement")
 @click.argument("arrangement", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
@@ -160,7 +140,7 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
     if graph_out is not None:
         G = arr.region_graph(inside=domain)
         info["graph_edges"] = G.number_of_edges()
-        formats.dump_atomic(_region_graph_json(G), graph_out)
+        formats.dump_atomic(graphs.arrangement_graph_to_dict(G), graph_out)
     if cert_out is not None:
         formats.dump_atomic(arrangement_certificate(arr, inside=domain), cert_out)
     if as_json:
@@ -319,12 +299,7 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
     if graph_out is not None and not res.partial:
         G = res.region_graph()
-        formats.dump_atomic({
-            "format": "polyrelu.network-region-graph", "version": 1,
-            "nodes": [{"id": i, "pattern": ["".join(map(str, l)) for l in d["pattern"]], "witness": [to_str(v) for v in d["witness"]],
-                       "affine_map": d["affine_map"].to_dict()} for i, d in sorted(G.nodes(data=True))],
-            "edges": [{"source": u, "target": v, "point": [to_str(x) for x in d["point"]]} for u, v, d in sorted(G.edges(data=True))],
-        }, graph_out)
+        formats.dump_atomic(graphs.network_graph_to_dict(G), graph_out)
     if as_json:
         _emit_json(info)
     else:
@@ -346,7 +321,7 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
 def equal_cmd(first: Path, second: Path, domain: str | None) -> None:
     """Decide exactly whether two networks compute the same function (exit 1 if not,
     printing a rational point where they differ)."""
-    from .nets.regions import networks_equal
+    from .nets.equality import networks_equal
 
     f, g = ReluNetwork.load(first), ReluNetwork.load(second)
     same, x = networks_equal(f, g, domain=_parse_domain(domain, f.input_dim))
@@ -426,9 +401,8 @@ def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -
     FUNCTIONS is {"format": "polyrelu.affine-functions", "version": 1, "dim": n,
     "functions": [{"a": [...], "c": ...}, ...]} (each x -> a.x + c).
     """
-    from .paper.constructions.compilers import CompilationError
+    from .errors import FileFormatError, InternalError
     from .paper.constructions.maxnet import max_affine, min_affine
-    from .errors import FileFormatError
 
     obj = formats.load(functions)
     formats.check_header(obj, "polyrelu.affine-functions", source=str(functions))
@@ -438,8 +412,8 @@ def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -
     pairs = [(f["a"], f["c"]) for f in fs]
     try:
         net = min_affine(pairs, check=check) if use_min else max_affine(pairs, check=check)
-    except CompilationError as exc:
-        raise ClaimFalse(str(exc)) from None
+    except InternalError:
+        raise
     except PolyReluError as exc:
         raise FileFormatError(f"{functions}: {exc}") from None
     _write_or_print(net, out)
@@ -503,7 +477,8 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
       polyrelu verify xor.cert.json
     """
     from .parallel import set_scheduler
-    from .training.trainer import ExactReluTrainer, read_csv
+    from .io.dataset import read_csv
+    from .training.trainer import ExactReluTrainer
 
     X, y = read_csv(data)
     for name, v in (("--width", width), ("--workers", workers), ("--max-subproblems", max_subproblems)):
@@ -592,6 +567,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:  # usage errors and bad parameters
         exc.show()
         return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
+    except InternalError as exc:
+        click.echo(f"polyrelu: internal error: {exc}; {BUG_REPORT}", err=True)
+        return EXIT_INTERNAL
     except PolyReluError as exc:
         click.echo(f"polyrelu: error: {exc}", err=True)
         return EXIT_BAD_INPUT

@@ -19,6 +19,8 @@ __all__ = [
     "InvalidPolyhedronError",
     "CertificateError",
     "BudgetExceededError",
+    "InternalError",
+    "CompilationError",
 ]
 
 
@@ -60,3 +62,11 @@ class CertificateError(PolyReluError, ValueError):
 
 class BudgetExceededError(PolyReluError, RuntimeError):
     """A computation stopped because its region or time budget ran out."""
+
+
+class InternalError(PolyReluError, RuntimeError):
+    """An internal invariant failed: a bug in polyrelu, never a property of the input."""
+
+
+class CompilationError(InternalError):
+    """A compiled network failed its exact equality check against its definition."""

@@ -11,7 +11,8 @@ from polyrelu.cli import main
 from polyrelu.paper.constructions import absolute_value, hard_function, identity, max_of_two, zigzag
 from polyrelu.nets.network import ReluNetwork
 from polyrelu.geometry.polyhedron import OpenPolyhedron
-from polyrelu.nets.regions import network_regions, networks_equal
+from polyrelu.nets.equality import networks_equal
+from polyrelu.nets.regions import network_regions
 from strategies import networks
 
 

@@ -15,7 +15,8 @@ from polyrelu.paper.constructions import random_breakpoints
 from polyrelu.paper.constructions.maxnet import compile_lattice, compile_max_sum, max_affine, max_affine_sequential, min_affine, theorem_21_depth_bound
 from polyrelu.paper.constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
 from polyrelu.errors import ShapeError
-from polyrelu.nets.regions import network_regions, networks_equal
+from polyrelu.nets.equality import networks_equal
+from polyrelu.nets.regions import network_regions
 
 
 def affine_lists(n, q_max=6):
@@ -108,7 +109,7 @@ def test_cli_max_net_and_family(tmp_path, capsys):
 
 def test_check_catches_a_broken_gadget(monkeypatch):
     import polyrelu.paper.constructions.maxnet as mx
-    from polyrelu.paper.constructions.compilers import CompilationError
+    from polyrelu.errors import CompilationError
     from polyrelu.nets.network import ReluNetwork
 
     fs = [([1, 0], 0), ([0, 1], 0), ([1, 1], 1)]

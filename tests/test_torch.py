@@ -7,13 +7,13 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from polyrelu.errors import ShapeError  # noqa: E402
-from polyrelu.nets.network import ReluNetwork  # noqa: E402
+from polyrelu.nets.torch import from_torch  # noqa: E402
 
 
 def test_sequential_imports_exactly():
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2))
-    net = ReluNetwork.from_torch(model)
+    net = from_torch(model)
     assert (net.input_dim, net.hidden_widths, net.output_dim) == (3, (5, 4), 2)
     w = model[0].weight.detach()[1, 2].item()  # a float32 value, widened exactly
     q = net.layers[0].weights[1][2]
@@ -34,4 +34,4 @@ def test_sequential_imports_exactly():
 )
 def test_unsupported_layers_refused(layers, match):
     with pytest.raises(ShapeError, match=match):
-        ReluNetwork.from_torch(torch.nn.Sequential(*layers()))
+        from_torch(torch.nn.Sequential(*layers()))

@@ -15,7 +15,7 @@ from gmpy2 import mpq
 
 from .rational import Rational
 
-__all__ = ["lp", "LPResult", "h_to_v", "v_to_h"]
+__all__ = ["lp", "LPResult", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
 
 
 def _frac(v) -> Fraction:
@@ -141,3 +141,14 @@ def irredundant(rows: Sequence[Sequence[int]]) -> list[int]:
     mat = cdd.gmp.matrix_from_array(arr, rep_type=cdd.RepType.INEQUALITY)
     red = cdd.gmp.redundant_rows(mat)
     return [i for i in range(len(rows)) if i not in red]
+
+
+def extreme_points(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational, ...]]:
+    """The extreme points among ``points``, sorted (exact redundancy removal in cdd)."""
+    uniq = sorted(set(tuple(mpq(v) for v in p) for p in points))
+    if len(uniq) <= 1:
+        return uniq
+    rows = [[Fraction(1)] + [_frac(v) for v in p] for p in uniq]
+    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
+    cdd.gmp.matrix_canonicalize(mat)
+    return sorted(tuple(_mpq(v) for v in row[1:]) for row in mat.array)

@@ -255,7 +255,7 @@ class Zonotope:
         """Vertices of Z + conv(points), through cdd (hull of all pairwise sums)."""
         pts = as_matrix(points, field="points", shape=(None, self._dim))
         sums = [tuple(a + b for a, b in zip(p, v)) for p in pts for v in self.vertices()]
-        return _cdd_vertices(sums)
+        return cddlib.extreme_points(sums)
 
     # -------------------------------------------------------- reference route
     def vertices_cdd(self) -> list[tuple[Rational, ...]]:
@@ -265,7 +265,7 @@ class Zonotope:
         for g in self._nonzero:
             plus = [tuple(a + b for a, b in zip(v, g)) for v in current]
             minus = [tuple(a - b for a, b in zip(v, g)) for v in current]
-            current = _cdd_vertices(plus + minus)
+            current = cddlib.extreme_points(plus + minus)
         return current
 
     def facets_cdd(self) -> tuple:
@@ -318,19 +318,3 @@ def _det(M: list[list[Rational]]) -> Rational:
             if f:
                 A[i] = [a - f * b for a, b in zip(A[i], A[c])]
     return det
-
-
-def _cdd_vertices(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational, ...]]:
-    """The extreme points among ``points`` (exact redundancy removal in cdd)."""
-    import cdd
-    import cdd.gmp
-    from fractions import Fraction
-
-    uniq = sorted(set(tuple(p) for p in points))
-    if len(uniq) <= 1:
-        return uniq
-    rows = [[Fraction(1)] + [Fraction(int(v.numerator), int(v.denominator)) for v in p] for p in uniq]
-    mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
-    cdd.gmp.matrix_canonicalize(mat)
-    out = [tuple(mpq(v.numerator, v.denominator) for v in row[1:]) for row in mat.array]
-    return sorted(out)

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 from gmpy2 import mpq
 
-from ..errors import ShapeError
+from ..errors import CompilationError, ShapeError
 from .network import ReluNetwork
 from ..exact.rational import Rational, as_rational, as_vector, to_str
 
@@ -164,12 +164,51 @@ class PWL1D:
         raise AssertionError("unreachable")
 
     def to_network(self) -> ReluNetwork:
-        """Thm 2.2: one hidden layer with at most p neurons (p - 1 when the leftmost or
-        rightmost piece is flat, Cor. A.1); an output bias carries f's constant.  The
-        result is checked exactly equal to ``self`` before it is returned."""
-        from ..paper.constructions.compilers import pwl_to_one_layer
+        """Thm 2.2 / Cor. A.1: one hidden layer with at most p neurons (p - 1 when the
+        leftmost or rightmost piece is flat); an output bias carries f's constant.
 
-        return pwl_to_one_layer(self)
+        With breakpoints t_1 < ... < t_k (k = p - 1) and slopes s_0, ..., s_k:
+
+            f(x) = f(t_1) - s_0 s(t_1 - x) + s_1 s(x - t_1) + sum_{i>=2} (s_i - s_{i-1}) s(x - t_i)
+
+        which uses k + 1 = p neurons, and p - 1 when s_0 = 0 (leftmost piece flat).  When
+        only the rightmost piece is flat, the mirrored formula (built for f(-x)) is used.
+        An affine f is returned as a network with no hidden layer.  The result is
+        converted back (breakpoint propagation) and checked to be exactly f before it is
+        returned (:class:`~polyrelu.errors.CompilationError` otherwise).
+        """
+        if self.is_affine:
+            net = ReluNetwork(1, [([[self.slopes[0]]], [self(0)])])
+        else:
+            s = self.slopes
+            if s[0] != 0 and s[-1] == 0:
+                t = [-x for x in reversed(self.breakpoints)]
+                g = PWL1D(t, [self(-x) for x in t], left_slope=-s[-1], right_slope=-s[0])
+                inner = _thm22_formula(g)
+                w, b = inner.layers[0].weights, inner.layers[0].biases
+                net = ReluNetwork(1, [([[-row[0]] for row in w], b), (inner.layers[1].weights, inner.layers[1].biases)])
+            else:
+                net = _thm22_formula(self)
+        if PWL1D.from_network(net) != self:
+            raise CompilationError("the compiled network differs from the input function")
+        return net
+
+
+def _thm22_formula(f: "PWL1D") -> ReluNetwork:
+    t, s = f.breakpoints, f.slopes
+    weights, biases, out = [], [], []
+    if s[0] != 0:
+        weights.append([-1])
+        biases.append(t[0])
+        out.append(-s[0])
+    weights.append([1])
+    biases.append(-t[0])
+    out.append(s[1])
+    for i in range(1, len(t)):
+        weights.append([1])
+        biases.append(-t[i])
+        out.append(s[i + 1] - s[i])
+    return ReluNetwork(1, [(weights, biases), ([out], [f(t[0])])])
 
 
 def _relu_layer(grid, zvals, lslope, rslope, base):

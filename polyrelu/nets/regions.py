@@ -44,7 +44,7 @@ from .network import ReluNetwork
 from ..geometry.polyhedron import OpenPolyhedron
 from ..exact.rational import Rational
 
-__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "networks_equal", "pattern_constraints", "one_sided_pattern"]
+__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "pattern_constraints", "one_sided_pattern"]
 
 _ZERO = mpq(0)
 
@@ -466,44 +466,3 @@ def network_regions(
         regions.append(ActivationRegion(c.pattern, tuple(mpq(v, D) for v in X), c.rows, amap))
         row_list.append(c.rows)
     return NetworkRegions(network, regions, row_list, domain, partial)
-
-
-def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | None = None, workers: int | None = None):
-    """Decide exactly whether f = g on R^n (or the domain).
-
-    Returns ``(True, None)`` or ``(False, x)`` with a rational point x where they differ.
-    Route: enumerate the activation regions of f - g (one network, f.add(g.scaled(-1)));
-    f = g iff its affine map is zero on every region.
-    """
-    if f.input_dim != g.input_dim or f.output_dim != g.output_dim:
-        raise ShapeError(
-            f"cannot compare networks R^{f.input_dim} -> R^{f.output_dim} and R^{g.input_dim} -> R^{g.output_dim}"
-        )
-    diff = f.add(g.scaled(-1))
-    res = network_regions(diff, domain=domain, workers=workers)
-    for r in res.regions:
-        A, c = r.affine_map.matrix, r.affine_map.offset
-        if all(v == 0 for row in A for v in row) and all(v == 0 for v in c):
-            continue
-        x = r.witness
-        if f.evaluate(x) != g.evaluate(x):
-            return False, x
-        # the map is nonzero but vanishes at the witness: step along a nonzero gradient
-        row = next(row for row in A if any(v != 0 for v in row))
-        x2 = _step_inside(r, x, row)
-        if f.evaluate(x2) == g.evaluate(x2):  # pragma: no cover - impossible by construction
-            raise AssertionError("a nonzero affine map vanished at two points on its gradient line")
-        return False, x2
-    return True, None
-
-
-def _step_inside(r: ActivationRegion, x: Sequence[Rational], direction: Sequence[Rational]) -> tuple[Rational, ...]:
-    """x + t * direction with t > 0 small enough to stay strictly inside the region."""
-    t = mpq(1)
-    for a, b in r.inequalities:
-        slack = b - sum((u * v for u, v in zip(a, x)), _ZERO)
-        rate = sum((u * v for u, v in zip(a, direction)), _ZERO)
-        if rate > 0 and slack / rate <= t:
-            t = slack / rate / 2
-    return tuple(v + t * d for v, d in zip(x, direction))
-

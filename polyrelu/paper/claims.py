@@ -311,7 +311,7 @@ def check_max_networks() -> list[Verdict]:
     from math import ceil, log2
 
     from .constructions.maxnet import max_affine, max_affine_sequential
-    from ..nets.regions import networks_equal
+    from ..nets.equality import networks_equal
 
     rows = []
     for n, q in [(1, 3), (2, 4), (2, 5), (3, 4)]:
@@ -329,7 +329,7 @@ def check_max_networks() -> list[Verdict]:
 def check_theorem_21() -> list[Verdict]:
     """Thm 2.1: sum_j s_j max_{i in S_j} l_i with |S_j| <= n + 1 at depth <= ceil(log2(n+1)) + 1."""
     from .constructions.maxnet import compile_max_sum, max_affine, theorem_21_depth_bound
-    from ..nets.regions import networks_equal
+    from ..nets.equality import networks_equal
 
     rows = []
     for n in (1, 2, 3):

@@ -58,7 +58,7 @@ from ..nets.network import ReluNetwork
 from ..parallel import default_workers, run_tasks, scheduler
 from ..exact.rational import Rational, as_matrix, as_vector, to_str
 
-__all__ = ["ExactReluTrainer", "read_csv", "sign_bound", "paper_bound"]
+__all__ = ["ExactReluTrainer", "sign_bound", "paper_bound"]
 
 LOSSES = ("squared", "absolute", "hinge")
 _ZERO = mpq(0)
@@ -517,39 +517,3 @@ def _all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> 
     prob = _Problem(Xs, ys, trainer.loss, bool(trainer.output_bias), splits, gens)
     choices = [(k, sg) for k in range(len(splits)) for sg in (1, -1)]
     return min(_solve(prob, list(combo)).value for combo in itertools.product(choices, repeat=trainer.width)) / D
-
-
-def read_csv(path: Any) -> tuple[list[tuple[Rational, ...]], list[Rational]]:
-    """Data from a CSV file: a header row, then one row per point; the last column is the
-    label.  Numbers are integers, decimals (their exact decimal value) or p/q."""
-    import csv
-    from pathlib import Path
-
-    from ..errors import FileFormatError, PolyReluError
-    from ..exact.rational import as_rational
-
-    p = Path(path)
-    try:
-        with p.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
-    except FileNotFoundError:
-        raise FileFormatError(f"{p}: no such file") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(f"{p}: not UTF-8 text; expected a CSV file") from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if len(rows) < 2:
-        raise FileFormatError(f"{p}: needs a header row and at least one data row")
-    header, data = rows[0], rows[1:]
-    if len(header) < 2:
-        raise FileFormatError(f"{p}: the header has {len(header)} column(s); need at least one feature and the label")
-    X, y = [], []
-    for i, r in enumerate(data, start=2):
-        if len(r) != len(header):
-            raise FileFormatError(f"{p}: line {i} has {len(r)} fields but the header has {len(header)}")
-        try:
-            vals = [as_rational(c.strip(), field=f"line {i}, column {header[k]!r}") for k, c in enumerate(r)]
-        except PolyReluError as exc:
-            raise FileFormatError(f"{p}: {exc}") from None
-        X.append(tuple(vals[:-1]))
-        y.append(vals[-1])
-    return X, y

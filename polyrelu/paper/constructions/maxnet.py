@@ -76,8 +76,8 @@ def min_affine(functions: Sequence[tuple[Any, Any]], *, check: bool = False) -> 
 
 
 def _check_equal(net: ReluNetwork, reference: ReluNetwork) -> None:
-    from ...nets.regions import networks_equal
-    from .compilers import CompilationError
+    from ...nets.equality import networks_equal
+    from ...errors import CompilationError
 
     same, x = networks_equal(net, reference)
     if not same:
