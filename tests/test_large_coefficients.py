@@ -138,7 +138,7 @@ def test_internal_errors_get_their_own_exit_code(monkeypatch, capsys):
     def boom(*a, **k):
         raise AssertionError("invariant broken")
 
-    monkeypatch.setattr(cli_mod.ReluNetwork, "load", boom)
+    monkeypatch.setattr(ReluNetwork, "load", boom)
     assert main(["inspect", "whatever.json"]) == cli_mod.EXIT_INTERNAL != 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error" in err and "report" in err

@@ -1,0 +1,66 @@
+"""The ``polyrelu`` command: a thin layer that parses arguments, calls the library and
+prints.  One module per group of commands; :mod:`.app` holds the group, the exit codes and
+the shared helpers.  The library never prints or exits; this package does both.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InternalError, PolyReluError
+from . import constructions, geometry, networks, paper, training, verify  # noqa: F401  (registers the commands)
+from .app import (BUG_REPORT, EXIT_BAD_INPUT, EXIT_CLAIM_FALSE, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE,
+                  ClaimFalse, cli)
+
+__all__ = ["cli", "main", "entry_point", "EXIT_OK", "EXIT_CLAIM_FALSE", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_PARTIAL", "EXIT_INTERNAL"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        rv = cli.main(args=argv, prog_name="polyrelu", standalone_mode=False)
+        if isinstance(rv, int):  # click returns the code of ctx.exit / Exit in this mode
+            return rv
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("polyrelu: aborted", err=True)
+        return 130
+    except click.ClickException as exc:  # usage errors and bad parameters
+        exc.show()
+        return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
+    except InternalError as exc:
+        click.echo(f"polyrelu: internal error: {exc}; {BUG_REPORT}", err=True)
+        return EXIT_INTERNAL
+    except PolyReluError as exc:
+        click.echo(f"polyrelu: error: {exc}", err=True)
+        return EXIT_BAD_INPUT
+    except ClaimFalse as exc:
+        click.echo(f"polyrelu: {exc}", err=True)
+        return EXIT_CLAIM_FALSE
+    except KeyboardInterrupt:
+        click.echo("polyrelu: interrupted", err=True)
+        return 130
+    except Exception as exc:  # an internal error: never exit 1, which means "a claim is false"
+        where = _innermost_frame(exc)
+        click.echo(f"polyrelu: internal error: {type(exc).__name__}: {exc} (at {where}); {BUG_REPORT}", err=True)
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return "unknown location"
+    return f"{Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+
+
+
+def entry_point() -> None:  # pragma: no cover - thin wrapper used by the console script
+    sys.exit(main())
