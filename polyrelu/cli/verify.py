@@ -22,10 +22,13 @@ def verify_cmd(certificate: Path, as_json: bool) -> None:
     from ..verify.certificates import verify
 
     obj = formats.load(certificate)
-    fmt = obj.get("format") if isinstance(obj, dict) else None
+    if not isinstance(obj, dict):
+        raise FileFormatError(f"{certificate}: expected a JSON object (a certificate), got {formats.describe(obj)}")
+    fmt = obj.get("format")
     if fmt not in CERTIFICATE_FORMATS:
         raise FileFormatError(f"{certificate}: field \"format\" is {formats.describe(fmt)}, not a certificate; "
                               f"polyrelu verify reads {', '.join(CERTIFICATE_FORMATS)}")
+    formats.check_header(obj, fmt, source=str(certificate))  # an unknown version cannot be read: exit 3
     try:
         summary = verify(obj)
     except FileFormatError:
