@@ -424,3 +424,36 @@ def test_train_no_header_reads_every_row(work, capsys):
     assert json.loads(without) == json.loads(with_header)
     code, _, err = run_main(capsys, ["train", "plain.csv", "--width", "1"])
     assert code == 3 and one_line(err) and "--no-header" in err
+
+
+def test_a_5000_digit_number_in_construction_options(work, capsys):
+    code, out, err = run_main(capsys, ["zigzag", "--a", f"1/{BIG}", "--out", "z.json"])
+    assert code == 0, err[:300]
+    code, out, _ = run_main(capsys, ["eval", "z.json", f"1/{BIG}"])  # the peak: h_a(a_1) = M = 1
+    assert code == 0 and out.strip() == "1"
+    code, out, err = run_main(capsys, ["hard-function", "--widths", "2", "--M", BIG, "--out", "h.json"])
+    assert code == 0, err[:300]
+    code, out, _ = run_main(capsys, ["eval", "h.json", f"{BIG}/2"])  # h at a_1 = M/2 is M
+    assert code == 0 and out.strip() == BIG
+
+
+@pytest.mark.parametrize("args, attribute", [
+    (["arrangement", "arrangement.json"], "n_regions_zaslavsky"),
+    (["zonotope", "zonotope.json", "--check-cdd"], "vertices_cdd"),
+])
+def test_two_routes_disagreeing_is_an_internal_error_not_a_false_claim(work, capsys, monkeypatch, args, attribute):
+    from polyrelu.geometry.arrangement import HyperplaneArrangement
+    from polyrelu.geometry.zonotope import Zonotope
+
+    cls = HyperplaneArrangement if args[0] == "arrangement" else Zonotope
+    monkeypatch.setattr(cls, attribute, lambda self: [] if attribute == "vertices_cdd" else 99)
+    code, _, err = run_main(capsys, args)
+    assert code == 5 and one_line(err) and "internal error" in err and "report" in err, err
+
+
+def test_help_documents_the_shared_options_once(capsys):
+    code, out, _ = run_main(capsys, ["--help"])
+    assert code == 0
+    for text in ("--domain FILE.json", "--inside is the same option", "paper --out DIR", "Exit codes", "5 internal error",
+                 "docs/mathematics.md"):
+        assert text in out, text
