@@ -274,6 +274,9 @@ def as_affine_pair(item: Any, *, field: str, length: int | None, meaning: str, e
     if isinstance(item, dict):
         if "a" not in item or "b" not in item:
             raise error(f"{field} needs \"a\" and \"b\" ({meaning})")
+        extra = sorted(str(k) for k in item if k not in ("a", "b"))
+        if extra:
+            raise error(f"{field} has unknown field(s) {', '.join(extra)}; allowed: a, b ({meaning})")
         a, b = item["a"], item["b"]
     else:
         try:

@@ -94,6 +94,10 @@ class ReluNetwork:
             elif isinstance(layer, dict):
                 if "weights" not in layer or "biases" not in layer:
                     raise ShapeError(f"layers[{i}] must have \"weights\" and \"biases\"")
+                extra = sorted(str(k) for k in layer if k not in ("weights", "biases"))
+                if extra:
+                    raise ShapeError(f"layers[{i}] has unknown field(s) {', '.join(extra)}; allowed: weights, biases "
+                                     "(every layer but the last is followed by ReLU)")
                 w, b = layer["weights"], layer["biases"]
             else:
                 try:
