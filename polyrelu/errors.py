@@ -15,9 +15,12 @@ __all__ = [
     "InvalidRationalError",
     "ShapeError",
     "FileFormatError",
+    "OutputPathError",
+    "PathCollisionError",
     "InvalidArrangementError",
     "InvalidPolyhedronError",
     "CertificateError",
+    "NotRepresentableError",
     "BudgetExceededError",
     "InternalError",
     "CompilationError",
@@ -48,6 +51,15 @@ class FileFormatError(PolyReluError, ValueError):
     """A polyrelu file that is malformed, truncated, of the wrong format or version."""
 
 
+class OutputPathError(PolyReluError, OSError):
+    """An output location that cannot be written (missing folder, no permission, a
+    directory, a read-only file or file system); raised before any work is done."""
+
+
+class PathCollisionError(PolyReluError, ValueError):
+    """An output path that names an input file or another output (after resolving links)."""
+
+
 class InvalidArrangementError(PolyReluError, ValueError):
     """A hyperplane arrangement that cannot be built (for example a zero normal)."""
 
@@ -58,6 +70,11 @@ class InvalidPolyhedronError(PolyReluError, ValueError):
 
 class CertificateError(PolyReluError, ValueError):
     """A certificate that does not prove what it claims; the message says why."""
+
+
+class NotRepresentableError(PolyReluError, ValueError):
+    """An exact number that a requested float format cannot hold exactly (for example a
+    weight of 1/3 exported to float64 without permission to round)."""
 
 
 class BudgetExceededError(PolyReluError, RuntimeError):

@@ -1,13 +1,17 @@
 """The only importer of pycddlib: exact LPs and V/H conversions (``cdd.gmp``).
 
 pycddlib's exact module works with ``fractions.Fraction``; conversion to and from
-polyrelu's ``mpq`` happens here and nowhere else.
+polyrelu's ``mpq`` happens here and nowhere else.  pycddlib converts numbers through
+decimal text, so each call lifts Python's 4,300-digit int/str limit for its duration
+(polyrelu reads numbers of any size; see ``as_rational``).
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 import cdd
 import cdd.gmp
@@ -16,6 +20,26 @@ from gmpy2 import mpq
 from .rational import Rational
 
 __all__ = ["lp", "LPResult", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _any_size(fn: _F) -> _F:
+    """Run ``fn`` with Python's int/str digit limit lifted (restored afterwards)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        old = sys.get_int_max_str_digits()
+        if old == 0:
+            return fn(*args, **kwargs)
+        sys.set_int_max_str_digits(0)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            sys.set_int_max_str_digits(old)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _frac(v) -> Fraction:
@@ -37,6 +61,7 @@ class LPResult:
         self.status, self.x, self.value, self.dual = status, x, value, dual
 
 
+@_any_size
 def lp(
     n_vars: int,
     inequalities: Sequence[Sequence] = (),
@@ -88,6 +113,7 @@ def lp(
     raise RuntimeError(f"cddlib returned LP status {st!r}")
 
 
+@_any_size
 def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()):
     """Vertices and rays of {x : row[0] + row[1:] . x >= 0 (and = 0 for equalities)}.
 
@@ -111,6 +137,7 @@ def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()
     return tuple(points), tuple(rays), tuple(lines)
 
 
+@_any_size
 def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
     """Irredundant H-representation of conv(points) + cone(rays).
 
@@ -128,6 +155,7 @@ def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
     return tuple(ins), tuple(eqs)
 
 
+@_any_size
 def irredundant(rows: Sequence[Sequence[int]]) -> list[int]:
     """Indices of the irredundant rows, given as engine rows
     ``[a | e]`` meaning a . x - e >= 0 (integers), for a full-dimensional polyhedron.
@@ -143,6 +171,7 @@ def irredundant(rows: Sequence[Sequence[int]]) -> list[int]:
     return [i for i in range(len(rows)) if i not in red]
 
 
+@_any_size
 def extreme_points(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational, ...]]:
     """The extreme points among ``points``, sorted (exact redundancy removal in cdd)."""
     uniq = sorted(set(tuple(mpq(v) for v in p) for p in points))
