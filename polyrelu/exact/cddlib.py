@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from math import gcd
 from fractions import Fraction
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -17,12 +18,39 @@ import cdd
 import cdd.gmp
 from gmpy2 import mpq
 
+from . import simplex
 from .rational import Rational
 
 __all__ = ["lp", "LPResult", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+#: cddlib's GMP LP (used by lp, redundancy tests and canonicalisation) first runs a
+#: floating-point phase.  With integer coefficients beyond 2^53 a double cannot hold them
+#: and that phase misbehaves: on some such inputs cddlib 0.94m reads out of bounds and
+#: aborts the process (seen near 2^63; never below 2^56 in 10,800 random redundancy
+#: tests).  LPs whose rows, scaled to primitive integers, have an entry of at least this
+#: size go to polyrelu's own exact simplex (:mod:`polyrelu.exact.simplex`) instead.
+FLOAT_SAFE = 1 << 50
+
+
+def _beyond_float(rows: Sequence[Sequence]) -> bool:
+    """Whether some row, scaled to integers with no common factor, has an entry >= FLOAT_SAFE."""
+    for r in rows:
+        qs = [mpq(v) for v in r]
+        den = 1
+        for q in qs:
+            d = int(q.denominator)
+            if d != 1:
+                den = den * d // gcd(den, d)
+        ints = [int(q.numerator) * (den // int(q.denominator)) for q in qs]
+        g = 0
+        for v in ints:
+            g = gcd(g, v)
+        if g and max(abs(v) for v in ints) // g >= FLOAT_SAFE:
+            return True
+    return False
 
 
 def _any_size(fn: _F) -> _F:
@@ -79,6 +107,9 @@ def lp(
     minimisation, ``lam = -dual`` satisfies sum_k lam_k row_k[1:] = objective[1:] with
     lam >= 0 on inequality rows (callers that rely on this check it exactly).
     """
+    if _beyond_float(list(equalities) + list(inequalities) + ([objective] if objective is not None else [])):
+        sol = simplex.solve(n_vars, inequalities, equalities, objective, maximize=maximize)
+        return LPResult(sol.status, sol.x, sol.value, sol.dual)
     rows = [list(map(_frac, r)) for r in equalities] + [list(map(_frac, r)) for r in inequalities]
     if not rows:
         rows = [[Fraction(1)] + [Fraction(0)] * n_vars]  # 1 >= 0
@@ -108,7 +139,12 @@ def lp(
         return LPResult("optimal", tuple(_mpq(v) for v in prog.primal_solution), _mpq(prog.obj_value), tuple(dual))
     if st in (cdd.LPStatusType.INCONSISTENT, cdd.LPStatusType.STRUC_INCONSISTENT):
         return LPResult("infeasible", None, None)
-    if st in (cdd.LPStatusType.DUAL_INCONSISTENT, cdd.LPStatusType.STRUC_DUAL_INCONSISTENT, cdd.LPStatusType.UNBOUNDED):
+    if st == cdd.LPStatusType.UNBOUNDED:
+        return LPResult("unbounded", None, None)
+    if st in (cdd.LPStatusType.DUAL_INCONSISTENT, cdd.LPStatusType.STRUC_DUAL_INCONSISTENT):
+        # the dual is infeasible: the primal is unbounded if it is feasible at all
+        if objective is None or lp(n_vars, inequalities, equalities).status == "infeasible":
+            return LPResult("infeasible", None, None)
         return LPResult("unbounded", None, None)
     raise RuntimeError(f"cddlib returned LP status {st!r}")
 
@@ -165,6 +201,8 @@ def irredundant(rows: Sequence[Sequence[int]]) -> list[int]:
     """
     if len(rows) <= 1:
         return list(range(len(rows)))
+    if _beyond_float(rows):
+        return _irredundant_exact(rows)
     arr = [[Fraction(-int(r[-1]))] + [Fraction(int(v)) for v in r[:-1]] for r in rows]
     mat = cdd.gmp.matrix_from_array(arr, rep_type=cdd.RepType.INEQUALITY)
     red = cdd.gmp.redundant_rows(mat)
@@ -177,7 +215,42 @@ def extreme_points(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational,
     uniq = sorted(set(tuple(mpq(v) for v in p) for p in points))
     if len(uniq) <= 1:
         return uniq
+    if _beyond_float(uniq):
+        return _extreme_points_exact(uniq)
     rows = [[Fraction(1)] + [_frac(v) for v in p] for p in uniq]
     mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
     cdd.gmp.matrix_canonicalize(mat)
     return sorted(tuple(_mpq(v) for v in row[1:]) for row in mat.array)
+
+
+def _irredundant_exact(rows: Sequence[Sequence[int]]) -> list[int]:
+    """:func:`irredundant` by exact simplex LPs, in cddlib's order: from the last row to
+    the first, a row is redundant (and dropped) if the remaining rows imply it:
+    min row_i(x) over {other remaining rows >= 0, row_i >= -1} is >= 0."""
+    aff = [[mpq(-int(r[-1]))] + [mpq(int(v)) for v in r[:-1]] for r in rows]
+    n = len(aff[0]) - 1
+    alive = list(range(len(aff)))
+    for i in range(len(aff) - 1, -1, -1):
+        others = [aff[j] for j in alive if j != i]
+        floor = [aff[i][0] + 1] + aff[i][1:]
+        res = simplex.solve(n, others + [floor], objective=aff[i])
+        if res.status == "optimal" and res.value >= 0:
+            alive.remove(i)
+    return alive
+
+
+def _extreme_points_exact(points: list[tuple[Rational, ...]]) -> list[tuple[Rational, ...]]:
+    """:func:`extreme_points` by exact simplex LPs: a point is dropped if it is a convex
+    combination of the other remaining points (distinct points assumed)."""
+    alive = list(points)
+    n = len(points[0])
+    for p in list(points):
+        others = [q for q in alive if q != p]
+        if not others:
+            break
+        k = len(others)
+        eqs = [[-p[j]] + [q[j] for q in others] for j in range(n)] + [[mpq(-1)] + [mpq(1)] * k]
+        ineqs = [[mpq(0)] + [mpq(1) if t == s else mpq(0) for t in range(k)] for s in range(k)]
+        if simplex.solve(k, ineqs, eqs).status == "optimal":
+            alive.remove(p)
+    return sorted(alive)
