@@ -92,7 +92,8 @@ def weight_values(lo, hi, den: int = 1) -> tuple:
 
 def _row_key(row) -> tuple:
     hs = [weight_height(v) for v in row]
-    return (max(hs, default=0), sum(1 for v in row if v != 0), sum(hs), tuple(row))
+    # ties: smaller heights first position by position, positive before negative
+    return (max(hs, default=0), sum(1 for v in row if v != 0), sum(hs), tuple((h, v < 0) for h, v in zip(hs, row)), tuple(row))
 
 
 class Candidate:
@@ -634,6 +635,8 @@ def parse_space(text: str | None, *, default: str, object_kind: str, depends_on:
     den, reduce (yes/no), chunk; random: samples, seed; hypothesis: examples, seed.
     Keys not given come from ``default`` (the conjecture's default space)."""
     def split(spec: str):
+        if ":" not in spec and "=" in spec:  # only key=value overrides: keep the default kind
+            spec = ":" + spec
         kind, _, rest = spec.partition(":")
         kv = {}
         for item in rest.split(";"):
