@@ -74,7 +74,7 @@ def weight_height(v) -> int:
 
 
 def weight_values(lo, hi, den: int = 1) -> tuple:
-    """Every rational p/q in [lo, hi] with q <= den, sorted by (height, value)."""
+    """Every rational p/q in [lo, hi] with q <= den, sorted by height, positive first."""
     lo, hi = as_rational(lo, field="weights LO"), as_rational(hi, field="weights HI")
     if not lo <= hi:
         raise ConjectureSpecError(f"weights={to_str(lo)}..{to_str(hi)}: LO must be at most HI")
@@ -87,7 +87,7 @@ def weight_values(lo, hi, den: int = 1) -> tuple:
             v = mpq(p, q)
             if lo <= v <= hi:
                 vals.add(v)
-    return tuple(sorted(vals, key=lambda v: (weight_height(v), v)))
+    return tuple(sorted(vals, key=lambda v: (weight_height(v), v < 0, abs(v))))
 
 
 def _row_key(row) -> tuple:
