@@ -61,7 +61,9 @@ def _print_result(res, cert_out: Path | None) -> None:
         cx = res.counterexample
         net = res.counterexample_network
         bound = f" (bound {cx['bound']})" if cx.get("bound") is not None else ""
-        click.echo(f"result       REFUTED: the smallest counterexample has {c.quantity} = {cx['value']}{bound}")
+        which = {True: "the smallest counterexample", False: "a counterexample (the budget ran out before smaller ones were ruled out)",
+                 None: "a counterexample"}[cov.get("minimal")]
+        click.echo(f"result       REFUTED: {which} has {c.quantity} = {cx['value']}{bound}")
         click.echo(f"             network {net!r}")
         for i, layer in enumerate(net.layers):
             from ..exact.rational import to_str

@@ -73,6 +73,7 @@ def _zaslavsky() -> Conjecture:
         depends_on="hidden_layers",
         stop_at_first=False,
         certify=certify_regions,
+        certify_extremes=True,
         known_answer="holds, and every width attains the bound (hyperplanes in general position exist in the box)",
         expect=expect,
         reference="Zaslavsky 1975; PAPER.md §7",
@@ -129,6 +130,7 @@ def _lemma_d5() -> Conjecture:
         depends_on="function_mod_constant",
         stop_at_first=False,
         certify=certify_regions,
+        certify_extremes=True,
         known_answer="holds (a lemma); for one hidden layer the maximum w + 1 is attained for w <= 3 over weights -1..1",
         expect=expect,
         reference="Arora et al. 2018, Lemma D.5; PAPER.md §4",
@@ -172,6 +174,7 @@ def _serra_montufar() -> Conjecture:
         depends_on="function_mod_constant",
         stop_at_first=False,
         certify=certify_regions,
+        certify_extremes=True,
         known_answer="holds (Serra Thm 1 bounds activation regions, hence pieces); the table shows how far small "
                      "integer weights get",
         expect=expect,
@@ -261,6 +264,7 @@ def _zonotope(exact: bool) -> Conjecture:
         depends_on="function",
         stop_at_first=exact,
         certify=certify_regions,
+        certify_extremes=not exact,
         known_answer=("false: the true count is larger (about twice: each pair of opposite vertices of Z gives two cones)"
                       if exact else "holds: the printed count is a lower bound"),
         expect=(lambda res: res.status == "refuted") if exact else (lambda res: res.status == "holds"),

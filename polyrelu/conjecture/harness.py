@@ -68,10 +68,13 @@ class Conjecture:
         Stop at the first level holding a counterexample (else sweep the whole space).
     certify : callable(ReluNetwork) -> dict, optional
         A certificate (an existing ``polyrelu verify`` format) of the quantity.
+    certify_extremes : bool
+        When no counterexample exists, certify the witness of the largest value instead
+        (e.g. a network attaining a bound).
     known_answer : str, optional
         The known truth, in words; ``expect`` checks a result against it.
     source : tuple
-        How workers rebuild the conjecture: ``("builtin", name)``, ``("file", path)`` or
+        How workers rebuild the conjecture: ``("builtin", name)``, ``("file", path, sha256)`` or
         ``("represent", expression, n)``.
     """
 
@@ -87,6 +90,7 @@ class Conjecture:
     group: Callable[[Candidate], str] | None = None
     stop_at_first: bool = True
     certify: Callable[[ReluNetwork], dict] | None = None
+    certify_extremes: bool = False
     known_answer: str | None = None
     expect: Callable[["ConjectureResult"], bool] | None = None
     reference: str = ""
@@ -171,7 +175,10 @@ def _resolve_cached(src: str) -> Conjecture:
     if kind == "file":
         from .userfile import load_conjecture_file
 
-        return load_conjecture_file(source[1])
+        conj = load_conjecture_file(source[1])
+        if list(conj.source) != source:
+            raise ConjectureSpecError(f"{source[1]}: the conjecture file changed while the search was running")
+        return conj
     if kind == "represent":
         from .represent import representability_conjecture
 
@@ -369,6 +376,7 @@ def check(conjecture: Conjecture, space=None, *, workers: int | None = None, sch
         "complete": len(results) == total_chunks,
         "stopped_at_level": list(shells[levels[stop_level][0]].level) if stop_level is not None else None,
         "counterexamples_seen": merged["counterexamples"],
+        "minimal": None,
         "counterexamples_seen_raw": merged["counterexamples_raw"],
     }
     cx = None
@@ -379,6 +387,10 @@ def check(conjecture: Conjecture, space=None, *, workers: int | None = None, sch
         cand = _candidate(space, first["enc"])
         cx = {"network": net.to_dict(), "value": first["value"], "key": first["key"],
               "bound": _value_str(conjecture.bound(cand)) if conjecture.bound else None}
+        # minimal in the space iff every shell of its level and below was swept completely
+        lvl = tuple(first["key"][:2])
+        coverage["minimal"] = all(i in complete_shells for i, sh in enumerate(shells) if tuple(sh.level) <= lvl) \
+            if getattr(space, "kind", "") == "exhaustive" else None
         if certify and conjecture.certify is not None:
             certificate = conjecture.certify(net)
     extremes = {}
@@ -389,7 +401,7 @@ def check(conjecture: Conjecture, space=None, *, workers: int | None = None, sch
                 cand = _candidate(space, e[which]["enc"])
                 extremes[g][which] = {"value": e[which]["value"], "witness": _decode(space, e[which]["enc"]).to_dict(),
                                       "bound": _value_str(conjecture.bound(cand)) if conjecture.bound else None}
-    if certificate is None and certify and conjecture.certify is not None and status == "holds" and extremes:
+    if certificate is None and certify and conjecture.certify_extremes and conjecture.certify is not None and status == "holds" and extremes:
         best = max(extremes.values(), key=lambda e: mpq(e["max"]["value"]))
         certificate = conjecture.certify(ReluNetwork.from_dict(best["max"]["witness"]))
     res = ConjectureResult(conjecture, desc, status, coverage, cx, extremes,

@@ -70,9 +70,12 @@ __doc__ += "\n.. code-block:: python\n\n" + "\n".join("    " + line for line in 
 
 def load_conjecture_file(path: Any) -> Conjecture:
     """Load the conjecture defined in the Python file ``path`` (see :data:`TEMPLATE`)."""
+    import hashlib
+
     p = Path(path).resolve()
     if not p.is_file():
         raise ConjectureSpecError(f"{path}: no such conjecture file (polyrelu conjecture --template prints a template)")
+    digest = hashlib.sha256(p.read_bytes()).hexdigest()
     try:
         ns = runpy.run_path(str(p), run_name="polyrelu_user_conjecture")
     except ConjectureSpecError:
@@ -105,5 +108,5 @@ def load_conjecture_file(path: Any) -> Conjecture:
         stop_at_first=bool(ns.get("STOP_AT_FIRST", True)),
         certify=ns.get("certify"),
         reference=str(p),
-        source=("file", str(p)),
+        source=("file", str(p), digest),  # the digest names this version of the file (caches, checkpoints)
     )
