@@ -27,6 +27,7 @@ regions bounds pieces too.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import product
 from math import comb, prod
 from typing import Sequence
@@ -43,6 +44,7 @@ def _check(widths: Sequence[int], n0: int) -> list[int]:
     return ws
 
 
+@lru_cache(maxsize=1024)
 def zaslavsky_bound(w: int, n: int) -> int:
     """sum_{j=0}^{n} C(w, j): the most regions w hyperplanes cut R^n into."""
     return sum(comb(w, j) for j in range(n + 1))

@@ -33,7 +33,7 @@ from gmpy2 import mpq
 from ..errors import ConjectureSpecError
 from ..paper.closed_forms import lemma_d5_upper_bound
 from .bounds import montufar_lower_bound, serra_exact_1d, serra_lower_bound, serra_upper_bound, zaslavsky_bound
-from .counting import average_degree, n_regions, pieces_1d
+from .counting import pieces_1d, whitney_counts
 from .harness import Conjecture, ConjectureResult
 
 __all__ = ["BUILTINS", "get_builtin", "certify_regions"]
@@ -64,7 +64,7 @@ def _zaslavsky() -> Conjecture:
         statement="a one-hidden-layer network of w neurons on R^n has at most sum_{i<=n} C(w, i) activation regions, "
                   "and the maximum is attained in the space",
         quantity="activation regions",
-        measure=lambda c: n_regions(c.hyperplanes, c.n),
+        measure=lambda c: whitney_counts(c.hyperplanes, c.n)[0],
         holds=lambda c, v: v <= zaslavsky_bound(len(c.enc), c.n),
         bound=lambda c: zaslavsky_bound(len(c.enc), c.n),
         group=lambda c: f"width {len(c.enc)}",
@@ -90,7 +90,7 @@ def _planted() -> Conjecture:
         name="planted",
         statement="every one-hidden-layer network of width 2 on R^2 has at most 3 activation regions (planted, false)",
         quantity="activation regions",
-        measure=lambda c: n_regions(c.hyperplanes, c.n),
+        measure=lambda c: whitney_counts(c.hyperplanes, c.n)[0],
         holds=lambda c, v: v <= 3,
         bound=lambda c: 3,
         default_space="exhaustive:n=2;widths=2;weights=-1..1",
@@ -184,12 +184,17 @@ def _serra_montufar() -> Conjecture:
 
 
 # ------------------------------------------------------------------ adjacency degree
+def _degree(c) -> mpq:
+    r, f = whitney_counts(c.hyperplanes, c.n)
+    return mpq(2 * f, r)
+
+
 def _gaines_bi() -> Conjecture:
     return Conjecture(
         name="gaines-bi",
         statement="the region-adjacency graph of a one-hidden-layer network on R^n has average degree at most 2n",
         quantity="average degree of the region graph",
-        measure=lambda c: average_degree(c.hyperplanes, c.n),
+        measure=_degree,
         holds=lambda c, v: v <= 2 * c.n,
         bound=lambda c: 2 * c.n,
         group=lambda c: f"width {len(c.enc)}",

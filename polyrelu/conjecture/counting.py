@@ -61,7 +61,7 @@ from gmpy2 import mpq
 from ..nets.network import ReluNetwork
 from ..nets.pwl1d import PWL1D
 
-__all__ = ["regions_and_facets", "n_regions", "average_degree", "primitive_class", "activation_regions_1d", "pieces_1d"]
+__all__ = ["regions_and_facets", "whitney_counts", "n_regions", "average_degree", "primitive_class", "activation_regions_1d", "pieces_1d"]
 
 
 def primitive_class(row: Sequence[int]) -> tuple[int, ...] | None:
@@ -93,7 +93,12 @@ def regions_and_facets(rows: Sequence[Sequence[int]], n: int) -> tuple[int, int]
     """(regions, facets) of the arrangement of the hyperplanes ``rows`` = (w_1..w_n, b)
     meaning w . x + b = 0, by Whitney's formula (see the module docstring).  Rows must
     have w != 0; coincident rows may repeat (they are merged first)."""
-    classes = sorted({primitive_class(r) for r in rows} - {None})
+    return whitney_counts(sorted({primitive_class(r) for r in rows} - {None}), n)
+
+
+def whitney_counts(classes: Sequence[tuple[int, ...]], n: int) -> tuple[int, int]:
+    """(regions, facets) for *distinct primitive* integer rows (see :func:`primitive_class`;
+    the search spaces hand them out in this form, so no normalisation is repeated)."""
     regions = 1  # the empty subset: |T| = 0, rank 0
     facets = 0
     m = len(classes)

@@ -204,43 +204,59 @@ def _jsonable(obj):
 
 
 def run_chunk(source: tuple, spec_json: str, shell: int, chunk: int) -> dict:
-    """Evaluate one chunk; a JSON-ready summary (module-level so processes can run it)."""
+    """Evaluate one chunk; a JSON-ready summary (module-level so processes can run it).
+
+    The loop keeps Python objects (keys are tuples) and converts to JSON once at the end,
+    so the per-candidate cost is the conjecture's own ``measure``."""
     conj = resolve(source)
     space = _space_cached(spec_json)
     evaluated = counterexamples = 0
     covered = cx_raw = 0
     counted = True
-    first = None
-    groups: dict[str, dict] = {}
-    hist: dict[str, int] = {}
+    first = None  # (key, enc, value)
+    groups: dict = {}  # group -> {"max": [value, key, enc], "min": [...]}
+    hist: dict = {}
+    measure, holds, group = conj.measure, conj.holds, conj.group
     for cand in space.chunk_candidates(shell, chunk):
-        v = conj.measure(cand)
-        ok = conj.holds(cand, v)
+        v = measure(cand)
         evaluated += 1
         mult = cand.multiplicity
         if mult is None:
             counted = False
         else:
             covered += mult
-        vs = _value_str(v)
-        hist[vs] = hist.get(vs, 0) + 1
+        hist[v] = hist.get(v, 0) + 1
         key = None
-        if not ok:
+        if not holds(cand, v):
             counterexamples += 1
             cx_raw += mult or 0
-            key = _jsonable(cand.key)
-            if first is None or key < first["key"]:
-                first = {"key": key, "enc": _jsonable(cand.enc), "value": vs}
-        g = conj.group(cand) if conj.group is not None else "all"
-        e = groups.get(g)
-        for which, better in (("max", lambda a, b: a > b), ("min", lambda a, b: a < b)):
-            cur = e and e.get(which)
-            if cur is None or better(mpq(v), mpq(cur["value"])) or (mpq(v) == mpq(cur["value"]) and (key := key or _jsonable(cand.key)) < cur["key"]):
-                key = key or _jsonable(cand.key)
-                e = groups.setdefault(g, {})
-                e[which] = {"value": vs, "key": key, "enc": _jsonable(cand.enc)}
+            key = cand.key
+            if first is None or key < first[0]:
+                first = (key, cand.enc, v)
+        e = groups.get(group(cand) if group is not None else "all")
+        if e is None:
+            key = key or cand.key
+            groups[group(cand) if group is not None else "all"] = {"max": [v, key, cand.enc], "min": [v, key, cand.enc]}
+            continue
+        mx, mn = e["max"], e["min"]
+        if v > mx[0]:
+            e["max"] = [v, key or cand.key, cand.enc]
+        elif v == mx[0]:
+            key = key or cand.key
+            if key < mx[1]:
+                e["max"] = [v, key, cand.enc]
+        if v < mn[0]:
+            e["min"] = [v, key or cand.key, cand.enc]
+        elif v == mn[0]:
+            key = key or cand.key
+            if key < mn[1]:
+                e["min"] = [v, key, cand.enc]
+    out_groups = {g: {w: {"value": _value_str(x[0]), "key": _jsonable(x[1]), "enc": _jsonable(x[2])} for w, x in e.items()}
+                  for g, e in groups.items()}
     return {"evaluated": evaluated, "covered": covered if counted else None, "counterexamples": counterexamples,
-            "counterexamples_raw": cx_raw if counted else None, "first": first, "groups": groups, "histogram": hist}
+            "counterexamples_raw": cx_raw if counted else None,
+            "first": None if first is None else {"key": _jsonable(first[0]), "enc": _jsonable(first[1]), "value": _value_str(first[2])},
+            "groups": out_groups, "histogram": {_value_str(k): c for k, c in hist.items()}}
 
 
 # ------------------------------------------------------------------ merging

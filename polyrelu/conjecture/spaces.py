@@ -129,7 +129,8 @@ class Candidate:
 
     @property
     def hyperplanes(self) -> list[tuple[int, ...]]:
-        """Primitive integer rows (w_1..w_n, b) of the first layer's non-constant neurons."""
+        """The first layer's hyperplanes: distinct primitive integer rows (w_1..w_n, b) of
+        its non-constant neurons, sorted (ready for :func:`~.counting.whitney_counts`)."""
         return self.space.hyperplanes(self.enc)
 
     @property
@@ -181,6 +182,8 @@ class OneLayerSpace:
         self._raw_height = [_row_key(r)[0] for r in self._raw_rows]
         self._raw_class = [order.index(primitive_class(integer_row(r))) for r in self._raw_rows]
         self._heights = sorted(set(self._height))
+        self._rep_key = [_row_key(r)[:3] for r in self._rep]
+        self._raw_key = [_row_key(r)[:3] for r in self._raw_rows]
 
     # -- structure
     def shells(self) -> list[Shell]:
@@ -220,13 +223,14 @@ class OneLayerSpace:
         return ReluNetwork(self.n, [([r[:-1] for r in rows], [r[-1] for r in rows]), ([[1] * len(rows)], [0])])
 
     def hyperplanes(self, enc) -> list[tuple[int, ...]]:
+        """The distinct primitive rows of the non-constant neurons, sorted."""
         cls = enc if self.reduce else [self._raw_class[i] for i in enc]
-        return [self._class_rows[i] for i in cls if self._class_rows[i] is not None]
+        return sorted({self._class_rows[i] for i in cls} - {None})
 
     def key(self, enc) -> tuple:
-        rows = self._rows(enc)
-        ks = [_row_key(r) for r in rows]
-        return (len(rows), max(k[0] for k in ks), sum(k[1] for k in ks), sum(k[2] for k in ks), tuple(sorted(enc)))
+        table = self._rep_key if self.reduce else self._raw_key
+        ks = [table[i] for i in enc]
+        return (len(enc), max(k[0] for k in ks), sum(k[1] for k in ks), sum(k[2] for k in ks), tuple(sorted(enc)))
 
     def describe(self) -> dict[str, Any]:
         raw = sum(len(self.values) ** ((self.n + 1) * w) for w in self.widths)
@@ -550,14 +554,13 @@ class _RawView:
         b = self.base
         if not isinstance(b, OneLayerSpace):
             return b.hyperplanes(enc)
-        return [c for c in (b._class_rows[b._raw_class[i]] for i in enc) if c is not None]
+        return sorted({b._class_rows[b._raw_class[i]] for i in enc} - {None})
 
     def key(self, enc):
         b = self.base
         if isinstance(b, OneLayerSpace):
-            rows = [b._raw_rows[i] for i in enc]
-            ks = [_row_key(r) for r in rows]
-            return (len(rows), max(k[0] for k in ks), sum(k[1] for k in ks), sum(k[2] for k in ks), tuple(sorted(enc)))
+            ks = [b._raw_key[i] for i in enc]
+            return (len(enc), max(k[0] for k in ks), sum(k[1] for k in ks), sum(k[2] for k in ks), tuple(sorted(enc)))
         arch, parts = enc
         flat = [b.values[i] for part in parts for row in part for i in (row if isinstance(row, tuple) else (row,))]
         hs = [weight_height(v) for v in flat]
