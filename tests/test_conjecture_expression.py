@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from polyrelu.cli import main
 from polyrelu.conjecture.certificates import difference_certificate, equality_certificate
 from polyrelu.conjecture.expression import equal_to_expression, parse_expression
-from polyrelu.conjecture.represent import find_representation
+from polyrelu.conjecture import find_representation
 from polyrelu.errors import ExpressionError, ShapeError
 from polyrelu.nets.equality import networks_equal
 from polyrelu.nets.network import ReluNetwork

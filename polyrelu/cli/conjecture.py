@@ -171,7 +171,7 @@ def represent_cmd(expression, n, out, space, budget, max_candidates, workers, sc
     writes an equality certificate); 1: no network of this space computes it; 4: budget.
     Default space: exhaustive:n=N;widths=1,2;weights=-1..1 (every weight and bias).
     """
-    from ..conjecture.represent import find_representation
+    from ..conjecture.harness import find_representation
 
     res = find_representation(expression, n=n, space=space, workers=workers, scheduler=scheduler, max_seconds=budget,
                               max_candidates=max_candidates, checkpoint=checkpoint, certify=cert_out is not None)

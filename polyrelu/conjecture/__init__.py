@@ -10,8 +10,9 @@ property-based searches, minimal counterexamples, and "is this network that func
 """
 
 from .builtins import BUILTINS, certify_regions, get_builtin
-from .harness import Conjecture, ConjectureResult, check
+from .harness import check, find_representation
+from .model import Conjecture, ConjectureResult
 from .spaces import HypothesisSpace, NetworkSpace, OneLayerSpace, RandomSpace, ZonotopeFamilySpace, parse_space
 
-__all__ = ["Conjecture", "ConjectureResult", "check", "BUILTINS", "get_builtin", "certify_regions", "OneLayerSpace",
+__all__ = ["Conjecture", "ConjectureResult", "check", "find_representation", "BUILTINS", "get_builtin", "certify_regions", "OneLayerSpace",
            "NetworkSpace", "RandomSpace", "HypothesisSpace", "ZonotopeFamilySpace", "parse_space"]

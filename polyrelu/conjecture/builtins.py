@@ -34,7 +34,7 @@ from ..errors import ConjectureSpecError
 from ..paper.closed_forms import lemma_d5_upper_bound
 from .bounds import montufar_lower_bound, serra_exact_1d, serra_lower_bound, serra_upper_bound, zaslavsky_bound
 from .counting import pieces_1d, whitney_counts
-from .harness import Conjecture, ConjectureResult
+from .model import Conjecture, ConjectureResult
 
 __all__ = ["BUILTINS", "get_builtin", "certify_regions"]
 

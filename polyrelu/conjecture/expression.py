@@ -355,7 +355,7 @@ class Expression:
     def to_network(self) -> ReluNetwork:
         """The compiled network (checked against direct evaluation at a few points)."""
         net = _compile(self._node, self.n)
-        for x in _probe_points(self.n):
+        for x in probe_points(self.n):
             if net.evaluate(x)[0] != self.evaluate(x):  # pragma: no cover - a bug in compilation
                 raise CompilationError(f"the network compiled from {self.text!r} differs from it at {[to_str(v) for v in x]}")
         return net
@@ -364,7 +364,9 @@ class Expression:
         return f"Expression({_text(self._node)!r}, n={self.n})"
 
 
-def _probe_points(n: int):
+def probe_points(n: int) -> list[tuple]:
+    """A fixed set of rational points of R^n (used to check compilations and to reject
+    candidate networks quickly; a difference at one of them is a proof of inequality)."""
     vals = [mpq(0), mpq(1), mpq(-2), mpq(3, 7), mpq(-5, 3), mpq(11, 4)]
     return [tuple(vals[(i * (j + 2) + j) % len(vals)] + mpq(j, 13) for j in range(n)) for i in range(8)]
 

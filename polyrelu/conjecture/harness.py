@@ -24,121 +24,21 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable
 
 from gmpy2 import mpq
 
 from ..errors import ConjectureSpecError
-from ..exact.rational import to_str
 from ..io import formats
 from ..nets.network import ReluNetwork
 from .checkpoint import Journal
-from .spaces import Candidate, HypothesisSpace, _RawView, space_from_spec
+from .expression import parse_expression
+from .model import Conjecture, ConjectureResult
+from .represent import expression_arity, representability_conjecture
+from .spaces import Candidate, HypothesisSpace, RawView
+from .worker import jsonable, run_chunk, value_str
 
-__all__ = ["Conjecture", "ConjectureResult", "check", "run_in_parallel"]
-
-
-@dataclass(frozen=True)
-class Conjecture:
-    """A conjecture: ``holds(candidate, measure(candidate))`` for every candidate.
-
-    Parameters
-    ----------
-    name, statement : str
-        Identifier and one-sentence statement.
-    quantity : str
-        What ``measure`` returns (for reports), e.g. ``"activation regions"``.
-    measure : callable(Candidate) -> int or rational
-        The exact quantity.  ``candidate.network`` is the network; for one-hidden-layer
-        arrangement questions ``candidate.hyperplanes`` is its first layer as primitive
-        integer rows (cheaper).
-    holds : callable(Candidate, value) -> bool
-    default_space : str
-        A space string (see :func:`~polyrelu.conjecture.spaces.parse_space`).
-    object_kind : "first_layer" or "network"
-    depends_on : "function", "function_mod_constant" or "hidden_layers"
-        What the quantity depends on (enables sound reductions of the output layer).
-    bound : callable(Candidate) -> value, optional
-        The conjectured bound at a candidate (reported next to the extremes).
-    group : callable(Candidate) -> str, optional
-        Extremes are reported per group (e.g. per width vector).
-    stop_at_first : bool
-        Stop at the first level holding a counterexample (else sweep the whole space).
-    certify : callable(ReluNetwork) -> dict, optional
-        A certificate (an existing ``polyrelu verify`` format) of the quantity.
-    certify_extremes : bool
-        When no counterexample exists, certify the witness of the largest value instead
-        (e.g. a network attaining a bound).
-    known_answer : str, optional
-        The known truth, in words; ``expect`` checks a result against it.
-    source : tuple
-        How workers rebuild the conjecture: ``("builtin", name)``, ``("file", path, sha256)`` or
-        ``("represent", expression, n)``.
-    """
-
-    name: str
-    statement: str
-    quantity: str
-    measure: Callable[[Candidate], Any]
-    holds: Callable[[Candidate, Any], bool]
-    default_space: str
-    object_kind: str = "network"
-    depends_on: str = "function_mod_constant"
-    bound: Callable[[Candidate], Any] | None = None
-    group: Callable[[Candidate], str] | None = None
-    stop_at_first: bool = True
-    certify: Callable[[ReluNetwork], dict] | None = None
-    certify_extremes: bool = False
-    known_answer: str | None = None
-    expect: Callable[["ConjectureResult"], bool] | None = None
-    reference: str = ""
-    source: tuple = ()
-
-
-@dataclass
-class ConjectureResult:
-    """What a search found; :meth:`to_dict` is the ``--json`` output."""
-
-    conjecture: Conjecture
-    space: dict
-    status: str
-    coverage: dict
-    counterexample: dict | None
-    extremes: dict
-    histogram: dict
-    elapsed: float
-    workers: int
-    certificate: dict | None = None
-    known_answer_reproduced: bool | None = None
-    notes: list = field(default_factory=list)
-
-    @property
-    def holds(self) -> bool:
-        return self.status == "holds"
-
-    @property
-    def counterexample_network(self) -> ReluNetwork | None:
-        if self.counterexample is None:
-            return None
-        return ReluNetwork.from_dict(self.counterexample["network"])
-
-    def to_dict(self) -> dict[str, Any]:
-        c = self.conjecture
-        return {
-            "conjecture": {"name": c.name, "statement": c.statement, "quantity": c.quantity, "reference": c.reference,
-                           "known_answer": c.known_answer},
-            "space": self.space,
-            "status": self.status,
-            "coverage": self.coverage,
-            "counterexample": self.counterexample,
-            "extremes": self.extremes,
-            "histogram": self.histogram,
-            "known_answer_reproduced": self.known_answer_reproduced,
-            "workers": self.workers,
-            "notes": self.notes,
-        }
+__all__ = ["Conjecture", "ConjectureResult", "check", "run_in_parallel", "find_representation"]
 
 
 # ------------------------------------------------------------------ workers
@@ -157,106 +57,6 @@ def run_in_parallel(fn: Callable[..., Any], tasks: list[tuple], *, workers: int,
         return parallel.run_tasks(fn, tasks, workers=workers)
     finally:
         parallel.set_scheduler(previous)
-
-
-def resolve(source: tuple) -> Conjecture:
-    """Rebuild a conjecture from its ``source`` (in a worker process)."""
-    return _resolve_cached(json.dumps(list(source)))
-
-
-@lru_cache(maxsize=32)
-def _resolve_cached(src: str) -> Conjecture:
-    source = json.loads(src)
-    kind = source[0]
-    if kind == "builtin":
-        from .builtins import get_builtin
-
-        return get_builtin(source[1])
-    if kind == "file":
-        from .userfile import load_conjecture_file
-
-        conj = load_conjecture_file(source[1])
-        if list(conj.source) != source:
-            raise ConjectureSpecError(f"{source[1]}: the conjecture file changed while the search was running")
-        return conj
-    if kind == "represent":
-        from .represent import representability_conjecture
-
-        return representability_conjecture(source[1], source[2])
-    raise ConjectureSpecError(f"unknown conjecture source {source!r}")
-
-
-@lru_cache(maxsize=32)
-def _space_cached(spec_json: str):
-    return space_from_spec(json.loads(spec_json))
-
-
-def _value_str(v) -> str:
-    return str(v) if isinstance(v, int) else to_str(mpq(v))
-
-
-def _jsonable(obj):
-    if isinstance(obj, (tuple, list)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (int, str)) or obj is None:
-        return obj
-    return to_str(mpq(obj))
-
-
-def run_chunk(source: tuple, spec_json: str, shell: int, chunk: int) -> dict:
-    """Evaluate one chunk; a JSON-ready summary (module-level so processes can run it).
-
-    The loop keeps Python objects (keys are tuples) and converts to JSON once at the end,
-    so the per-candidate cost is the conjecture's own ``measure``."""
-    conj = resolve(source)
-    space = _space_cached(spec_json)
-    evaluated = counterexamples = 0
-    covered = cx_raw = 0
-    counted = True
-    first = None  # (key, enc, value)
-    groups: dict = {}  # group -> {"max": [value, key, enc], "min": [...]}
-    hist: dict = {}
-    measure, holds, group = conj.measure, conj.holds, conj.group
-    for cand in space.chunk_candidates(shell, chunk):
-        v = measure(cand)
-        evaluated += 1
-        mult = cand.multiplicity
-        if mult is None:
-            counted = False
-        else:
-            covered += mult
-        hist[v] = hist.get(v, 0) + 1
-        key = None
-        if not holds(cand, v):
-            counterexamples += 1
-            cx_raw += mult or 0
-            key = cand.key
-            if first is None or key < first[0]:
-                first = (key, cand.enc, v)
-        e = groups.get(group(cand) if group is not None else "all")
-        if e is None:
-            key = key or cand.key
-            groups[group(cand) if group is not None else "all"] = {"max": [v, key, cand.enc], "min": [v, key, cand.enc]}
-            continue
-        mx, mn = e["max"], e["min"]
-        if v > mx[0]:
-            e["max"] = [v, key or cand.key, cand.enc]
-        elif v == mx[0]:
-            key = key or cand.key
-            if key < mx[1]:
-                e["max"] = [v, key, cand.enc]
-        if v < mn[0]:
-            e["min"] = [v, key or cand.key, cand.enc]
-        elif v == mn[0]:
-            key = key or cand.key
-            if key < mn[1]:
-                e["min"] = [v, key, cand.enc]
-    out_groups = {g: {w: {"value": _value_str(x[0]), "key": _jsonable(x[1]), "enc": _jsonable(x[2])} for w, x in e.items()}
-                  for g, e in groups.items()}
-    return {"evaluated": evaluated, "covered": covered if counted else None, "counterexamples": counterexamples,
-            "counterexamples_raw": cx_raw if counted else None,
-            "first": None if first is None else {"key": _jsonable(first[0]), "enc": _jsonable(first[1]), "value": _value_str(first[2])},
-            "groups": out_groups, "histogram": {_value_str(k): c for k, c in hist.items()}}
 
 
 # ------------------------------------------------------------------ merging
@@ -283,11 +83,11 @@ def _merge(results: list[dict]) -> dict:
 
 
 def _decode(space, enc) -> ReluNetwork:
-    return (space.decode if not hasattr(space, "base") else _RawView(space.base).decode)(enc)
+    return (space.decode if not hasattr(space, "base") else RawView(space.base).decode)(enc)
 
 
 def _candidate(space, enc) -> Candidate:
-    view = space if not hasattr(space, "base") else _RawView(space.base)
+    view = space if not hasattr(space, "base") else RawView(space.base)
     return Candidate(view, enc, None)
 
 
@@ -402,7 +202,7 @@ def check(conjecture: Conjecture, space=None, *, workers: int | None = None, sch
         net = _decode(space, first["enc"])
         cand = _candidate(space, first["enc"])
         cx = {"network": net.to_dict(), "value": first["value"], "key": first["key"],
-              "bound": _value_str(conjecture.bound(cand)) if conjecture.bound else None}
+              "bound": value_str(conjecture.bound(cand)) if conjecture.bound else None}
         # minimal in the space iff every shell of its level and below was swept completely
         lvl = tuple(first["key"][:2])
         coverage["minimal"] = all(i in complete_shells for i, sh in enumerate(shells) if tuple(sh.level) <= lvl) \
@@ -416,7 +216,7 @@ def check(conjecture: Conjecture, space=None, *, workers: int | None = None, sch
             if which in e:
                 cand = _candidate(space, e[which]["enc"])
                 extremes[g][which] = {"value": e[which]["value"], "witness": _decode(space, e[which]["enc"]).to_dict(),
-                                      "bound": _value_str(conjecture.bound(cand)) if conjecture.bound else None}
+                                      "bound": value_str(conjecture.bound(cand)) if conjecture.bound else None}
     if certificate is None and certify and conjecture.certify_extremes and conjecture.certify is not None and status == "holds" and extremes:
         best = max(extremes.values(), key=lambda e: mpq(e["max"]["value"]))
         certificate = conjecture.certify(ReluNetwork.from_dict(best["max"]["witness"]))
@@ -434,7 +234,7 @@ def _check_hypothesis(conjecture: Conjecture, space: HypothesisSpace, start: flo
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import NoSuchExample
 
-    view = _RawView(space.base)
+    view = RawView(space.base)
     tried = [0]
 
     def bad(enc) -> bool:
@@ -453,8 +253,8 @@ def _check_hypothesis(conjecture: Conjecture, space: HypothesisSpace, start: flo
     if enc is not None:
         cand = Candidate(view, enc, 1)
         net = cand.network
-        cx = {"network": net.to_dict(), "value": _value_str(conjecture.measure(cand)), "key": _jsonable(cand.key),
-              "bound": _value_str(conjecture.bound(cand)) if conjecture.bound else None}
+        cx = {"network": net.to_dict(), "value": value_str(conjecture.measure(cand)), "key": jsonable(cand.key),
+              "bound": value_str(conjecture.bound(cand)) if conjecture.bound else None}
         if certify and conjecture.certify is not None:
             certificate = conjecture.certify(net)
     coverage = {"evaluated": tried[0], "raw_covered": None, "complete": False,
@@ -468,3 +268,20 @@ def result_digest(res: ConjectureResult) -> str:
     d = res.to_dict()
     d.pop("workers")
     return formats.digest(d)
+
+
+def find_representation(text: str, *, n: int | None = None, space: Any = None, **kwargs) -> ConjectureResult:
+    """Search ``space`` for a network computing the expression ``text`` (see
+    :mod:`.represent`).
+
+    ``status == "refuted"`` means found (``counterexample_network`` is the smallest),
+    ``"holds"`` means no network of the space computes it, ``"partial"`` that the budget ran
+    out.  Keyword arguments go to :func:`check`.
+
+    >>> res = find_representation("relu(x1) + relu(-x1)", space="exhaustive:n=1;widths=1,2;weights=-1..1", workers=1)
+    >>> res.status, res.counterexample_network.hidden_widths
+    ('refuted', (2,))
+    """
+    n = n if n is not None else expression_arity(text)
+    parse_expression(text, n=n)  # parse errors before any work
+    return check(representability_conjecture(text, n), space, **kwargs)

@@ -11,22 +11,18 @@ agree everywhere there are decided by exact network equality
 computes the target, the smallest one (fewest neurons, smallest weights); "holds" means
 *none in this space*, with the space's size reported.
 
->>> res = find_representation("relu(x1) + relu(-x1)", space="exhaustive:n=1;widths=1,2;weights=-1..1", workers=1)
->>> res.status, res.counterexample_network.hidden_widths
-('refuted', (2,))
+The search itself is :func:`polyrelu.conjecture.harness.find_representation`.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 
-from ..exact.rational import to_str
-from .expression import Expression, parse_expression
-from .harness import Conjecture, ConjectureResult, check
+from .expression import Expression, parse_expression, probe_points
+from .model import Conjecture
 
-__all__ = ["representability_conjecture", "find_representation", "expression_arity"]
+__all__ = ["representability_conjecture", "expression_arity"]
 
 
 def expression_arity(text: str) -> int:
@@ -36,10 +32,8 @@ def expression_arity(text: str) -> int:
 
 @lru_cache(maxsize=16)
 def _target(text: str, n: int):
-    from .expression import _probe_points
-
     expr = parse_expression(text, n=n)
-    pts = _probe_points(n) + [tuple(v * 5 for v in p) for p in _probe_points(n)]
+    pts = probe_points(n) + [tuple(v * 5 for v in p) for p in probe_points(n)]
     return expr, expr.to_network(), [(p, expr.evaluate(p)) for p in pts]
 
 
@@ -76,23 +70,3 @@ def representability_conjecture(text: str, n: int) -> Conjecture:
         reference="PAPER.md §3 (Thm 2.1), §7",
         source=("represent", text, n),
     )
-
-
-def find_representation(text: str, *, n: int | None = None, space: Any = None, **kwargs) -> ConjectureResult:
-    """Search ``space`` for a network computing the expression ``text``.
-
-    ``status == "refuted"`` means found (``counterexample_network`` is the smallest),
-    ``"holds"`` means no network of the space computes it, ``"partial"`` that the budget ran
-    out.  Keyword arguments go to :func:`~polyrelu.conjecture.harness.check`.
-    """
-    n = n if n is not None else expression_arity(text)
-    parse_expression(text, n=n)  # parse errors before any work
-    return check(representability_conjecture(text, n), space, **kwargs)
-
-
-def describe_found(res: ConjectureResult) -> str:
-    net = res.counterexample_network
-    if net is None:
-        return "none"
-    return f"{net!r} with weights " + "; ".join(
-        "[" + ", ".join(" ".join(to_str(v) for v in row) for row in layer.weights) + "]" for layer in net.layers)

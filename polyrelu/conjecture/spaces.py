@@ -64,7 +64,7 @@ from ..nets.network import ReluNetwork
 from .counting import primitive_class
 
 __all__ = ["weight_height", "weight_values", "Candidate", "OneLayerSpace", "NetworkSpace", "RandomSpace",
-           "HypothesisSpace", "ZonotopeFamilySpace", "parse_space", "space_from_spec"]
+           "HypothesisSpace", "ZonotopeFamilySpace", "RawView", "parse_space", "space_from_spec"]
 
 
 def weight_height(v) -> int:
@@ -510,7 +510,7 @@ class RandomSpace:
 
     def chunk_candidates(self, shell_index: int, chunk_index: int) -> Iterator[Candidate]:
         rng = random.Random(f"polyrelu-conjecture:{self.seed}:{chunk_index}")
-        raw = _RawView(self.base)
+        raw = RawView(self.base)
         lo = chunk_index * self.chunk
         for _ in range(lo, min(self.samples, lo + self.chunk)):
             yield Candidate(raw, self._draw(rng), 1)
@@ -526,8 +526,9 @@ class RandomSpace:
         return {**self.base.spec(), "space": "random", "samples": self.samples, "seed": self.seed, "chunk": self.chunk}
 
 
-class _RawView:
-    """Decodes raw (unreduced) encodings of a base space."""
+class RawView:
+    """Decodes raw (unreduced) encodings of a base space: the candidates of random and
+    property-based searches, which are drawn from the raw space, not from representatives."""
 
     def __init__(self, base):
         self.base = base

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConjectureSpecError
-from .harness import Conjecture
+from .model import Conjecture
 
 __all__ = ["TEMPLATE", "load_conjecture_file"]
 
