@@ -141,10 +141,14 @@ def test_bad_space_strings_are_rejected_with_the_fix():
 
 
 # ------------------------------------------------------------------ built-ins
+# the default spaces, except the two R -> R sweeps, cut to the widths their known answers need
+SMALL = {"lemma-d5": "widths=1,2,3,1x1", "serra-montufar": "widths=1,2,3,1x1"}
+
+
 @pytest.mark.parametrize("name", BUILTINS)
 def test_every_builtin_reproduces_its_known_answer(name):
     conj = get_builtin(name)
-    res = check(conj, workers=1, certify=False)
+    res = check(conj, SMALL.get(name), workers=1, certify=False)
     assert res.known_answer_reproduced is True, (name, res.status, res.extremes)
     assert res.status in ("holds", "refuted")
 

@@ -176,8 +176,8 @@ def test_representation_none_in_space():
 
 def test_cli_represent(tmp_path, capsys):
     out = tmp_path / "found.json"
-    assert main(["represent", "relu(x1) - 2 relu(x1 - 1)", "--space", "widths=2;weights=-2..2", "--out", str(out), "--workers", "1"]) == 0
+    assert main(["represent", "relu(x1) - relu(x1 - 1)", "--space", "widths=2;weights=-1..1", "--out", str(out), "--workers", "1"]) == 0
     assert "found:" in capsys.readouterr().out
-    assert equal_to_expression(ReluNetwork.load(out), "relu(x1) - 2 relu(x1 - 1)")["equal"]
+    assert equal_to_expression(ReluNetwork.load(out), "min(max(x1, 0), 1)")["equal"]
     assert main(["represent", "max(0, x1, x2)", "--space", "widths=1;weights=-1..1", "--json", "--workers", "1"]) == 1
     assert json.loads(capsys.readouterr().out)["found"] is False
