@@ -635,9 +635,15 @@ def _parse_widths(text: str, *, one_layer: bool):
 
 def parse_space(text: str | None, *, default: str, object_kind: str, depends_on: str = "function_mod_constant"):
     """Build a space from ``KIND:key=value;key=value`` (KIND: exhaustive, random,
-    hypothesis).  Keys: n, widths (``4``, ``1..3``, ``2x1,1x2``), weights (``LO..HI``),
-    den, reduce (yes/no), chunk; random: samples, seed; hypothesis: examples, seed.
-    Keys not given come from ``default`` (the conjecture's default space)."""
+    hypothesis; a string of only ``key=value`` pairs keeps the default kind).  Keys: n,
+    widths (``4``, ``1..3``, ``2x1,1x2``), weights (``LO..HI``), den, reduce (yes/no),
+    chunk; random: samples, seed; hypothesis: examples, seed; zonotope family: m
+    (generator counts), w, k.  Keys not given come from ``default`` (the conjecture's
+    default space).
+
+    >>> parse_space("widths=2;weights=-2..2", default="exhaustive:n=2;widths=1;weights=-1..1", object_kind="first_layer").describe()["raw_candidates"]
+    15625
+    """
     def split(spec: str):
         if ":" not in spec and "=" in spec:  # only key=value overrides: keep the default kind
             spec = ":" + spec
