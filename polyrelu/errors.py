@@ -24,6 +24,8 @@ __all__ = [
     "BudgetExceededError",
     "InternalError",
     "CompilationError",
+    "ExpressionError",
+    "ConjectureSpecError",
 ]
 
 
@@ -87,3 +89,13 @@ class InternalError(PolyReluError, RuntimeError):
 
 class CompilationError(InternalError):
     """A compiled network failed its exact equality check against its definition."""
+
+
+class ExpressionError(PolyReluError, ValueError):
+    """A target expression (``polyrelu equal --to``) that does not parse; the message
+    names the position and what was expected there."""
+
+
+class ConjectureSpecError(PolyReluError, ValueError):
+    """A conjecture search that cannot run as specified: a bad search-space string, a
+    conjecture file without the required names, or a checkpoint of another search."""

@@ -132,17 +132,40 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
 
 @cli.command("equal")
 @click.argument("first", type=INPUT_FILE)
-@click.argument("second", type=INPUT_FILE)
+@click.argument("second", type=INPUT_FILE, required=False)
+@click.option("--to", "target", metavar="EXPR", default=None,
+              help='Compare FIRST with an expression instead of a second network, e.g. "max(0, x1, x2, x3, x4)".')
 @click.option("--domain", "--inside", "domain", metavar="box:LO,HI|FILE.json", help="Compare only there: " + DOMAIN_HELP)
-def equal_cmd(first: Path, second: Path, domain: str | None) -> None:
+def equal_cmd(first: Path, second: Path | None, target: str | None, domain: str | None) -> None:
     """Decide exactly whether two networks compute the same function (exit 1 if not,
-    printing a rational point where they differ)."""
+    printing a rational point where they differ).
+
+    With --to EXPR the second function is an expression in x1..xn: max(...), min(...),
+    relu(.), abs(.), +, -, rational scalars (3/4, 0.25), products by constants and
+    parentheses, compiled to a network by the Thm 2.1 constructions.
+    """
     from ..nets.equality import networks_equal
 
-    f, g = ReluNetwork.load(first), ReluNetwork.load(second)
-    same, x = networks_equal(f, g, domain=parse_domain(domain, f.input_dim))
+    if (second is None) == (target is None):
+        raise click.UsageError("give a second network SECOND or an expression --to EXPR (exactly one)")
+    f = ReluNetwork.load(first)
+    dom = parse_domain(domain, f.input_dim)
+    where = f" on {domain}" if domain else " on R^%d" % f.input_dim
+    if target is not None:
+        from ..conjecture.expression import equal_to_expression
+
+        r = equal_to_expression(f, target, domain=dom)
+        if r["equal"]:
+            click.echo(f"equal: the network computes {target}{where}")
+            return
+        click.echo("different at x = (" + ", ".join(to_str(v) for v in r["point"]) + ")")
+        click.echo("  network:    " + to_str(r["network_value"]))
+        click.echo("  expression: " + to_str(r["expression_value"]))
+        raise ClaimFalse("the network does not compute the expression")
+    g = ReluNetwork.load(second)
+    same, x = networks_equal(f, g, domain=dom)
     if same:
-        click.echo("equal: the networks compute the same function" + (f" on {domain}" if domain else " on R^%d" % f.input_dim))
+        click.echo("equal: the networks compute the same function" + where)
         return
     click.echo("different at x = (" + ", ".join(to_str(v) for v in x) + ")")
     click.echo("  first:  " + " ".join(to_str(v) for v in f.evaluate(x)))
