@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..io import formats
-from .app import EXIT_PARTIAL, ClaimFalse, cli, emit_json
+from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, POSITIVE_INT, SECONDS, ClaimFalse, cli, emit_json, prepare_outputs,
+                  write_outputs)
 
 
 def _progress():
@@ -22,14 +23,14 @@ def _progress():
 
 
 def _budget_options(f):
-    f = click.option("--budget", "budget", type=float, default=None, metavar="SECONDS",
+    f = click.option("--budget", "budget", type=SECONDS, default=None, metavar="SECONDS",
                      help="Stop cleanly after about this many seconds (partial result, exit 4; resume with --checkpoint).")(f)
-    f = click.option("--max-candidates", type=int, default=None, help="Stop after this many candidates (partial, exit 4).")(f)
-    f = click.option("--workers", type=int, default=None, help="Processes (default: every core). The answer does not depend on it.")(f)
+    f = click.option("--max-candidates", type=POSITIVE_INT, default=None, help="Stop after this many candidates (partial, exit 4).")(f)
+    f = click.option("--workers", type=POSITIVE_INT, default=None, help="Processes (default: every core). The answer does not depend on it.")(f)
     f = click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on a Dask cluster (e.g. tcp://host:8786); same answer.")(f)
-    f = click.option("--checkpoint", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    f = click.option("--checkpoint", type=OUTPUT_FILE, default=None,
                      help="JSON Lines journal of finished chunks; rerun with the same file to resume.")(f)
-    f = click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    f = click.option("--certificate", "cert_out", type=OUTPUT_FILE, default=None,
                      help="Write the certificate of the counterexample (or of the maximum's witness).")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(f)
     f = click.option("--space", default=None, metavar="SPACE",
@@ -98,7 +99,7 @@ def _print_result(res, cert_out: Path | None) -> None:
 
 def _finish(res, as_json: bool, cert_out: Path | None, extra: dict | None = None) -> None:
     if cert_out is not None and res.certificate is not None:
-        formats.dump_atomic(res.certificate, cert_out)
+        write_outputs([(cert_out, formats.dumps(res.certificate))])
     if as_json:
         out = res.to_dict()
         if extra:
@@ -114,7 +115,7 @@ def _finish(res, as_json: bool, cert_out: Path | None, extra: dict | None = None
 
 @cli.command("conjecture")
 @click.argument("name", required=False)
-@click.option("--file", "file_", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--file", "file_", type=INPUT_FILE, default=None,
               help="A Python file defining your own conjecture (see --template).")
 @click.option("--list", "list_", is_flag=True, help="List the built-in conjectures.")
 @click.option("--template", is_flag=True, help="Print a documented template for --file.")
@@ -147,6 +148,7 @@ def conjecture_cmd(name, file_, list_, template, space, budget, max_candidates, 
         return
     if (name is None) == (file_ is None):
         raise click.UsageError("give a built-in NAME (see --list) or --file FILE, not both")
+    prepare_outputs({"--certificate": cert_out, "--checkpoint": checkpoint}, {"--file": file_})
     conj = get_builtin(name) if name is not None else load_conjecture_file(file_)
     res = check(conj, space, workers=workers, scheduler=scheduler, max_seconds=budget, max_candidates=max_candidates,
                 checkpoint=checkpoint, certify=cert_out is not None or as_json, progress=_progress())
@@ -161,7 +163,7 @@ def conjecture_cmd(name, file_, list_, template, space, budget, max_candidates, 
 @cli.command("represent")
 @click.argument("expression")
 @click.option("--n", "n", type=int, default=None, help="Number of inputs (default: the largest k of the x_k used).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the network found.")
+@click.option("--out", type=OUTPUT_FILE, default=None, help="Write the network found.")
 @_budget_options
 def represent_cmd(expression, n, out, space, budget, max_candidates, workers, scheduler, checkpoint, cert_out, as_json):
     """Search a space of networks (architecture x finite weight set) for one that computes
@@ -173,12 +175,15 @@ def represent_cmd(expression, n, out, space, budget, max_candidates, workers, sc
     """
     from ..conjecture.harness import find_representation
 
+    prepare_outputs({"--out": out, "--certificate": cert_out, "--checkpoint": checkpoint})
     res = find_representation(expression, n=n, space=space, workers=workers, scheduler=scheduler, max_seconds=budget,
                               max_candidates=max_candidates, checkpoint=checkpoint, certify=cert_out is not None)
+    files = []
     if cert_out is not None and res.certificate is not None:
-        formats.dump_atomic(res.certificate, cert_out)
+        files.append((cert_out, formats.dumps(res.certificate)))
     if res.status == "refuted" and out is not None:
-        res.counterexample_network.save(out)
+        files.append((out, res.counterexample_network.to_json()))
+    write_outputs(files)
     if as_json:
         d = res.to_dict()
         d["found"] = res.status == "refuted"
