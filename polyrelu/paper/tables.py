@@ -399,7 +399,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
                "2^w D^(nw) is the order of the number of subproblems (up to constants), not an exact count."),
     Table("max-depth", "The max of q numbers: hidden layers and size", 3, "Thm 2.1 (proof)",
           (("q", "q"), ("hidden_layers", "hidden layers"), ("ceil_log2_q", "ceil(log2 q)"), ("size", "size"),
-           ("size_formula", "4 floor(q/2) + ... per level"), ("thm21_n", "n = q - 1"), ("thm21_layers", "ceil(log2(n+1))"),
+           ("size_formula", "size (closed form)"), ("thm21_n", "n = q - 1"), ("thm21_layers", "ceil(log2(n+1))"),
            ("equality", "proof"), ("points", "points evaluated"), ("verdict", "verdict")),
           _max_grid, max_row, (("prove_up_to", 4),),
           note="Equality with a sequential max chain proved on all of R^q (regions of the difference) up to prove_up_to; "
