@@ -88,7 +88,7 @@ def test_zonotope_vertex_verdicts_follow_the_computation(monkeypatch):
     from polyrelu.paper import tables
     from polyrelu.geometry.zonotope import Zonotope
 
-    rows = [tables.vertices_row(j) for j in tables.TABLES["zonotope-vertices"].jobs()]
+    rows = [tables.vertices_row(j) for j in tables.TABLES["zonotope-vertices"].jobs() if j["m"] <= 5]
     assert {r["verdict"] for r in rows if r["general_position"] == "yes"} == {paper.HOLDS}
     assert paper.BOUND in {r["verdict"] for r in rows if r["general_position"] == "no"}
     monkeypatch.setattr(Zonotope, "vertices_cdd", lambda self: [])
