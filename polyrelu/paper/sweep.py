@@ -128,6 +128,13 @@ def run_grid(fn: Callable[[dict], dict], jobs: Sequence[dict], *, workers: int =
     if progress is not None:
         progress(total - len(todo), total)
     fh = open(path, "a", encoding="utf-8") if path is not None else None
+    client = None
+    if isinstance(scheduler, str) and todo:  # one client for the whole sweep, closed at the end
+        try:
+            from distributed import Client
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise RuntimeError("a Dask scheduler was given but dask[distributed] is not installed: pip install 'dask[distributed]'") from None
+        client = scheduler = Client(scheduler)
     try:
         for start in range(0, len(todo), size):
             idx = todo[start : start + size]
@@ -142,4 +149,6 @@ def run_grid(fn: Callable[[dict], dict], jobs: Sequence[dict], *, workers: int =
     finally:
         if fh is not None:
             fh.close()
+        if client is not None:
+            client.close()
     return [done[k] for k in keys]
