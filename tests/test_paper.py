@@ -111,7 +111,7 @@ def test_theorem_35_counting_bound_against_witnesses():
 
     f = PWL1D.from_network(hard_function([[mpq(1, 2)]] * 3, 1))  # 8 teeth
     for P in range(1, 9):
-        g = paper._sawtooth_witness(8, P)
+        g = paper.sawtooth_witness(8, P)
         assert g.pieces_in(0, 1) <= P
         assert f.l1_distance(g, 0, 1) >= thm35_l1_lower_bound(8, P)
     assert thm35_l1_lower_bound(8, 1) == mpq(4, 16)  # four untouched tents, 1/16 each

@@ -102,3 +102,18 @@ def test_paper_figures_are_shipped_and_match_the_counts(tmp_path):
         assert drawn["polygons"] == drawn["regions"] == res.n_activation_regions
         assert drawn["positive_pieces"] == claims.figure1_counts(panel)["positive_pieces"]  # the box holds all of f > 0
     assert json.dumps(infos["figure1"].panels)  # plain data
+
+
+def test_only_plot_imports_matplotlib_and_only_the_cli_imports_tqdm():
+    import ast
+
+    pkg = ROOT / "polyrelu"
+    for path in pkg.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        names = {a.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        names |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+        rel = path.relative_to(pkg).as_posix()
+        if names & {"matplotlib", "mpl_toolkits"}:
+            assert rel == "plot/draw.py", rel
+        if "tqdm" in names:
+            assert rel == "cli/progress.py", rel

@@ -29,7 +29,7 @@ from .verdicts import BOUND, FAILS, HOLDS, NOT_CHECKABLE, Row
 from ..exact.rational import Rational, to_str
 
 __all__ = ["Statement", "Context", "STATEMENTS", "run_statements", "statement_keys", "zigzag_by_definition",
-           "FIGURE1_PANELS", "figure1_network", "HOLDS", "BOUND", "FAILS", "NOT_CHECKABLE", "Row"]
+           "FIGURE1_PANELS", "figure1_network", "figure1_counts", "figure4_function", "relu_shift", "sawtooth_witness", "HOLDS", "BOUND", "FAILS", "NOT_CHECKABLE", "Row"]
 
 
 @dataclass
@@ -358,7 +358,7 @@ def check_lemma_d3(ctx: Context) -> list[Row]:
     return rows
 
 
-def _relu_shift(f, b):
+def relu_shift(f, b):
     """max{0, f + b} as a PWL1D (through networks: f's network, plus b, then a ReLU)."""
     from ..nets.network import ReluNetwork
     from ..nets.pwl1d import PWL1D
@@ -373,7 +373,7 @@ def check_lemma_d4(ctx: Context) -> list[Row]:
         f = instances.random_pwl(p, seed=p)
         vals = sorted({f(t) for t in f.breakpoints})
         bs = sorted({-v for v in vals} | {-(u + v) / 2 for u, v in zip(vals, vals[1:])} | {-vals[0] + 1, -vals[-1] - 1})
-        most = max(_relu_shift(f, b).pieces() for b in bs)
+        most = max(relu_shift(f, b).pieces() for b in bs)
         ok = most <= cf.relu_pieces_bound(p)
         rows.append(_row("Lemma D.4", 4, "max{0, f + b} has at most twice as many pieces as f, for any b",
                          f"random PWL with p = {p} pieces, {len(bs)} biases (every critical value and between)", HOLDS if ok else FAILS,
@@ -456,7 +456,7 @@ def check_cor_34(ctx: Context) -> list[Row]:
     return _gap_rows(ctx, "Cor. 3.4", "k^2 hidden layers of width k (size k^3) vs >= k^(k+1)/2 - 1 neurons with k hidden layers")
 
 
-def _sawtooth_witness(N: int, P: int):
+def sawtooth_witness(N: int, P: int):
     """A PWL1D with at most P pieces in [0, 1] that follows the sawtooth over its first j
     tents (2j + 2 <= P), rises to 1/2 and stays there."""
     from ..nets.pwl1d import PWL1D
@@ -504,7 +504,7 @@ def check_theorem_35(ctx: Context) -> list[Row]:
                     continue
                 P = cf.thm35_max_pieces(s, kp)
                 lb = cf.thm35_l1_lower_bound(N, P)
-                g = _sawtooth_witness(N, P)
+                g = sawtooth_witness(N, P)
                 sane &= g.pieces_in(0, 1) <= P and f.l1_distance(g, 0, 1) >= lb
                 checked += 1
                 margin = lb - delta
@@ -729,7 +729,7 @@ def figure4_function():
 
 def check_figure4(ctx: Context) -> list[Row]:
     f, b = figure4_function()
-    g = _relu_shift(f, b)
+    g = relu_shift(f, b)
     ok = g.pieces() <= cf.relu_pieces_bound(f.pieces())
     return [_row("Figure 4", 4, "g = max{0, f + b} has at most twice as many pieces as f", f"f with {f.pieces()} pieces, b = {to_str(b)}",
                  HOLDS if ok else FAILS, f"g has {g.pieces()} pieces <= 2 * {f.pieces()}", "exact breakpoint propagation", headline=True)]

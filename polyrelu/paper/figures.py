@@ -90,10 +90,10 @@ def _figure4(dpi: int) -> tuple[object, dict]:
     from ..nets.pwl1d import PWL1D
     from ..plot import draw
     from ..plot.geometry import graph_points
-    from .claims import _relu_shift, figure4_function
+    from .claims import relu_shift, figure4_function
 
     f, b = figure4_function()
-    g = _relu_shift(f, b)
+    g = relu_shift(f, b)
     fig, axes = draw.new_figure([["2d"]], size=(5.0, 3.2))
     lo, hi = -2, 4
     pf, bf = graph_points(f.to_network(), lo, hi)
