@@ -9,7 +9,7 @@ import click
 from ..errors import ShapeError
 from ..exact.rational import to_str
 from ..nets.network import ReluNetwork
-from .app import cli
+from .app import INPUT_FILE, OUTPUT_FILE, cli, prepare_outputs
 
 
 def _box(spec: str) -> tuple:
@@ -29,9 +29,9 @@ def _box(spec: str) -> tuple:
 
 
 @cli.command("plot")
-@click.argument("network", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("network", type=INPUT_FILE)
 @click.option("--domain", metavar="box:LO,HI", default="box:-1,1", show_default=True, help="The interval or square to draw.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--out", type=OUTPUT_FILE, default=None,
               help="The image: .png, .pdf or .svg (default: NETWORK with .png).")
 @click.option("--kind", type=click.Choice(["regions", "surface", "graph"]), default=None,
               help="graph (R -> R; the default there), regions or surface (R^2 -> R; regions is the default).")
@@ -49,11 +49,10 @@ def plot_cmd(network: Path, domain: str, out: Path | None, kind: str | None, pos
         from ..plot import plot_network
     except ImportError:
         raise click.ClickException("polyrelu plot needs matplotlib: pip install 'polyrelu[plot]' (scripts/setup.sh installs it)") from None
+    out = out or network.with_suffix(".png")
+    prepare_outputs({"--out": out}, {"NETWORK": network})  # never the input; writable, checked before the work
     net = ReluNetwork.load(network)
     lo, hi = _box(domain)
-    out = out or network.with_suffix(".png")
-    if out.resolve() == network.resolve():
-        raise click.BadParameter(f"{out} is the input file; choose another --out", param_hint="--out")
     try:
         info = plot_network(net, out, lo=lo, hi=hi, kind=kind, positive_only=positive, dpi=dpi)
     except ShapeError as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..io import formats
-from .app import ClaimFalse, cli
+from .app import OUTPUT_FILE, POSITIVE_INT, ClaimFalse, cli, prepare_outputs, write_outputs
 from .progress import bar
 
 _EXT = {".csv": "csv", ".md": "md", ".tex": "tex", ".json": "json"}
@@ -38,7 +38,7 @@ def sidecar(path: Path) -> Path:
 @click.argument("name", type=click.Choice(_table_names()), metavar="NAME")
 @click.option("--format", "fmt", type=click.Choice(["csv", "md", "tex", "json"]), default=None,
               help="Output format (default: from the file extension; md on stdout).")
-@click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", "outs", multiple=True, type=OUTPUT_FILE,
               help="Write the table here, with its provenance sidecar F.provenance.json (repeat for several formats).")
 @click.option("--check", "checks", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Regenerate and compare with this file and its sidecar; exit 1 with the differing rows.")
@@ -46,9 +46,9 @@ def sidecar(path: Path) -> Path:
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Seed of the random instances (default 0).")
 @click.option("--max-pieces", type=click.IntRange(min=0), default=None, help="zonotope-family: certify with the region engine up to this many pieces.")
 @click.option("--prove-up-to", type=click.IntRange(min=0), default=None, help="max-depth: prove equality on R^q up to this q.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes (default: all cores).")
+@click.option("--workers", type=POSITIVE_INT, default=None, help="Processes (default: all cores).")
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="Run the jobs on a Dask cluster (e.g. tcp://host:8786); same rows.")
-@click.option("--journal", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--journal", type=OUTPUT_FILE, default=None,
               help="Append finished rows here and resume from it (default with --out: F.journal, removed when done).")
 def table_cmd(name: str, fmt: str | None, outs: tuple[Path, ...], checks: tuple[Path, ...], full: bool, seed: int | None,
               max_pieces: int | None, prove_up_to: int | None, workers: int | None, scheduler: str | None, journal: Path | None) -> None:
@@ -92,6 +92,10 @@ def table_cmd(name: str, fmt: str | None, outs: tuple[Path, ...], checks: tuple[
     targets = [(p, _format_of(p, fmt)) for p in (outs or checks)]
     if journal is None and outs:
         journal = outs[0].with_name(outs[0].name + ".journal")
+    # outputs are checked before any work (collisions exit 2, unwritable locations exit 3)
+    prepare_outputs([("--out", p) for p in outs] + [("--out", sidecar(p)) for p in outs]
+                    + ([("--journal", journal)] if journal is not None and not journal.exists() else []),
+                    [("--check", p) for p in checks], make_folders=True)
     with bar(f"table {name}", unit="row") as progress:
         rows = build(table, full=full, workers=workers or default_workers(), scheduler=scheduler, journal=journal,
                      progress=progress, **options)
@@ -99,10 +103,12 @@ def table_cmd(name: str, fmt: str | None, outs: tuple[Path, ...], checks: tuple[
         click.echo(render(table, rows, fmt or "md", full=full, **options), nl=False)
         return
     if outs:
+        files = []
         for path, f in targets:
             text = render(table, rows, f, full=full, **options)
-            formats.write_text_atomic(text, path)
-            formats.dump_atomic(provenance(table, rows, f, text, full=full, **options), sidecar(path))
+            files += [(path, text), (sidecar(path), formats.dumps(provenance(table, rows, f, text, full=full, **options)))]
+        write_outputs(files, make_folders=True)  # all or nothing
+        for path, _ in targets:
             click.echo(f"wrote {path} ({len(rows)} rows) and {sidecar(path).name}", err=True)
         if journal is not None and journal.exists():
             journal.unlink()
