@@ -32,7 +32,7 @@ __all__ = [
     "thm35_max_pieces", "thm35_l1_lower_bound", "thm22_neurons", "theorem_21_hidden_layers", "theorem_21_depth_bound",
     "max_tree_hidden_layers", "max_tree_size", "zonotope_vertex_bound", "zonotope_family_count", "zonotope_family_size",
     "thm39_size_bound_holds", "rn_pieces_upper_bound", "min_size_rn", "zaslavsky_max_regions", "algorithm1_cell_bound",
-    "algorithm1_subproblem_bound", "relu_pieces_bound", "sum_pieces_bound",
+    "algorithm1_subproblem_bound", "algorithm1_multisets", "relu_pieces_bound", "sum_pieces_bound",
 ]
 
 
@@ -292,3 +292,9 @@ def algorithm1_cell_bound(D: int, n: int) -> int:
 def algorithm1_subproblem_bound(D: int, n: int, w: int) -> int:
     """The paper's count 2^w D^(n w) of convex subproblems of Algorithm 1."""
     return 2 ** _positive_int(w, "w") * _positive_int(D, "D") ** (_positive_int(n, "n") * w)
+
+
+def algorithm1_multisets(cells: int, w: int) -> int:
+    """The number of subproblems of Algorithm 1 up to the order of the neurons: multisets of
+    w (cell, sign) pairs, C(2 cells + w - 1, w)."""
+    return comb(2 * _nonneg_int(cells, "cells") + _positive_int(w, "w") - 1, w)

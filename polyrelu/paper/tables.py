@@ -308,9 +308,7 @@ def alg1_row(job: dict) -> dict:
     distinct = len(set(Xq))
     bound = cf.algorithm1_cell_bound(D, n)
     cells_ok = t.n_cells_ == realisable and t.n_cells_ <= bound
-    from math import comb
-
-    multisets = comb(2 * t.n_cells_ + w - 1, w)  # choices of w (cell, sign) pairs, up to order
+    multisets = cf.algorithm1_multisets(t.n_cells_, w)  # choices of w (cell, sign) pairs, up to order
     verdict = HOLDS if cells_ok and brute == t.loss_ and t.n_candidates_ <= multisets else FAILS
     return {"loss": loss, "n": n, "D": D, "w": w, "seed": job["seed"], "distinct_points": distinct, "cells": t.n_cells_,
             "lp_cells": realisable, "cell_bound": bound, "multisets": multisets, "subproblems": t.n_candidates_, "solved": t.n_subproblems_,
