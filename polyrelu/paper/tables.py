@@ -235,10 +235,8 @@ def vertices_row(job: dict) -> dict:
         verdict = FAILS  # the two vertex routes disagree: a polyrelu bug
     elif v > bound or (gp and v != bound):
         verdict = FAILS
-    elif v == bound:
-        verdict = HOLDS
     else:
-        verdict = BOUND  # fewer vertices off general position: the bound, not the equality
+        verdict = HOLDS  # equality in general position; off it the theorem states only the bound (fewer vertices)
     return {"case": job["case"], "n": job["n"], "m": job["m"], "seed": job["seed"], "general_position": "yes" if gp else "no",
             "vertices": v, "cdd": cdd, "bound": bound, "verdict": verdict, "instance": formats.digest(Z.to_dict())}
 
@@ -272,10 +270,7 @@ def layer_row(job: dict) -> dict:
     r, z, bound = A.n_regions(), A.n_regions_zaslavsky(), cf.zaslavsky_max_regions(job["n"], job["w"])
     G = A.region_graph()
     avg = mpq(2 * G.number_of_edges(), max(1, G.number_of_nodes()))
-    if r != z or r > bound:
-        verdict = FAILS
-    else:
-        verdict = HOLDS if r == bound else BOUND
+    verdict = FAILS if r != z or r > bound else HOLDS  # "at most": attained in general position, fewer otherwise
     return {"case": job["case"], "n": job["n"], "w": job["w"], "seed": job["seed"], "regions": r, "zaslavsky": z, "bound": bound,
             "avg_degree": to_str(avg), "degree_bound": 2 * job["n"], "verdict": verdict,
             "verdict_degree": HOLDS if avg <= 2 * job["n"] else FAILS, "instance": formats.digest(A.to_dict())}
