@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
 from pathlib import Path
 
@@ -69,16 +68,18 @@ def paper_cmd(only: tuple[str, ...], out: Path, no_files: bool, details: bool, a
     ctx = claims.Context(full=full, workers=workers or default_workers(), scheduler=scheduler, certificates=not no_files)
     seconds: dict[str, float] = {}
     chosen = [s for s in claims.STATEMENTS if not only or s.key in only]
-    live = sys.stderr.isatty() and not as_json
+    from .progress import bar
 
-    def progress(st, rows, secs):
-        seconds[st.key] = secs
-        if live:
-            click.echo(f"\r\033[K{st.key}: {len(rows)} rows ({secs:.1f} s)", err=True, nl=False)
+    with bar("statements", unit="statement") as update:
+        done = [0]
 
-    rows = claims.run_statements([s.key for s in chosen], ctx, progress=progress)
-    if live:
-        click.echo("\r\033[K", err=True, nl=False)
+        def progress(st, rows, secs):
+            seconds[st.key] = secs
+            done[0] += 1
+            if update is not None:
+                update(done[0], len(chosen))
+
+        rows = claims.run_statements([s.key for s in chosen], ctx, progress=progress)
     summaries = summarize(chosen, rows, seconds)
     figures: list[str] = []
     fig_note = ""
