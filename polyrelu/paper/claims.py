@@ -256,7 +256,7 @@ def check_theorem_22(ctx: Context) -> list[Row]:
         rows.append(_row("Thm 2.2", 3, "every one-hidden-layer net for a function with p pieces has at least p - 1 neurons",
                          f"all {count} nets with {h} neuron(s) of every combinatorial type", HOLDS if ok else FAILS,
                          f"at most {most} pieces with {h} neurons, so p pieces need >= p - 1 = {most - 1} neurons",
-                         f"exhaustive search (breakpoint orders and coincidences, input signs, output weights in {set(weights)}); "
+                         "exhaustive search (breakpoint orders and coincidences, input signs, output weights in {" + ", ".join(map(str, sorted(weights))) + "}); "
                          "exact pieces by breakpoint propagation"))
     return rows
 
