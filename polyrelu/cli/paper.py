@@ -65,7 +65,8 @@ def paper_cmd(only: tuple[str, ...], out: Path, no_files: bool, details: bool, a
     if figures_dir is not None:
         prepare_outputs([("--figures", figures_dir / "figure1.png")], make_folders=True)
     t0 = time.perf_counter()
-    ctx = claims.Context(full=full, workers=workers or default_workers(), scheduler=scheduler, certificates=not no_files)
+    ctx = claims.Context(full=full, workers=workers or default_workers(), scheduler=scheduler, certificates=not no_files,
+                         journal_dir=None if no_files else out / ".journals")  # an interrupted run resumes its table sweeps
     seconds: dict[str, float] = {}
     chosen = [s for s in claims.STATEMENTS if not only or s.key in only]
     from .progress import bar
@@ -111,6 +112,10 @@ def paper_cmd(only: tuple[str, ...], out: Path, no_files: bool, details: bool, a
         files.append((out / "timings.json", formats.dumps({"format": "polyrelu.paper-timings", "version": 1, "note": "machine-dependent",
                                                            "seconds": {k: f"{v:.3f}" for k, v in seconds.items()}})))
         write_outputs(files, make_folders=True)  # all or nothing
+        for j in sorted((out / ".journals").glob("*.journal")):  # complete: the journals are not needed any more
+            j.unlink()
+        if (out / ".journals").is_dir() and not any((out / ".journals").iterdir()):
+            (out / ".journals").rmdir()
     if figures_dir is not None:
         from ..paper.figures import write_figures
 

@@ -34,9 +34,10 @@ __all__ = ["Statement", "Context", "STATEMENTS", "run_statements", "statement_ke
 
 @dataclass
 class Context:
-    """What a check may use: ``full`` (the larger grids), ``workers`` and ``scheduler`` for
-    table sweeps, and a certificate sink (``certificates=True`` collects certificates of
-    headline counts in :attr:`certs`, by file name)."""
+    """What a check may use: ``full`` (the larger grids), ``workers``, ``scheduler`` and
+    ``journal_dir`` (resumable journals) for table sweeps, and a certificate sink
+    (``certificates=True`` collects certificates of headline counts in :attr:`certs`, by
+    file name)."""
 
     full: bool = False
     workers: int = 1
@@ -44,6 +45,7 @@ class Context:
     certificates: bool = False
     certs: dict[str, dict] = field(default_factory=dict)
     table_rows: dict[str, list[dict]] = field(default_factory=dict)
+    journal_dir: Any = None  # a folder: the table sweeps journal their rows there and resume from them
 
     def certify(self, name: str, producer: Callable[[], dict]) -> tuple[str, ...]:
         """Record the certificate ``producer()`` as ``certificates/<name>.json`` (only when
@@ -60,7 +62,12 @@ class Context:
         from .tables import TABLES, build
 
         if name not in self.table_rows:
-            self.table_rows[name] = build(TABLES[name], full=self.full, workers=self.workers, scheduler=self.scheduler)
+            journal = None
+            if self.journal_dir is not None:
+                from pathlib import Path
+
+                journal = Path(self.journal_dir) / f"{name}{'-full' if self.full else ''}.journal"
+            self.table_rows[name] = build(TABLES[name], full=self.full, workers=self.workers, scheduler=self.scheduler, journal=journal)
         return self.table_rows[name]
 
 
