@@ -11,7 +11,7 @@ from ..errors import PolyReluError
 from ..exact.rational import as_rational, to_str
 from ..io import formats, graphs
 from ..nets.network import ReluNetwork
-from .app import EXIT_PARTIAL, ClaimFalse, cli, emit_json, parse_domain
+from .app import EXIT_PARTIAL, ClaimFalse, cli, computing_options, emit_json, executor_for, parse_domain
 
 
 @cli.command()
@@ -76,10 +76,7 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 @click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the region-adjacency graph (JSON).")
 @click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a certificate of the regions and counts ('polyrelu verify' checks it).")
-@click.option("--workers", type=int, default=None, help="Processes (default: all cores for large layers).")
-@click.option("--max-regions", type=int, default=None, help="Stop after a layer yields more regions (partial result, exit 4).")
-@click.option("--max-seconds", type=float, default=None, help="Stop after a layer once this time is spent (partial result, exit 4).")
-@click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on a Dask distributed cluster (e.g. tcp://host:8786); same results.")
+@computing_options(what="regions")
 def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, cert_out: Path | None,
                 workers: int | None, max_regions: int | None, max_seconds: float | None, scheduler: str | None) -> None:
     """Activation regions, linear regions, pieces and affine maps of NETWORK, exactly.
@@ -96,17 +93,15 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     def show(layer: int, done: int, total: int) -> None:
         click.echo(f"\rlayer {layer + 1}/{net.n_hidden_layers}: {total} regions", err=True, nl=layer + 1 == net.n_hidden_layers)
 
-    from ..parallel import set_scheduler
-
-    set_scheduler(scheduler)
-    try:
-        res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds,
+    with executor_for(workers, scheduler) as ex:
+        res = network_regions(net, domain=dom, executor=ex, max_regions=max_regions, max_seconds=max_seconds,
                               progress=show if sys.stderr.isatty() else None)
-    finally:
-        set_scheduler(None)
     if cert_out is not None and not res.partial:
         formats.dump_atomic(network_certificate(res), cert_out)
-    info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
+    if res.partial:
+        info = {"activation_regions": res.n_activation_regions, "partial": True, **res.info}
+    else:
+        info = res.counts()
     if graph_out is not None and not res.partial:
         G = res.region_graph()
         formats.dump_atomic(graphs.network_graph_to_dict(G), graph_out)
@@ -115,12 +110,18 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     else:
         where = f" inside {domain}" if domain else ""
         click.echo(f"network {net!r}{where}")
-        for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
-            if key in info:
-                click.echo(f"{key.replace('_', ' '):20s}{info[key]}")
         if res.partial:
-            click.echo("PARTIAL: the budget ran out; the count is of partially refined cells")
+            i = res.info
+            click.echo(f"PARTIAL: the budget ran out in hidden layer {i.get('stopped_in_layer')} of {i.get('layers')} "
+                       f"({i.get('layers_completed')} layers completed, {i.get('cells_refined', 0)} of {i.get('cells_in_layer')} "
+                       f"cells of the next layer refined)")
+            click.echo(f"{'activation regions':20s}at least {i.get('activation_regions_at_least')}")
+        else:
+            for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
+                click.echo(f"{key.replace('_', ' '):20s}{info[key]}")
     if res.partial:
+        if cert_out is not None or graph_out is not None:
+            click.echo("no certificate or graph written: the enumeration did not finish", err=True)
         raise click.exceptions.Exit(EXIT_PARTIAL)
 
 
@@ -129,13 +130,20 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
 @click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--domain", metavar="box:LO,HI", help="Compare only inside the cube (LO, HI)^n.")
-def equal_cmd(first: Path, second: Path, domain: str | None) -> None:
+@computing_options(what="regions of the difference")
+def equal_cmd(first: Path, second: Path, domain: str | None, workers: int | None, max_regions: int | None,
+              max_seconds: float | None, scheduler: str | None) -> None:
     """Decide exactly whether two networks compute the same function (exit 1 if not,
     printing a rational point where they differ)."""
     from ..nets.equality import networks_equal
 
     f, g = ReluNetwork.load(first), ReluNetwork.load(second)
-    same, x = networks_equal(f, g, domain=parse_domain(domain, f.input_dim))
+    dom = parse_domain(domain, f.input_dim)
+    with executor_for(workers, scheduler) as ex:
+        same, x = networks_equal(f, g, domain=dom, executor=ex, max_regions=max_regions, max_seconds=max_seconds)
+    if same is None:
+        click.echo("undecided: the budget ran out before every region of f - g was checked")
+        raise click.exceptions.Exit(EXIT_PARTIAL)
     if same:
         click.echo("equal: the networks compute the same function" + (f" on {domain}" if domain else " on R^%d" % f.input_dim))
         return

@@ -10,7 +10,7 @@ import click
 
 from ..exact.rational import to_str
 from ..io import formats
-from .app import EXIT_PARTIAL, cli, emit_json
+from .app import EXIT_PARTIAL, cli, computing_options, emit_json, executor_for
 
 
 @cli.command("train")
@@ -23,10 +23,8 @@ from .app import EXIT_PARTIAL, cli, emit_json
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the optimal network JSON here.")
 @click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write an optimality certificate ('polyrelu verify' checks it).")
-@click.option("--workers", type=int, default=None, help="Processes (default: all cores when there are many subproblems).")
-@click.option("--max-seconds", type=float, default=None, help="Stop with the best network so far, not certified (exit 4).")
 @click.option("--max-subproblems", type=int, default=None, help="Stop after this many convex subproblems (exit 4).")
-@click.option("--scheduler", metavar="ADDRESS", default=None, help="Solve the subproblems on a Dask cluster (e.g. tcp://host:8786).")
+@computing_options(max_regions=False)
 def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: bool, out: Path | None, cert_out: Path | None,
               workers: int | None, max_seconds: float | None, max_subproblems: int | None, scheduler: str | None) -> None:
     """Globally optimal one-hidden-layer network for DATA, exactly (the paper's Algorithm 1).
@@ -40,16 +38,13 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
       polyrelu train data/examples/xor.csv --width 2 --loss squared --certificate xor.cert.json
       polyrelu verify xor.cert.json
     """
-    from ..parallel import set_scheduler
     from ..io.dataset import read_csv
     from ..training.trainer import ExactReluTrainer
 
     X, y = read_csv(data)
-    for name, v in (("--width", width), ("--workers", workers), ("--max-subproblems", max_subproblems)):
+    for name, v in (("--width", width), ("--max-subproblems", max_subproblems)):
         if v is not None and v < 1:
             raise click.BadParameter(f"{v} is not allowed; it must be at least 1", param_hint=name)
-    if max_seconds is not None and not max_seconds > 0:
-        raise click.BadParameter(f"{max_seconds} is not allowed; give a positive number of seconds", param_hint="--max-seconds")
     t = ExactReluTrainer(width=width, loss=loss, output_bias=output_bias, workers=workers, max_seconds=max_seconds,
                          max_subproblems=max_subproblems, certify=cert_out is not None)
 
@@ -57,11 +52,8 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
         click.echo(f"\rsubproblems {done}/{total}  best loss {float(best):.6g}" if best is not None else f"\rsubproblems {done}/{total}",
                    err=True, nl=done == total)
 
-    set_scheduler(scheduler)
-    try:
-        t.fit(X, y, progress=show if sys.stderr.isatty() else None)
-    finally:
-        set_scheduler(None)
+    with executor_for(workers, scheduler) as ex:
+        t.fit(X, y, progress=show if sys.stderr.isatty() else None, executor=ex)
     if out is not None:
         t.network_.save(out)
     if cert_out is not None and t.certified_:

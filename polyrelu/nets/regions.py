@@ -2,8 +2,12 @@
 
 Route (DESIGN.md "Networks"): the regions after layer 1 are the cells of layer 1's
 hyperplane arrangement; each cell is refined by the next layer's neurons, which are
-affine on it, with the same region engine (no LP).  Neurons that are constant on a cell
-(dead, always active, zero weights) do not cut it.
+affine on it, with the same region engine (no LP).  Every step works on all the cells of
+a layer at once (:func:`polyrelu.cells.cover_many`), on integer matrices: the neurons of
+layer l on a cell are integer rows ``Z = W_l diag(pattern) Z_{l-1}`` (one common
+denominator per layer), a neuron whose hyperplane misses a cell is found by the engine
+itself (its restriction has no region), and a cell keeps as walls only the hyperplanes
+that are its facets (a sibling across them exists) plus the walls it inherits.
 
 **Pattern convention.**  A neuron is reported active (1) on a region where its
 pre-activation is > 0 and inactive (0) where it is < 0 *or identically 0* on the whole
@@ -13,9 +17,13 @@ Three counts (PAPER.md §2), always reported separately:
 
 * activation regions — the cells above;
 * linear regions — activation regions merged across shared facets when their affine maps
-  are equal (facet contact is decided by the region engine, no LP);
+  are equal (facets are found from the refinement, no LP);
 * pieces — maximal connected sets on which the function is affine: regions with equal
-  maps whose closures meet anywhere (exact LP, only inside a group of equal maps).
+  maps whose closures meet (exact LP, only inside a group of equal maps, and only between
+  parts that no shared facet already joins).
+
+When every affine map occurs once, all three counts are equal and nothing more is
+computed.
 
 >>> from polyrelu.paper.constructions import absolute_value, max_of_two
 >>> r = network_regions(absolute_value())
@@ -29,22 +37,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from math import lcm
+from typing import Any, Callable, Iterator, Sequence
 
 import networkx as nx
 import numpy as np
 from gmpy2 import mpq
 
-from ..exact import cddlib
 from .. import cells
+from ..cells import batch
+from ..errors import BudgetExceededError, InternalError, ShapeError
 from ..exact.affine import AffineMap
-from ..errors import ShapeError
-from ..exact.linalg import integer_row, lcm_denominators
-from .network import ReluNetwork
-from ..geometry.polyhedron import OpenPolyhedron
+from ..exact.linalg import lcm_denominators
 from ..exact.rational import Rational
+from ..geometry.polyhedron import OpenPolyhedron
+from .network import ReluNetwork
 
-__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "pattern_constraints", "one_sided_pattern"]
+__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "pattern_constraints", "one_sided_pattern", "facet_point"]
 
 _ZERO = mpq(0)
 
@@ -54,8 +63,7 @@ class ActivationRegion:
     """One activation region of a network.
 
     ``inequalities`` is an H-representation ``a . x < b`` (possibly with redundant rows)
-    including the domain, built on first use; ``affine_map`` is the network's exact map
-    on the region.
+    including the domain; ``affine_map`` is the network's exact map on the region.
     """
 
     pattern: tuple[tuple[int, ...], ...]
@@ -66,261 +74,351 @@ class ActivationRegion:
     @property
     def inequalities(self) -> tuple[tuple[tuple[Rational, ...], Rational], ...]:
         n = len(self.witness)
-        return tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in _as_rows(self.rows))
+        return tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in self.rows)
 
 
-class _LazyRows:
-    """The H-representation of a region of the last refinement, built on demand from
-    its parent's rows and the sign of each cutting neuron (siblings share the arrays)."""
+# ----------------------------------------------------------------- integer layers
+def _integer_layer(layer) -> tuple[np.ndarray, np.ndarray, int]:
+    """(W, b, q) with integer arrays and the layer = (W / q, b / q)."""
+    q = 1
+    for row in layer.weights:
+        for v in row:
+            q = lcm(q, int(v.denominator))
+    for v in layer.biases:
+        q = lcm(q, int(v.denominator))
+    W = np.array([[int(v * q) for v in row] for row in layer.weights], dtype=object).reshape(layer.n_out, layer.n_in)
+    b = np.array([int(v * q) for v in layer.biases], dtype=object)
+    return batch._fit(W), batch._fit(b), q
 
-    __slots__ = ("parent", "H", "signs")
 
-    def __init__(self, parent: np.ndarray, H: np.ndarray, signs: np.ndarray):
-        self.parent, self.H, self.signs = parent, H, signs
-
-    def materialize(self) -> np.ndarray:
-        new = cells.wide(self.H) * self.signs.astype(object)[:, None]
-        return cells.compact(np.concatenate([cells.wide(self.parent), new], axis=0) if self.parent.shape[0] else new)
-
-
-def _as_rows(rows) -> np.ndarray:
-    return rows.materialize() if isinstance(rows, _LazyRows) else rows
+def _apply(Wi: np.ndarray, bi: np.ndarray, Hk: np.ndarray, Q: int) -> np.ndarray:
+    """Z[i] = W Hk[i] + Q [0 | b]: the next layer's pre-activations (times its scale) as
+    integer rows [gradient | constant], for every cell i."""
+    n1 = Hk.shape[2]
+    mw, mh = cells.integers.maxabs(Wi), cells.integers.maxabs(Hk)
+    small = mw * mh * max(1, Wi.shape[1]) + cells.integers.maxabs(bi) * Q < cells.integers.SAFE
+    if small:
+        Z = np.einsum("jk,ikc->ijc", Wi.astype(np.int64), Hk.astype(np.int64))
+        Z[:, :, n1 - 1] += (bi.astype(np.int64) * Q)[None, :]
+        return Z
+    Z = np.einsum("jk,ikc->ijc", cells.wide(Wi), cells.wide(Hk))
+    Z[:, :, n1 - 1] += (cells.wide(bi) * Q)[None, :]
+    return batch._fit(Z)
 
 
 @dataclass
-class _Cell:
-    rows: np.ndarray  # engine convention: rows [c | e] meaning c . x - e > 0
-    witness: tuple[tuple[int, ...], int]  # numerators, denominator
-    pattern: tuple[tuple[int, ...], ...]
-    matrix: tuple[tuple[Rational, ...], ...]  # post-activation outputs of the last layer: M x + m
-    offset: tuple[Rational, ...]
-    generators: tuple | None = None  # (points, rays, lines) of the closure, when known
+class _Cells:
+    """The cells of one refinement step, as arrays.
+
+    X / D: explicit witnesses; R, rp: walls (rows c . x - e > 0, grouped by cell);
+    Hk: the last hidden layer's outputs times ``Q`` as integer rows [gradient | constant];
+    bits: one 0/1 matrix per refined layer; parent: the cell each came from.
+    """
+
+    X: np.ndarray
+    D: np.ndarray
+    R: np.ndarray
+    rp: np.ndarray
+    Hk: np.ndarray
+    bits: list
+    parent: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+    def take(self, lo: int, hi: int) -> "_Cells":
+        s = np.searchsorted(self.rp, lo), np.searchsorted(self.rp, hi)
+        return _Cells(self.X[lo:hi], self.D[lo:hi], self.R[s[0] : s[1]], self.rp[s[0] : s[1]] - lo, self.Hk[lo:hi],
+                      [b[lo:hi] for b in self.bits], self.parent[lo:hi])
+
+    @staticmethod
+    def concat(parts: list["_Cells"], offsets: Sequence[int] | None = None) -> "_Cells":
+        base, rps = 0, []
+        for p in parts:
+            rps.append(p.rp + base)
+            base += p.n
+        par = [p.parent + (offsets[i] if offsets is not None else 0) for i, p in enumerate(parts)]
+        return _Cells(batch._cat([p.X for p in parts]), batch._cat([p.D for p in parts]), batch._cat([p.R for p in parts]),
+                      np.concatenate(rps), batch._cat([p.Hk for p in parts]),
+                      [batch._cat([p.bits[k] for p in parts]) for k in range(len(parts[0].bits))], np.concatenate(par))
 
 
-def _meets(grad, const, gens) -> bool:
-    """Whether the hyperplane grad . x + const = 0 meets the open cell with these
-    generators: inf < 0 < sup of the affine function over the cell."""
-    points, rays, lines = gens
-    lo_inf = hi_inf = False
-    for l in lines:
-        if sum((a * b for a, b in zip(grad, l)), _ZERO) != 0:
-            return True
-    for r in rays:
-        v = sum((a * b for a, b in zip(grad, r)), _ZERO)
-        hi_inf |= v > 0
-        lo_inf |= v < 0
-    vals = [sum((a * b for a, b in zip(grad, p)), _ZERO) + const for p in points]
-    lo = lo_inf or min(vals) < 0
-    hi = hi_inf or max(vals) > 0
-    return lo and hi
+def _wide_cat(arrs: list[np.ndarray], axis: int) -> np.ndarray:
+    if any(a.dtype == object for a in arrs):
+        return np.concatenate([cells.wide(a) for a in arrs], axis=axis)
+    return np.concatenate([a.astype(np.int64, copy=False) for a in arrs], axis=axis)
 
 
-def _affine_layer(weights, biases, matrix, offset, n):
-    """z = W (M x + m) + b as (gradient rows, constants)."""
-    grads, consts = [], []
-    for wrow, b in zip(weights, biases):
-        g = [sum((w * matrix[k][j] for k, w in enumerate(wrow) if w), _ZERO) for j in range(n)]
-        c = sum((w * offset[k] for k, w in enumerate(wrow) if w), _ZERO) + b
-        grads.append(g)
-        consts.append(c)
-    return grads, consts
+def _void(M: np.ndarray) -> np.ndarray:
+    M = np.ascontiguousarray(M)
+    return M.view(np.dtype((np.void, M.dtype.itemsize * M.shape[1])))[:, 0]
 
 
-def _refine(cell: _Cell, weights, biases, n: int, more: bool = False, out_layer=None) -> list[_Cell]:
-    """Split a cell by the next layer's neurons.  ``more``: another hidden layer follows,
-    so the children keep only their facets and their generators (exact cddlib), which lets
-    the next refinement skip the neurons that do not cut a child."""
-    grads, consts = _affine_layer(weights, biases, cell.matrix, cell.offset, n)
-    cutting = [j for j, g in enumerate(grads) if any(v != 0 for v in g)]
-    if cell.generators is not None:
-        cutting = [j for j in cutting if _meets(grads[j], consts[j], cell.generators)]
-    w = tuple(mpq(v, cell.witness[1]) for v in cell.witness[0])
-    const_bits = {
-        j: (1 if sum((a * b for a, b in zip(grads[j], w)), _ZERO) + consts[j] > 0 else 0)
-        for j in range(len(grads))
-        if j not in set(cutting)
-    }
-    if not cutting:
-        bits = tuple(const_bits[j] for j in range(len(grads)))
-        child = _child(cell, bits, grads, consts, cell.rows, cell.witness, out_layer)
-        child.generators = cell.generators if more else None
-        return [child]
-    H = cells.compact(np.array([integer_row(tuple(grads[j]) + (-consts[j],)) for j in cutting], dtype=object))
-    X, D, U = cells.cover(n, H, cell.rows, base=cell.witness, hints=cell.generators)
-    S = cells.lexsigns(X, D, U, H)
-    rows_all = np.concatenate([cells.wide(H), cells.wide(cell.rows)], axis=0) if cell.rows.shape[0] else cells.wide(H)
-    Xr, Dr = cells.realize(X, D, U, rows_all)
-    children = []
-    for i in range(X.shape[0]):
-        sign = dict(zip(cutting, S[i].tolist()))
-        bits = tuple(const_bits[j] if j in const_bits else (1 if sign[j] > 0 else 0) for j in range(len(grads)))
-        wit = (tuple(int(v) for v in Xr[i]), int(Dr[i]))
-        if more:
-            new = cells.wide(H) * S[i].astype(object)[:, None]
-            rows = np.concatenate([cells.wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
-            rows = cells.compact(_facets_only(rows, n))
-        else:
-            rows = _LazyRows(cell.rows, H, S[i])
-        child = _child(cell, bits, grads, consts, rows, wit, out_layer)
-        if more:
-            child.generators = cddlib.h_to_v([[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in rows])
-        children.append(child)
-    return children
+def _lookup(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Index of each query among the (distinct) void ``keys``, or -1."""
+    if keys.size == 0 or queries.size == 0:
+        return np.full(queries.size, -1, dtype=np.int64)
+    order = np.argsort(keys)
+    sk = keys[order]
+    pos = np.minimum(np.searchsorted(sk, queries), sk.size - 1)
+    return np.where(sk[pos] == queries, order[pos], -1)
 
 
-def _facets_only(rows: np.ndarray, n: int) -> np.ndarray:
-    """Keep the irredundant rows (the cell's facets).  An exact cddlib redundancy test; it
-    only shortens the H-representation that later refinements carry, never decides a
-    count, and above 2n rows it makes each refinement several times cheaper."""
-    if rows.shape[0] <= 1:
-        return rows
-    return rows[cddlib.irredundant(rows.tolist())]
+@dataclass
+class _Refined:
+    """A refinement step's output: the children, and what the region graph needs."""
+
+    children: _Cells
+    Z: np.ndarray  # neuron rows [gradient | constant] on each parent cell
+    facets: np.ndarray  # (child, neuron, sibling): the child's facet on that neuron's hyperplane
+    flips: np.ndarray
 
 
-def _child(cell: _Cell, bits, grads, consts, rows, witness, out_layer=None) -> _Cell:
-    """A refined cell.  With ``out_layer`` (the network's output layer, after the last
-    hidden layer) it stores the network's final affine map instead of the hidden outputs."""
-    n = len(grads[0]) if grads else 0
-    if out_layer is not None:
-        W, b = out_layer
-        act = [j for j, a in enumerate(bits) if a]
-        matrix = tuple(tuple(sum((row[j] * grads[j][c] for j in act), _ZERO) for c in range(n)) for row in W)
-        offset = tuple(sum((row[j] * consts[j] for j in act), _ZERO) + bo for row, bo in zip(W, b))
-        return _Cell(rows, witness, cell.pattern + (bits,), matrix, offset)
-    matrix = tuple(tuple(g) if a else tuple([_ZERO] * n) for g, a in zip(grads, bits))
-    offset = tuple(c if a else _ZERO for c, a in zip(consts, bits))
-    return _Cell(rows, witness, cell.pattern + (bits,), matrix, offset)
+def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor=None, stop=None, out_layer=None) -> _Refined:
+    """Split every cell of ``par`` by the next layer's neurons (all cells at once).  With
+    ``out_layer`` = (W, b) of the output layer, the children carry the network's map
+    (scale Q q times its denominator) instead of the hidden outputs."""
+    N = par.n
+    Z = _apply(Wi, bi, par.Hk, Q)
+    w = Z.shape[1]
+    live = np.any(Z[:, :, :n] != 0, axis=2)
+    const_bit = Z[:, :, n] > 0
+    Hrows = Z.copy()
+    Hrows[:, :, n] = -Z[:, :, n]  # hyperplane rows [a | b]: a . x = b
+    pad = np.zeros(n + 1, dtype=Hrows.dtype)
+    pad[n] = -1
+    Hpad = np.where(live[:, :, None], Hrows, pad)
+    ci, cj = np.nonzero(live)
+    H = batch._primitive(Hrows[ci, cj])
+    X, Dn, U, cp = batch.cover_many(n, H, ci, par.R, par.rp, N, (par.X, par.D, np.ones(N, dtype=bool)), deadline,
+                                    executor=executor, stop=stop)
+    S = batch.lexsigns_grouped(X, Dn, U, cp, Hpad) if w else np.zeros((X.shape[0], 0), dtype=np.int8)
+    bits = np.where(live[cp], S > 0, const_bit[cp]).astype(np.uint8)
+    Wpad, _ = batch.pad_rows(par.R, par.rp, N, n)
+    Xr, Dr = batch.realize_grouped(X, Dn, U, cp, _wide_cat([Hpad, Wpad], 1) if Wpad.shape[1] else Hpad)
+    Nc = X.shape[0]
+    # facets among the neurons: the class representative's sign flipped gives a sibling
+    facets = np.zeros((0, 3), dtype=np.int64)
+    if ci.size and Nc:
+        key, _ = batch._canon(H, n)
+        first = batch.first_by_key(ci, key)
+        rep = np.zeros((N, w), dtype=bool)
+        rep[ci[first == np.arange(ci.size)], cj[first == np.arange(ci.size)]] = True
+        starts, counts = batch.group_starts(cp, N)
+        has = counts > 0
+        lo_b = np.minimum.reduceat(S, starts[has], axis=0)
+        hi_b = np.maximum.reduceat(S, starts[has], axis=0)
+        vary = np.zeros((N, w), dtype=bool)
+        vary[has] = lo_b != hi_b
+        cut = vary & rep & live
+        K = np.packbits(np.where(cut[cp], S > 0, False), axis=1)
+        pre = cp.astype(np.int64)[:, None].view(np.uint8).reshape(Nc, 8)
+        keys = _void(np.concatenate([pre, K], axis=1))
+        fi, fj = np.nonzero(cut[cp])
+        if fi.size:
+            Q2 = K[fi].copy()
+            Q2[np.arange(fi.size), fj // 8] ^= (np.uint8(128) >> (fj % 8).astype(np.uint8))
+            sib = _lookup(keys, _void(np.concatenate([pre[fi], Q2], axis=1)))
+            ok = sib >= 0
+            facets = np.stack([fi[ok], fj[ok], sib[ok]], axis=1)
+    # the children's walls: the parent's walls and their facets among the neurons
+    ps, pc = batch.group_starts(par.rp, N)
+    own_w, j_w = batch._ranges(pc[cp], ps[cp])
+    inherited = par.R[j_w]
+    fr = batch._primitive(Hrows[cp[facets[:, 0]], facets[:, 1]] * S[facets[:, 0], facets[:, 1]].astype(Hrows.dtype)[:, None]) \
+        if facets.shape[0] else np.zeros((0, n + 1), dtype=np.int64)
+    R = _wide_cat([inherited, fr], 0) if fr.shape[0] else inherited
+    rp = np.concatenate([own_w, facets[:, 0]]) if facets.shape[0] else own_w
+    order = np.argsort(rp, kind="stable")
+    R, rp = batch._fit(R[order]) if R.shape[0] else R, rp[order]
+    Hk = _outputs(bits, Z, cp, out_layer, Q * q, n)
+    children = _Cells(Xr, Dr, R, rp, Hk, [b[cp] for b in par.bits] + [bits], cp)
+    return _Refined(children, Z, facets, S)
 
 
-def _refine_many(cells: list[_Cell], weights, biases, n: int, more: bool, out_layer=None) -> list[list[_Cell]]:
-    return [_refine(c, weights, biases, n, more, out_layer) for c in cells]
+def _outputs(bits, Z, cp, out_layer, scale: int, n: int) -> np.ndarray:
+    """Each child's hidden outputs diag(bits) Z, or (with ``out_layer``) the network's map
+    W_out diag(bits) Z + scale [0 | b_out]; in chunks, so memory stays bounded."""
+    Nc, w = bits.shape
+    rows = out_layer[0].shape[0] if out_layer is not None else w
+    if Nc == 0:
+        return np.zeros((0, rows, n + 1), dtype=np.int64)
+    step = max(1, (1 << 21) // max(1, w * (n + 1)))
+    parts = []
+    for lo in range(0, Nc, step):
+        Zc = Z[cp[lo : lo + step]] * bits[lo : lo + step][:, :, None].astype(Z.dtype)
+        parts.append(Zc if out_layer is None else _apply(out_layer[0], out_layer[1], Zc, scale))
+    return batch._fit(batch._cat(parts))
+
+
+def _refine_task(par: _Cells, Wi, bi, Q, q, n, deadline, out_layer):
+    return _refine(par, Wi, bi, Q, q, n, deadline, out_layer=out_layer)
 
 
 class NetworkRegions:
-    """The activation regions of a network (on a domain) and the counts derived from them."""
+    """The activation regions of a network (on a domain) and the counts derived from them.
 
-    def __init__(self, network: ReluNetwork, regions: list[ActivationRegion], rows: list[np.ndarray], domain, partial: bool):
+    Regions are held as arrays (witnesses, 0/1 patterns, integer affine maps); the
+    :class:`ActivationRegion` objects of :attr:`regions` are built on access.
+    """
+
+    def __init__(self, network: ReluNetwork, domain, partial: bool, cells_: _Cells | None, maps: np.ndarray | None,
+                 denominator: int, step: _Refined | None = None, parents: _Cells | None = None, info: dict | None = None):
         self.network = network
-        self.regions = regions
-        self._rows = rows
         self.domain = domain
         self.partial = partial
+        self._cells = cells_
+        self._maps = maps  # (N, outputs, n + 1) integers: the map is maps[i] / denominator
+        self._den = denominator
+        self._step = step
+        self._parents = parents
+        self.info = info or {}
         self._cache: dict[str, Any] = {}
 
-    def _row(self, i: int) -> np.ndarray:
-        return _as_rows(self._rows[i])
-
+    # ------------------------------------------------------------ regions
     @property
     def n_activation_regions(self) -> int:
-        return len(self.regions)
+        return self._cells.n if self._cells is not None else 0
+
+    def __len__(self) -> int:
+        return self.n_activation_regions
+
+    def pattern(self, i: int) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(int(v) for v in b[i]) for b in self._cells.bits)
+
+    def witness(self, i: int) -> tuple[Rational, ...]:
+        D = int(self._cells.D[i])
+        return tuple(mpq(int(v), D) for v in self._cells.X[i])
+
+    def affine_map(self, i: int) -> AffineMap:
+        n = self.network.input_dim
+        M = self._maps[i]
+        return AffineMap(tuple(tuple(mpq(int(v), self._den) for v in row[:n]) for row in M),
+                         tuple(mpq(int(row[n]), self._den) for row in M), n)
+
+    def rows(self, i: int) -> np.ndarray:
+        """Integer rows [c | e] (c . x - e > 0) whose intersection is region i."""
+        R, rp = self._rows()
+        lo, hi = np.searchsorted(rp, i), np.searchsorted(rp, i + 1)
+        return R[lo:hi]
+
+    def _rows(self):
+        c = self._cells
+        return c.R, c.rp
+
+    def region(self, i: int) -> ActivationRegion:
+        return ActivationRegion(self.pattern(i), self.witness(i), self.rows(i), self.affine_map(i))
+
+    @property
+    def regions(self) -> "_RegionList":
+        return _RegionList(self)
+
+    def iter_regions(self) -> Iterator[ActivationRegion]:
+        for i in range(self.n_activation_regions):
+            yield self.region(i)
+
+    def _pattern_keys(self) -> np.ndarray:
+        if "pkeys" not in self._cache:
+            c = self._cells
+            M = np.concatenate([b for b in c.bits], axis=1) if c.bits else np.zeros((c.n, 0), dtype=np.uint8)
+            self._cache["pkeys"] = _void(np.packbits(M > 0, axis=1)) if M.shape[1] else np.zeros(c.n, dtype="V1")
+        return self._cache["pkeys"]
+
+    def index_of(self, pattern) -> int | None:
+        """The index of the region with this activation pattern, or None."""
+        flat = np.array([v for layer in pattern for v in layer], dtype=np.uint8)
+        if not flat.size:
+            return 0 if self.n_activation_regions else None
+        q = _void(np.packbits(flat > 0)[None, :])
+        idx = int(_lookup(self._pattern_keys(), q)[0])
+        return None if idx < 0 else idx
+
+    # ------------------------------------------------------------ maps
+    def _map_ids(self) -> np.ndarray:
+        """Region -> index of its distinct affine map (first-occurrence order)."""
+        if "map_ids" not in self._cache:
+            N = self.n_activation_regions
+            M = self._maps.reshape(N, -1) if N else np.zeros((0, 1), dtype=np.int64)
+            first = batch.first_by_key(np.zeros(N, dtype=np.int64), M) if N else np.zeros(0, dtype=np.int64)
+            uniq, ids = np.unique(first, return_inverse=True)
+            self._cache["map_ids"] = ids.reshape(-1)
+        return self._cache["map_ids"]
 
     @property
     def n_affine_maps(self) -> int:
-        return len({(r.affine_map.matrix, r.affine_map.offset) for r in self.regions})
-
-    def _row_keys(self, i: int) -> dict[tuple, list[tuple[int, int]]]:
-        out: dict[tuple, list[tuple[int, int]]] = {}
-        rows = self._row(i)
-        for k in range(rows.shape[0]):
-            key, o = cells.canonical_class_key([int(v) for v in rows[k]])
-            out.setdefault(key, []).append((k, o))
-        return out
-
-    def _facet_between(self, i: int, j: int):
-        """A point in the relative interior of a facet shared by regions i and j, or None."""
-        ki, kj = self._row_keys(i), self._row_keys(j)
-        for key, lst in ki.items():
-            for k, o in lst:
-                opp = [kk for kk, oo in kj.get(key, []) if oo == -o]
-                if opp:
-                    pt = facet_point(self._row(i), k, self.network.input_dim, self._row(j))
-                    if pt is not None:
-                        return pt
-        return None
-
-    def _facet_pairs(self, pairs=None) -> list[tuple[int, int, tuple[Rational, ...]]]:
-        """(i, j, point) for regions sharing a facet, ``point`` in its relative interior.
-        Checks the given candidate pairs, or every pair sharing a hyperplane."""
-        if pairs is None:
-            if "facets" in self._cache:
-                return self._cache["facets"]
-            index: dict[tuple, set[int]] = {}
-            for i in range(len(self.regions)):
-                for key in self._row_keys(i):
-                    index.setdefault(key, set()).add(i)
-            cand = sorted({(i, j) for members in index.values() for i in members for j in members if i < j})
-            out = [(i, j, pt) for i, j in cand if (pt := self._facet_between(i, j)) is not None]
-            self._cache["facets"] = out
-            return out
-        return [(i, j, pt) for i, j in pairs if (pt := self._facet_between(i, j)) is not None]
-
-    def _domain_rows(self) -> np.ndarray:
-        n = self.network.input_dim
-        return self.domain.engine_rows() if self.domain is not None else np.zeros((0, n + 1), dtype=np.int64)
+        ids = self._map_ids()
+        return int(ids.max()) + 1 if ids.size else 0
 
     def map_groups(self) -> list[list[int]]:
         """Region indices grouped by equal affine map (first-occurrence order)."""
-        groups: dict[tuple, list[int]] = {}
-        for i, r in enumerate(self.regions):
-            groups.setdefault((r.affine_map.matrix, r.affine_map.offset), []).append(i)
-        return list(groups.values())
+        ids = self._map_ids()
+        order = np.argsort(ids, kind="stable")
+        bounds = np.searchsorted(ids[order], np.arange(self.n_affine_maps + 1))
+        return [order[a:b].tolist() for a, b in zip(bounds, bounds[1:])]
 
-    def _same_map_facets(self) -> list[tuple[int, int]]:
-        if "same_facets" not in self._cache:
-            pairs = [(i, j) for g in self.map_groups() for a, i in enumerate(g) for j in g[a + 1 :]]
-            self._cache["same_facets"] = [(i, j) for i, j, _ in self._facet_pairs(pairs)]
-        return self._cache["same_facets"]
+    def _shared(self) -> np.ndarray:
+        """Regions whose affine map occurs more than once (only they can join)."""
+        ids = self._map_ids()
+        return np.bincount(ids)[ids] > 1 if ids.size else np.zeros(0, dtype=bool)
 
+    # ------------------------------------------------------------ facets and graph
     def region_graph(self) -> nx.Graph:
         """Nodes: region indices with ``pattern``, ``witness``, ``affine_map``; edges: shared
         facets with ``point`` (exact, in the facet's relative interior)."""
         G = nx.Graph()
-        for i, r in enumerate(self.regions):
-            G.add_node(i, pattern=r.pattern, witness=r.witness, affine_map=r.affine_map)
-        for i, j, pt in self._facet_pairs():
+        for i in range(self.n_activation_regions):
+            G.add_node(i, pattern=self.pattern(i), witness=self.witness(i), affine_map=self.affine_map(i))
+        for i, j, pt in _facet_pairs(self):
             G.add_edge(i, j, point=pt)
         return G
 
-    def _components(self, edges) -> int:
-        parent = list(range(len(self.regions)))
-
-        def find(a):
-            while parent[a] != a:
-                parent[a] = parent[parent[a]]
-                a = parent[a]
-            return a
-
-        for i, j in edges:
-            a, b = find(i), find(j)
-            if a != b:
-                parent[a] = b
-        return len({find(i) for i in range(len(self.regions))}), find
+    def _same_map_edges(self) -> list[tuple[int, int]]:
+        if "same" not in self._cache:
+            shared = self._shared()
+            ids = self._map_ids()
+            if not shared.any():
+                self._cache["same"] = []
+            else:
+                self._cache["same"] = [(i, j) for i, j, _ in _facet_pairs(self, np.nonzero(shared)[0], points=False) if ids[i] == ids[j]]
+        return self._cache["same"]
 
     @property
     def n_linear_regions(self) -> int:
-        """Regions merged across shared facets with equal affine maps (facets tested only
-        inside groups of equal maps, by the region engine)."""
-        return self._components(self._same_map_facets())[0]
+        """Regions merged across shared facets with equal affine maps."""
+        N = self.n_activation_regions
+        edges = self._same_map_edges()
+        return N - _merges(N, edges)
 
     def piece_graph(self) -> nx.Graph:
-        """Nodes: regions; edges: equal affine maps and closures that meet (any dimension)."""
+        """Nodes: regions; edges: equal affine maps and closures that meet in the domain."""
         if "pieces" not in self._cache:
             G = nx.Graph()
-            G.add_nodes_from(range(len(self.regions)))
-            G.add_edges_from(self._same_map_facets())
+            G.add_nodes_from(range(self.n_activation_regions))
+            G.add_edges_from(self._same_map_edges())
+            dom = self._domain_rows()
+            n = self.network.input_dim
             for members in self.map_groups():
+                if len(members) < 2:
+                    continue
                 for a_i, i in enumerate(members):
                     for j in members[a_i + 1 :]:
                         if nx.has_path(G, i, j):
                             continue
-                        if _closures_meet(self._row(i), self._row(j), self._domain_rows(), self.network.input_dim):
+                        if _closures_meet(self.rows(i), self.rows(j), dom, n):
                             G.add_edge(i, j)
             self._cache["pieces"] = G
         return self._cache["pieces"]
 
     @property
     def n_pieces(self) -> int:
-        return nx.number_connected_components(self.piece_graph()) if self.regions else 0
+        if not self._shared().any():
+            return self.n_activation_regions
+        return nx.number_connected_components(self.piece_graph()) if self.n_activation_regions else 0
+
+    def _domain_rows(self) -> np.ndarray:
+        n = self.network.input_dim
+        return self.domain.engine_rows() if self.domain is not None else np.zeros((0, n + 1), dtype=np.int64)
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -330,6 +428,289 @@ class NetworkRegions:
             "affine_maps": self.n_affine_maps,
             "partial": self.partial,
         }
+
+
+class _RegionList(Sequence):
+    """The regions of a :class:`NetworkRegions`, built on access."""
+
+    def __init__(self, res: NetworkRegions):
+        self._res = res
+
+    def __len__(self) -> int:
+        return self._res.n_activation_regions
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._res.region(k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._res.region(i)
+
+    def __iter__(self):
+        return self._res.iter_regions()
+
+
+def _merges(N: int, edges) -> int:
+    """Number of successful unions (N minus the number of components)."""
+    parent = list(range(N))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    k = 0
+    for i, j in edges:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[a] = b
+            k += 1
+    return k
+
+
+def _crossing(xi, di, xj, dj, h) -> tuple[Rational, ...]:
+    """The point where the segment between two witnesses crosses the hyperplane h = [a | b]."""
+    n = len(h) - 1
+    wi = [mpq(int(v), int(di)) for v in xi]
+    wj = [mpq(int(v), int(dj)) for v in xj]
+    a, b = [int(v) for v in h[:n]], int(h[n])
+    vi = sum((u * v for u, v in zip(a, wi)), _ZERO) - b
+    vj = sum((u * v for u, v in zip(a, wj)), _ZERO) - b
+    t = vi / (vi - vj)
+    return tuple(p + t * (q - p) for p, q in zip(wi, wj))
+
+
+def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: bool = True):
+    """(i, j, point) for every pair of regions sharing a facet, from facets only."""
+    if res.n_activation_regions == 0 or res._step is None:
+        return []
+    key = ("facets", points) if which is None else None
+    if key is not None and key in res._cache:
+        return res._cache[key]
+    step, par, c = res._step, res._parents, res._cells
+    n = res.network.input_dim
+    sel = np.ones(c.n, dtype=bool) if which is None else np.isin(np.arange(c.n), which)
+    out: dict[tuple[int, int], Any] = {}
+    # siblings: facets on the last layer's hyperplanes
+    for i, j, s in step.facets.tolist():
+        if not (sel[i] or sel[s]):
+            continue
+        a, b = min(i, s), max(i, s)
+        if (a, b) in out:
+            continue
+        if points:
+            Z = step.Z[c.parent[i], j]
+            h = [int(v) for v in Z[:n]] + [-int(Z[n])]
+            out[(a, b)] = _crossing(c.X[i], c.D[i], c.X[s], c.D[s], h)
+        else:
+            out[(a, b)] = None
+    # facets on the walls inherited from earlier layers (not the domain's walls)
+    if par is not None and par.R.shape[0]:
+        dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
+        for i, pt in _wall_facets(res, sel):
+            pat = one_sided_pattern(res.network, pt[0], pt[1])
+            j = res.index_of(pat)
+            if j is None:
+                raise InternalError("a facet leads to a region missing from the enumeration")
+            if j == i:
+                raise InternalError("a facet leads back to its own region")
+            a, b = min(i, j), max(i, j)
+            if (a, b) not in out:
+                out[(a, b)] = pt[0] if points else None
+    res_list = sorted((a, b, p) for (a, b), p in out.items())
+    if key is not None:
+        res._cache[key] = res_list
+    return res_list
+
+
+def _wall_facets(res: NetworkRegions, sel: np.ndarray):
+    """(region, (point, outward direction)) for every facet of a selected region on a
+    wall its cell inherited (not a domain wall): the sections of each cell on each wall
+    by the cell's neurons, pushed into the cell to find the child."""
+    step, par, c = res._step, res._parents, res._cells
+    n = res.network.input_dim
+    dom = res._domain_rows()
+    dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in dom}
+    need = np.zeros(par.n, dtype=bool)
+    need[c.parent[sel]] = True
+    out = []
+    Z = step.Z
+    for p in np.nonzero(need)[0].tolist():
+        lo, hi = np.searchsorted(par.rp, p), np.searchsorted(par.rp, p + 1)
+        walls = par.R[lo:hi]
+        live = [j for j in range(Z.shape[1]) if any(int(v) != 0 for v in Z[p, j, :n])]
+        if not live:
+            neurons = np.zeros((0, n + 1), dtype=np.int64)
+        else:
+            neurons = np.array([[int(v) for v in Z[p, j, :n]] + [-int(Z[p, j, n])] for j in live], dtype=object)
+        kids = np.nonzero(c.parent == p)[0]
+        kid_keys = {}
+        for k in kids.tolist():
+            kid_keys[tuple(int(c.bits[-1][k, j]) for j in live)] = k
+        for f in range(walls.shape[0]):
+            wall = [int(v) for v in walls[f]]
+            if cells.canonical_class_key(wall)[0] in dom_keys:
+                continue
+            rest = np.delete(walls, f, axis=0)
+            sec = cells.section(wall, cells.compact(neurons) if neurons.shape[0] else neurons, rest)
+            if not len(sec):
+                continue
+            Xs, Ds, Us = sec.lifted(extra=wall[:n])  # a step inward off the wall
+            S = cells.lexsigns(Xs, Ds, Us, cells.compact(neurons)) if neurons.shape[0] else np.zeros((Xs.shape[0], 0), dtype=np.int8)
+            Xf, Df = sec.points()
+            for k in range(S.shape[0]):
+                child = kid_keys.get(tuple(1 if s > 0 else 0 for s in S[k].tolist()))
+                if child is None:
+                    # neurons that are identically zero keep bit 0; compare signs instead
+                    raise InternalError("a wall facet leads to a child missing from the enumeration")
+                if not sel[child]:
+                    continue
+                pt = tuple(mpq(int(t), int(Df[k])) for t in Xf[k])
+                out.append((child, (pt, tuple(-v for v in wall[:n]))))
+    return out
+
+
+def network_regions(
+    network: ReluNetwork,
+    *,
+    domain: OpenPolyhedron | None = None,
+    workers: int | None = None,
+    executor=None,
+    max_regions: int | None = None,
+    max_seconds: float | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> NetworkRegions:
+    """Enumerate the activation regions of ``network`` on R^n (or inside ``domain``).
+
+    Parameters
+    ----------
+    domain : OpenPolyhedron, optional
+        Only regions inside it (e.g. ``OpenPolyhedron.box(n, lo, hi)``).
+    workers : int, optional
+        Local processes when no ``executor`` is given (default: all cores for large
+        layers).  Same result.
+    executor : polyrelu.parallel.Executor, optional
+        Where the cells of a layer are refined (local processes or a Dask cluster).
+    max_regions, max_seconds : optional budget
+        Checked inside every layer (between groups of cells, and inside the engine).  When
+        exceeded, the result has ``partial = True``: its regions are the cells of the last
+        completed layer, and ``info`` says what was completed and a lower bound
+        (``activation_regions_at_least``).
+    progress : callable(layer, done_cells, total_cells), optional
+    """
+    from ..parallel import Budget, Executor, NOT_RUN, default_workers
+
+    n = network.input_dim
+    budget = Budget(max_seconds, max_regions)
+    deadline = budget.deadline
+    if domain is not None:
+        if domain.dim != n:
+            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
+        rows = domain.engine_rows()
+        w = domain.interior_point()
+        if w is None:
+            return NetworkRegions(network, domain, False, None, None, 1)
+        den = lcm_denominators(w)
+        X0 = np.array([[int(v * den) for v in w]], dtype=object)
+        D0 = np.array([den], dtype=object)
+    else:
+        rows = np.zeros((0, n + 1), dtype=np.int64)
+        X0, D0 = np.zeros((1, n), dtype=np.int64), np.ones(1, dtype=np.int64)
+    Hk0 = np.concatenate([np.eye(n, dtype=np.int64), np.zeros((n, 1), dtype=np.int64)], axis=1)[None]
+    cur = _Cells(batch._fit(X0), batch._fit(D0), cells.compact(rows), np.zeros(rows.shape[0], dtype=np.int64), Hk0, [],
+                 np.zeros(1, dtype=np.int64))
+    Q = 1
+    own = executor is None
+    ex = executor
+    step = parents = None
+    partial = False
+    info: dict[str, Any] = {"layers": network.n_hidden_layers, "layers_completed": 0}
+    try:
+        for li, layer in enumerate(network.layers[:-1]):
+            Wi, bi, q = _integer_layer(layer)
+            last = li == network.n_hidden_layers - 1
+            out_layer = _integer_layer(network.layers[-1])[:2] if last else None
+            nw = workers if workers is not None else default_workers()
+            big = cur.n >= 64 or (cur.n == 1 and layer.n_out >= 24 and n >= 3)
+            if ex is None and nw > 1 and big:
+                ex = Executor(workers=nw)
+            use = ex if (ex is not None and (big or ex.is_distributed)) else None
+            par_ = use.parallelism if use is not None else 1
+            chunk = max(1, min(512, -(-cur.n // (4 * par_)))) if (use is not None or budget) else cur.n
+            chunks = [(lo, min(cur.n, lo + chunk)) for lo in range(0, cur.n, chunk)]
+            found = [0]
+
+            def stop_count(k: int) -> bool:
+                return budget.over(k)
+
+            try:
+                if len(chunks) == 1:
+                    one = _refine(cur, Wi, bi, Q, q, n, deadline, executor=use if cur.n == 1 else None,
+                                  stop=stop_count if budget else None, out_layer=out_layer)
+                    parts = [one]
+                else:
+                    def on_result(i, r):
+                        found[0] += r.children.n
+                        return budget.over(found[0])
+
+                    tasks = [(cur.take(lo, hi), Wi, bi, Q, q, n, deadline, out_layer) for lo, hi in chunks]
+                    if use is not None:
+                        parts = use.map(_refine_task, tasks, deadline=deadline, on_result=on_result if budget.max_regions is not None else None)
+                    else:
+                        parts = []
+                        for t in tasks:
+                            if budget.expired() or budget.over(found[0]):
+                                break
+                            parts.append(_refine_task(*t))
+                            found[0] += parts[-1].children.n
+                        parts += [NOT_RUN] * (len(tasks) - len(parts))
+                    if any(p is NOT_RUN for p in parts):
+                        done = [k for k, p in enumerate(parts) if p is not NOT_RUN]
+                        raise BudgetExceededError("budget", sum(parts[k].children.n for k in done),
+                                                  sum(chunks[k][1] - chunks[k][0] for k in done))
+            except BudgetExceededError as exc:
+                partial = True
+                got = exc.args[1] if len(exc.args) > 1 else 0
+                refined = exc.args[2] if len(exc.args) > 2 else 0
+                if len(chunks) == 1 and cur.n == 1:  # inside the one cell: distinct regions found there
+                    refined = 1 if got > 1 else 0
+                info.update({"stopped_in_layer": li + 1, "cells_refined": refined, "cells_in_layer": cur.n,
+                             "activation_regions_at_least": max(cur.n, got + cur.n - refined)})
+                break
+            offsets = [lo for lo, _ in chunks]
+            step = _Refined(_Cells.concat([p.children for p in parts], offsets),
+                            batch._cat([p.Z for p in parts]),
+                            np.concatenate([p.facets + _shift(p, parts, k) for k, p in enumerate(parts)])
+                            if parts else np.zeros((0, 3), dtype=np.int64), None)
+            parents = cur
+            cur = step.children
+            Q *= q
+            info["layers_completed"] = li + 1
+            if progress is not None:
+                progress(li, cur.n, cur.n)
+            if li < network.n_hidden_layers - 1 and (budget.expired() or budget.over(cur.n)):
+                partial = True
+                info.update({"stopped_in_layer": li + 2, "cells_refined": 0, "cells_in_layer": cur.n,
+                             "activation_regions_at_least": cur.n})
+                break
+    finally:
+        if own and ex is not None:
+            ex.close()
+    Wo, bo, qo = _integer_layer(network.layers[-1])
+    if partial:  # the cells of the last completed layer, with their hidden outputs as maps
+        return NetworkRegions(network, domain, True, cur, cur.Hk, Q, None, None, info)
+    if network.n_hidden_layers == 0:  # an affine network: one region
+        return NetworkRegions(network, domain, False, cur, _apply(Wo, bo, cur.Hk, 1), qo, None, None, info)
+    return NetworkRegions(network, domain, False, cur, cur.Hk, Q * qo, step, parents, info)
+
+
+def _shift(p: _Refined, parts: list, k: int) -> np.ndarray:
+    """Child indices of part k's facets, shifted to the concatenated numbering."""
+    off = sum(q.children.n for q in parts[:k])
+    return np.array([[off, 0, off]], dtype=np.int64)
 
 
 def facet_point(rows: np.ndarray, k: int, n: int, other: np.ndarray | None = None) -> tuple[Rational, ...] | None:
@@ -361,6 +742,17 @@ def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: i
     cons = [aff(r) for r in list(rows_i) + list(rows_j)] + [aff(r) for r in dom]
     strict = [False] * (rows_i.shape[0] + rows_j.shape[0]) + [True] * dom.shape[0]
     return proofs.closed_point(cons, n, strict) is not None
+
+
+def _affine_layer(weights, biases, matrix, offset, n):
+    """z = W (M x + m) + b as (gradient rows, constants)."""
+    grads, consts = [], []
+    for wrow, b in zip(weights, biases):
+        g = [sum((w * matrix[k][j] for k, w in enumerate(wrow) if w), _ZERO) for j in range(n)]
+        c = sum((w * offset[k] for k, w in enumerate(wrow) if w), _ZERO) + b
+        grads.append(g)
+        consts.append(c)
+    return grads, consts
 
 
 def pattern_constraints(net: ReluNetwork, pattern) -> list[tuple[dict, tuple]]:
@@ -397,72 +789,3 @@ def one_sided_pattern(net: ReluNetwork, x, direction) -> tuple[tuple[int, ...], 
     return tuple(pattern)
 
 
-def network_regions(
-    network: ReluNetwork,
-    *,
-    domain: OpenPolyhedron | None = None,
-    workers: int | None = None,
-    max_regions: int | None = None,
-    max_seconds: float | None = None,
-    progress: Callable[[int, int, int], None] | None = None,
-) -> NetworkRegions:
-    """Enumerate the activation regions of ``network`` on R^n (or inside ``domain``).
-
-    Parameters
-    ----------
-    domain : OpenPolyhedron, optional
-        Only regions inside it (e.g. ``OpenPolyhedron.box(n, lo, hi)``).
-    workers : int, optional
-        Processes (default: all cores when a layer has many cells).  Same result.
-    max_regions, max_seconds : optional budget
-        When exceeded, enumeration stops after the current layer and the result has
-        ``partial = True``: its regions are the cells of a partially refined network,
-        not the network's activation regions.
-    progress : callable(layer, done_cells, total_cells), optional
-    """
-    n = network.input_dim
-    if domain is not None:
-        if domain.dim != n:
-            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
-        rows = domain.engine_rows()
-        w = domain.interior_point()
-        if w is None:
-            return NetworkRegions(network, [], [], domain, False)
-        den = lcm_denominators(w)
-        witness = (tuple(int(v * den) for v in w), den)
-    else:
-        rows = np.zeros((0, n + 1), dtype=np.int64)
-        witness = (tuple([0] * n), 1)
-    ident = tuple(tuple(mpq(1) if i == j else _ZERO for j in range(n)) for i in range(n))
-    cells = [_Cell(rows, witness, (), ident, tuple([_ZERO] * n))]
-    start = time.monotonic()
-    partial = False
-    from ..parallel import default_workers, run_tasks
-
-    for li, layer in enumerate(network.layers[:-1]):
-        nw = workers if workers is not None else (default_workers() if len(cells) >= 64 else 1)
-        chunk = max(1, len(cells) // (4 * nw)) if nw > 1 else len(cells)
-        more = li < network.n_hidden_layers - 1
-        final = None if more else (network.layers[-1].weights, network.layers[-1].biases)
-        tasks = [(cells[i : i + chunk], layer.weights, layer.biases, n, more, final) for i in range(0, len(cells), chunk)]
-        out = run_tasks(_refine_many, tasks, workers=nw)
-        new = [c for part in out for children in part for c in children]
-        if progress is not None:
-            progress(li, len(new), len(new))
-        cells = new
-        if (max_regions is not None and len(cells) > max_regions) or (max_seconds is not None and time.monotonic() - start > max_seconds):
-            partial = li < network.n_hidden_layers - 1
-            if partial:
-                break
-    last = network.layers[-1]
-    regions, row_list = [], []
-    for c in cells:
-        if partial or network.n_hidden_layers > 0:
-            amap = AffineMap(c.matrix, c.offset, n)  # the final map (or, if partial, the hidden outputs)
-        else:  # an affine network: no hidden layer was refined
-            grads, consts = _affine_layer(last.weights, last.biases, c.matrix, c.offset, n)
-            amap = AffineMap(tuple(tuple(g) for g in grads), tuple(consts), n)
-        X, D = c.witness
-        regions.append(ActivationRegion(c.pattern, tuple(mpq(v, D) for v in X), c.rows, amap))
-        row_list.append(c.rows)
-    return NetworkRegions(network, regions, row_list, domain, partial)
