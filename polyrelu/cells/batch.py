@@ -100,10 +100,21 @@ def first_by_key(p: np.ndarray, K: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     K = _fit(K) if K.dtype == object else K
     if K.dtype != object:
-        M = np.ascontiguousarray(np.concatenate([p.astype(np.int64)[:, None], K.astype(np.int64).reshape(n, -1)], axis=1))
-        v = M.view(np.dtype((np.void, M.dtype.itemsize * M.shape[1])))[:, 0]
-        _, idx, inv = np.unique(v, return_index=True, return_inverse=True)
-        return idx[inv.reshape(-1)]
+        K = K.reshape(n, -1)
+        if K.dtype == np.uint8:  # packed bits: fold into int64 words
+            w = -(-K.shape[1] // 8)
+            pad = np.zeros((n, 8 * w), dtype=np.uint8)
+            pad[:, : K.shape[1]] = K
+            K = pad.view(np.int64).reshape(n, w)
+        cols = [K[:, c] for c in range(K.shape[1] - 1, -1, -1)] + [p]
+        order = np.lexsort(cols)  # stable: equal keys keep index order
+        Ks, ps = K[order], p[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (ps[1:] != ps[:-1]) | np.any(Ks[1:] != Ks[:-1], axis=1)
+        lead = order[np.maximum.accumulate(np.where(new, np.arange(n), 0))]
+        out = np.empty(n, dtype=np.int64)
+        out[order] = lead
+        return out
     seen: dict = {}
     out = np.empty(n, dtype=np.int64)
     for i, key in enumerate(zip(p.tolist(), map(tuple, K.tolist()))):
@@ -222,6 +233,78 @@ def realize_grouped(X, D, U, cp, Apad) -> tuple[np.ndarray, np.ndarray]:
     return _fit(Xr // g[:, None]), _fit(Dr // g)
 
 
+
+# ------------------------------------------------------------ rationals as arrays
+def _fraction(a: np.ndarray, b: np.ndarray):
+    """b / a as reduced (numerator, positive denominator) arrays (a != 0)."""
+    a, b = _fit(np.asarray(a)), _fit(np.asarray(b))
+    if a.dtype == object or b.dtype == object:
+        a, b = wide(a), wide(b)
+    s = np.where(a < 0, -1, 1).astype(a.dtype)
+    num, den = b * s, a * s
+    g = np.gcd(num, den)
+    g = np.where(g == 0, 1, g)
+    return _fit(num // g), _fit(den // g)
+
+
+def _less(n1, d1, n2, d2) -> np.ndarray:
+    """n1/d1 < n2/d2 exactly (positive denominators), elementwise."""
+    if n1.size == 0:
+        return np.zeros(0, dtype=bool)
+    big = any(x.dtype == object for x in (n1, d1, n2, d2))
+    if not big:
+        m = max(maxabs(n1), maxabs(n2)) * max(maxabs(d1), maxabs(d2))
+        big = m >= SAFE
+    if big:
+        return wide(n1) * wide(d2) < wide(n2) * wide(d1)
+    return n1 * d2 < n2 * d1
+
+
+def _seg_best(num, den, grp, P: int, largest: bool):
+    """Per group, the largest (or smallest) of the rationals num/den: (num, den, has)."""
+    onum = np.zeros(P, dtype=object if num.dtype == object else np.int64)
+    oden = np.ones(P, dtype=object if den.dtype == object else np.int64)
+    has = np.zeros(P, dtype=bool)
+    if num.size == 0:
+        return onum, oden, has
+    order = np.argsort(grp, kind="stable")
+    g, nn, dd = grp[order], num[order], den[order]
+    starts, counts = group_starts(g, P)
+    rank = np.arange(g.size) - starts[g]
+    for r in range(int(counts.max())):
+        sel = rank == r
+        q = g[sel]
+        cn, cd = nn[sel], dd[sel]
+        better = ~has[q]
+        old = has[q]
+        if old.any():
+            bn, bd = onum[q[old]], oden[q[old]]
+            better[old] = _less(bn, bd, cn[old], cd[old]) if largest else _less(cn[old], cd[old], bn, bd)
+        qq = q[better]
+        onum[qq], oden[qq] = cn[better], cd[better]
+        has[qq] = True
+    return _fit(onum), _fit(oden), has
+
+
+def _bounds_1d(W: np.ndarray, wp: np.ndarray, P: int):
+    """The open interval of each 1-D domain (rows a x - b > 0): lo, hi as (num, den, has),
+    and ``alive`` (False where the interval is empty)."""
+    alive = np.ones(P, dtype=bool)
+    a, b = W[:, 0], W[:, 1]
+    zero = a == 0
+    alive[wp[zero & (b >= 0)]] = False
+    up = a > 0
+    lon, lod = _fraction(a[up], b[up])
+    lo = _seg_best(lon, lod, wp[up], P, True)
+    dn = a < 0
+    hin, hid = _fraction(a[dn], b[dn])
+    hi = _seg_best(hin, hid, wp[dn], P, False)
+    both = lo[2] & hi[2]
+    if both.any():
+        alive[both] &= _less(lo[0][both], lo[1][both], hi[0][both], hi[1][both])
+    return lo, hi, alive
+
+
 def interior_points(d: int, W: np.ndarray, wp: np.ndarray, P: int, deadline=None):
     """An explicit point strictly inside each open polyhedron ``{x : W[wp == q] x > 0}``
     (rows a . x - b > 0), or ``found[q] = False`` if it is empty.
@@ -244,33 +327,22 @@ def interior_points(d: int, W: np.ndarray, wp: np.ndarray, P: int, deadline=None
     if W.shape[0] == 0 or P == 0:
         return _fit(X), _fit(D), found
     if d == 1:
-        Wo = wide(W)
-        a, b = Wo[:, 0], Wo[:, 1]
-        lo = np.full(P, None, dtype=object)
-        hi = np.full(P, None, dtype=object)
-        for mask, red, tgt in ((a > 0, np.maximum, lo), (a < 0, np.minimum, hi)):
-            if mask.any():
-                g = wp[mask]
-                r = _MPQ(b[mask], a[mask])
-                ids, st = np.unique(g, return_index=True)
-                tgt[ids] = red.reduceat(r, st)
-        pts = []
-        for q, (l, h) in enumerate(zip(lo.tolist(), hi.tolist())):
-            if l is not None and h is not None:
-                if not l < h:
-                    found[q] = False
-                    pts.append(mpq(0))
-                else:
-                    pts.append((l + h) / 2)
-            elif l is not None:
-                pts.append(l + 1)
-            elif h is not None:
-                pts.append(h - 1)
-            else:
-                pts.append(mpq(0))
-        X = np.array([[int(v.numerator)] for v in pts], dtype=object).reshape(P, 1)
-        D = np.array([int(v.denominator) for v in pts], dtype=object)
-        return _fit(X), _fit(D), found
+        (ln, ld, hl), (hn, hd, hh), ok = _bounds_1d(W, wp, P)
+        found &= ok
+        L = lambda v: wide(v)
+        num = np.zeros(P, dtype=object)
+        den = np.ones(P, dtype=object)
+        both = hl & hh
+        num[both] = L(ln)[both] * L(hd)[both] + L(hn)[both] * L(ld)[both]
+        den[both] = 2 * L(ld)[both] * L(hd)[both]
+        only_lo, only_hi = hl & ~hh, hh & ~hl
+        num[only_lo] = L(ln)[only_lo] + L(ld)[only_lo]
+        den[only_lo] = L(ld)[only_lo]
+        num[only_hi] = L(hn)[only_hi] - L(hd)[only_hi]
+        den[only_hi] = L(hd)[only_hi]
+        g = np.gcd(num, den)
+        g = np.where(g == 0, 1, g)
+        return _fit((num // g).reshape(P, 1)), _fit(den // g), found
     ws, wc = group_starts(wp, P)
     nW = W.shape[0]
     piv = _pivots(W, d)
@@ -338,75 +410,38 @@ def _pivots(H: np.ndarray, d: int) -> np.ndarray:
 
 def _cover_1d(H, hp, W, wp, P):
     """d = 1: one symbolic point just right of each root inside the interval, and one at
-    its left end."""
-    Ho, Wo = wide(H), wide(W)
-    alive = np.ones(P, dtype=bool)
-    lo = np.full(P, None, dtype=object)
-    hi = np.full(P, None, dtype=object)
-    if Wo.shape[0]:
-        a, b = Wo[:, 0], Wo[:, 1]
-        zero = a == 0
-        alive[wp[zero & (b >= 0)]] = False
-        for side, mask, red in (("lo", a > 0, np.maximum), ("hi", a < 0, np.minimum)):
-            if not mask.any():
-                continue
-            r = _MPQ(b[mask], a[mask])
-            g = wp[mask]
-            order = np.argsort(g, kind="stable")
-            g, r = g[order], r[order]
-            ids, st = np.unique(g, return_index=True)
-            vals = red.reduceat(r, st)
-            (lo if side == "lo" else hi)[ids] = vals
-        both = np.array([x is not None and y is not None for x, y in zip(lo.tolist(), hi.tolist())], dtype=bool)
-        if both.any():
-            bad = np.zeros(P, dtype=bool)
-            bad[both] = lo[both] >= hi[both]
-            alive &= ~bad
-    if Ho.shape[0]:
-        nzr = Ho[:, 0] != 0
-        rp = hp[nzr]
-        roots = _MPQ(Ho[nzr, 1], Ho[nzr, 0])
-        ok = alive[rp]
-        lr, hr = lo[rp], hi[rp]
-        has_lo = np.array([v is not None for v in lr.tolist()], dtype=bool)
-        has_hi = np.array([v is not None for v in hr.tolist()], dtype=bool)
-        if has_lo.any():
-            ok[has_lo] &= roots[has_lo] > lr[has_lo]
-        if has_hi.any():
-            ok[has_hi] &= roots[has_hi] < hr[has_hi]
-        rp, roots = rp[ok], roots[ok]
-        if rp.size:
-            keys = dict.fromkeys(zip(rp.tolist(), roots.tolist()))
-            rp = np.fromiter((k[0] for k in keys), dtype=np.int64, count=len(keys))
-            roots = np.empty(len(keys), dtype=object)
-            roots[:] = [k[1] for k in keys]
-    else:
-        rp, roots = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
-    # the left candidate of each live problem
-    first_root = np.full(P, None, dtype=object)
+    its left end (all problems at once, exact rational comparisons on integer arrays)."""
+    (ln, ld, hl), (hn, hd, hh), alive = _bounds_1d(W, wp, P) if W.shape[0] else (
+        (np.zeros(P, np.int64), np.ones(P, np.int64), np.zeros(P, bool)),) * 2 + (np.ones(P, dtype=bool),)
+    nz = H[:, 0] != 0 if H.shape[0] else np.zeros(0, dtype=bool)
+    rn, rd = _fraction(H[nz, 0], H[nz, 1])
+    rp = hp[nz]
+    ok = alive[rp]
+    m = ok & hl[rp]
+    if m.any():
+        ok[m] = _less(ln[rp[m]], ld[rp[m]], rn[m], rd[m])
+    m = ok & hh[rp]
+    if m.any():
+        ok[m] = _less(rn[m], rd[m], hn[rp[m]], hd[rp[m]])
+    rn, rd, rp = rn[ok], rd[ok], rp[ok]
     if rp.size:
-        order = np.argsort(rp, kind="stable")
-        ids, st = np.unique(rp[order], return_index=True)
-        first_root[ids] = np.minimum.reduceat(roots[order], st)
-    starts, dirs = [], []
-    lol, hil, frl = lo.tolist(), hi.tolist(), first_root.tolist()
+        K = np.stack([wide(rn), wide(rd)], axis=1) if (rn.dtype == object or rd.dtype == object) else np.stack([rn, rd], axis=1)
+        first = first_by_key(rp, K)
+        u = first == np.arange(rp.size)
+        rn, rd, rp = rn[u], rd[u], rp[u]
+    fn, fd, fh = _seg_best(rn, rd, rp, P, False)
     live = np.nonzero(alive)[0]
-    for q in live.tolist():
-        if lol[q] is not None:
-            starts.append(lol[q]); dirs.append(1)
-        elif frl[q] is not None:
-            starts.append(frl[q]); dirs.append(-1)
-        elif hil[q] is not None:
-            starts.append(hil[q]); dirs.append(-1)
-        else:
-            starts.append(mpq(0)); dirs.append(1)
-    vals = starts + roots.tolist()
+    sn = np.zeros(P, dtype=object)
+    sd = np.ones(P, dtype=object)
+    sdir = np.ones(P, dtype=np.int64)
+    for mask, nn, dd, sg in ((hh & ~hl & ~fh, hn, hd, -1), (fh & ~hl, fn, fd, -1), (hl, ln, ld, 1)):
+        sn[mask], sd[mask], sdir[mask] = wide(nn)[mask], wide(dd)[mask], sg
     cp = np.concatenate([live.astype(np.int64), rp])
-    dd = np.array(dirs + [1] * rp.size, dtype=np.int64)
+    X = _cat([_fit(sn[live]), _fit(rn)]) if rp.size else _fit(sn[live])
+    D = _cat([_fit(sd[live]), _fit(rd)]) if rp.size else _fit(sd[live])
+    dd = np.concatenate([sdir[live], np.ones(rp.size, dtype=np.int64)])
     order = np.argsort(cp, kind="stable")
-    X = np.array([[int(v.numerator)] for v in vals], dtype=object).reshape(len(vals), 1)[order]
-    D = np.array([int(v.denominator) for v in vals], dtype=object).reshape(len(vals))[order]
-    return _fit(X), _fit(D), dd[order].reshape(-1, 1, 1), cp[order]
+    return _fit(X[order].reshape(-1, 1)), _fit(D[order]), dd[order].reshape(-1, 1, 1), cp[order]
 
 
 def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndarray, P: int, base=None, deadline=None,
@@ -633,3 +668,90 @@ def _lift(h, piv, Y, DY, UY, d):
         np.put_along_axis(U, np.broadcast_to(keep[:, None, :], (n, m, d - 1)), Uo * (s * ap)[:, None, None], axis=2)
         U[ar, :, piv] = -(s[:, None]) * (Uo * hk[:, None, :]).sum(axis=2)
     return _fit(X), _fit(D), _fit(U)
+
+
+# ------------------------------------------------------------ small exact V-representations
+def _det(M: np.ndarray) -> np.ndarray:
+    """Exact determinants of the trailing (k, k) matrices (Laplace expansion; k <= 4)."""
+    k = M.shape[-1]
+    if k == 0:
+        return np.ones(M.shape[:-2], dtype=M.dtype)
+    if k == 1:
+        return M[..., 0, 0]
+    out = 0
+    cols = np.arange(k)
+    for j in range(k):
+        minor = M[..., 1:, :][..., cols != j]
+        term = M[..., 0, j] * _det(minor)
+        out = out + term if j % 2 == 0 else out - term
+    return out
+
+
+def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, live: np.ndarray, max_rows: int = 14) -> np.ndarray:
+    """Which neurons can cut which cells, decided exactly from each cell's vertices and
+    extreme rays (no LP): ``meets[i, j]`` is False only when the hyperplane G[i, j] = [g | c]
+    (g . x + c = 0) provably misses the open cell i (rows R[rp == i], c . x - e > 0).
+
+    The vertices of a cell's closure are the feasible solutions of n of its rows and its
+    extreme rays the feasible solutions of n - 1 of them (rays of a pointed cone lie on
+    n - 1 independent walls); the closure is their hull, so the hyperplane meets the open
+    cell iff the affine function takes both strict signs there.  Cells with more than
+    ``max_rows`` walls or a lineality space (no vertex) are not filtered (all True).
+    """
+    from itertools import combinations
+
+    meets = live.copy()
+    if n == 0 or N == 0:
+        return meets
+    starts, counts = group_starts(rp, N)
+    for F in np.unique(counts).tolist():
+        if F < n or F > max_rows:
+            continue
+        cellsF = np.nonzero(counts == F)[0]
+        idx = starts[cellsF][:, None] + np.arange(F)[None, :]
+        Rg = R[idx]  # (c, F, n + 1)
+        mr = maxabs(Rg)
+        big = (mr + 1) ** (n + 1) * 24 * F >= SAFE
+        Rw = wide(Rg) if big else Rg.astype(np.int64)
+        Gc = G[cellsF]
+        mg = maxabs(Gc)
+        if not big and mg * (mr + 1) ** n * 24 * (n + 1) >= SAFE:
+            Rw, big = wide(Rg), True
+        Gw = wide(Gc) if big else Gc.astype(np.int64)
+        lo = np.zeros(Gc.shape[:2], dtype=bool)  # some strictly negative value / direction
+        hi = np.zeros(Gc.shape[:2], dtype=bool)
+        has_vertex = np.zeros(cellsF.size, dtype=bool)
+        # vertices: n rows as equalities (Cramer)
+        comb = np.array(list(combinations(range(F), n)), dtype=np.int64)
+        A = Rw[:, comb, :n]  # (c, K, n, n)
+        b = Rw[:, comb, n]  # (c, K, n)
+        det = _det(A)
+        nums = []
+        for k in range(n):
+            Ak = A.copy()
+            Ak[..., :, k] = b
+            nums.append(_det(Ak))
+        num = np.stack(nums, axis=-1)  # vertex = num / det
+        s = np.sign(det) if det.dtype != object else ((det > 0).astype(np.int64) - (det < 0).astype(np.int64))
+        # feasibility: every row c . x - e >= 0, i.e. (c . num - e det) * sign(det) >= 0
+        val = np.einsum("cfi,cki->ckf", Rw[:, :, :n], num) - Rw[:, None, :, n] * det[:, :, None]
+        feas = (det != 0) & np.all(val * s[:, :, None] >= 0, axis=2)
+        has_vertex = feas.any(axis=1)
+        gv = (np.einsum("cji,cki->ckj", Gw[:, :, :n], num) + Gw[:, None, :, n] * det[:, :, None]) * s[:, :, None]
+        lo |= np.any((gv < 0) & feas[:, :, None], axis=1)
+        hi |= np.any((gv > 0) & feas[:, :, None], axis=1)
+        # extreme rays: n - 1 rows as equalities (generalized cross product)
+        if True:  # n = 1: no equality, the rays are +-1
+            combos = list(combinations(range(F), n - 1))
+            comb = np.array(combos, dtype=np.int64).reshape(len(combos), n - 1)
+            A = Rw[:, comb, :n]  # (c, K, n-1, n)
+            y = np.stack([(_det(A[..., [c for c in range(n) if c != k]]) * (1 if k % 2 == 0 else -1)) for k in range(n)], axis=-1)
+            ay = np.einsum("cfi,cki->ckf", Rw[:, :, :n], y)
+            for sgn in (1, -1):
+                ray = np.any(y != 0, axis=2) & np.all(sgn * ay >= 0, axis=2)
+                gy = sgn * np.einsum("cji,cki->ckj", Gw[:, :, :n], y)
+                lo |= np.any((gy < 0) & ray[:, :, None], axis=1)
+                hi |= np.any((gy > 0) & ray[:, :, None], axis=1)
+        ok = has_vertex
+        meets[cellsF[ok]] = live[cellsF[ok]] & lo[ok] & hi[ok]
+    return meets

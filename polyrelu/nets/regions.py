@@ -189,6 +189,13 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
     pad = np.zeros(n + 1, dtype=Hrows.dtype)
     pad[n] = -1
     Hpad = np.where(live[:, :, None], Hrows, pad)
+    cut = batch.vertex_filter(par.R, par.rp, N, n, Z, live)  # neurons that provably miss a cell are constant on it
+    if not cut.all():
+        # their sign: at the cell's witness (exact)
+        wv = np.einsum("ijc,ic->ij", cells.wide(Z[:, :, :n]), cells.wide(par.X)) + cells.wide(Z[:, :, n]) * cells.wide(par.D)[:, None]
+        const_bit = np.where(live & ~cut, wv > 0, const_bit)
+        live = cut
+        Hpad = np.where(live[:, :, None], Hrows, pad)
     ci, cj = np.nonzero(live)
     H = batch._primitive(Hrows[ci, cj])
     X, Dn, U, cp = batch.cover_many(n, H, ci, par.R, par.rp, N, (par.X, par.D, np.ones(N, dtype=bool)), deadline,
