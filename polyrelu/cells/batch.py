@@ -208,11 +208,19 @@ def realize_grouped(X, D, U, cp, Apad) -> tuple[np.ndarray, np.ndarray]:
     if Apad.shape[1]:
         A = Apad[cp][:, :, :d]
         live = np.any(A != 0, axis=2)
-        V = wide(values_grouped(X, D, cp, Apad))
-        Cd = [np.abs(wide(_gather_dot(U[:, k, :], A))) for k in range(m)]
-        total = sum(Cd[1:], Cd[0].copy()) if m else np.zeros_like(V)
+        V = values_grouped(X, D, cp, Apad)
+        Cd = [np.abs(_gather_dot(U[:, k, :], A)) for k in range(m)]
+        small = V.dtype != object and all(c.dtype != object for c in Cd) and sum(maxabs(c) for c in Cd) < SAFE
+        if small:
+            total = sum(Cd[1:], Cd[0].copy()) if m else np.zeros_like(V)
+            small = maxabs(D) * (maxabs(total) + 1) < SAFE
+        if not small:
+            V, Cd = wide(V), [wide(c) for c in Cd]
+            total = sum(Cd[1:], Cd[0].copy()) if m else np.zeros_like(V)
+            Dn = wide(D)
+        else:
+            Dn = D.astype(np.int64)
         absV = np.abs(V)
-        Dn = wide(D)
         on = absV == 0
         ratio = (Dn[:, None] * total) // np.where(on, 1, absV)
         rest = total
@@ -223,7 +231,7 @@ def realize_grouped(X, D, U, cp, Apad) -> tuple[np.ndarray, np.ndarray]:
                 ratio = np.where(here, rest // np.where(here, Cd[k], 1), ratio)
                 on = on & ~here
         ratio = np.where(live, ratio, 0)
-        q = np.maximum(q, ratio.max(axis=1) + 1)
+        q = np.maximum(q, wide(ratio.max(axis=1) + 1))
     Xo, Do, Uo = wide(X), wide(D), wide(U)
     Xr = Xo * (q**m)[:, None]
     for k in range(m):

@@ -122,6 +122,7 @@ class _Cells:
     Hk: np.ndarray
     bits: list
     parent: np.ndarray
+    sym: Any = None  # last layer: (U, rows per parent): X / D is symbolic, realized on demand
 
     @property
     def n(self) -> int:
@@ -139,9 +140,19 @@ class _Cells:
             rps.append(p.rp + base)
             base += p.n
         par = [p.parent + (offsets[i] if offsets is not None else 0) for i, p in enumerate(parts)]
+        sym = None
+        if parts[0].sym is not None:
+            m = max(p.sym[1].shape[1] for p in parts)
+            pads = []
+            for p in parts:
+                A = p.sym[1]
+                extra = np.zeros((A.shape[0], m - A.shape[1], A.shape[2]), dtype=A.dtype)
+                extra[:, :, -1] = -1
+                pads.append(np.concatenate([A, extra], axis=1))
+            sym = (batch._cat([p.sym[0] for p in parts]), _wide_cat(pads, 0))
         return _Cells(batch._cat([p.X for p in parts]), batch._cat([p.D for p in parts]), batch._cat([p.R for p in parts]),
                       np.concatenate(rps), batch._cat([p.Hk for p in parts]),
-                      [batch._cat([p.bits[k] for p in parts]) for k in range(len(parts[0].bits))], np.concatenate(par))
+                      [batch._cat([p.bits[k] for p in parts]) for k in range(len(parts[0].bits))], np.concatenate(par), sym)
 
 
 def _wide_cat(arrs: list[np.ndarray], axis: int) -> np.ndarray:
@@ -200,10 +211,29 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
     H = batch._primitive(Hrows[ci, cj])
     X, Dn, U, cp = batch.cover_many(n, H, ci, par.R, par.rp, N, (par.X, par.D, np.ones(N, dtype=bool)), deadline,
                                     executor=executor, stop=stop)
-    S = batch.lexsigns_grouped(X, Dn, U, cp, Hpad) if w else np.zeros((X.shape[0], 0), dtype=np.int8)
+    # signs of the cutting neurons (the others are constant on their cell)
+    Hc, _ = batch.pad_rows(H, ci, N, n)
+    S = np.ones((X.shape[0], w), dtype=np.int8)
+    if ci.size and X.shape[0]:
+        Sc = batch.lexsigns_grouped(X, Dn, U, cp, Hc)
+        L = np.full((N, w), -1, dtype=np.int64)
+        starts, _ = batch.group_starts(ci, N)
+        L[ci, cj] = np.arange(ci.size) - starts[ci]
+        Lc = L[cp]
+        S = np.where(Lc >= 0, np.take_along_axis(Sc, np.maximum(Lc, 0), axis=1), 1).astype(np.int8)
     bits = np.where(live[cp], S > 0, const_bit[cp]).astype(np.uint8)
-    Wpad, _ = batch.pad_rows(par.R, par.rp, N, n)
-    Xr, Dr = batch.realize_grouped(X, Dn, U, cp, _wide_cat([Hpad, Wpad], 1) if Wpad.shape[1] else Hpad)
+    # explicit witnesses: signs kept on the cutting neurons and the walls (the other
+    # neurons are constant on the cell, so any point inside keeps their sign); for the
+    # last layer they are made explicit only when asked for
+    allr = _wide_cat([H, par.R], 0) if par.R.shape[0] else H
+    allc = np.concatenate([ci, par.rp])
+    o = np.argsort(allc, kind="stable")
+    Apad, _ = batch.pad_rows(batch._fit(allr[o]) if allr.shape[0] else allr, allc[o], N, n)
+    if out_layer is None:
+        Xr, Dr = batch.realize_grouped(X, Dn, U, cp, Apad)
+        sym = None
+    else:
+        Xr, Dr, sym = X, Dn, (U, Apad)
     Nc = X.shape[0]
     # facets among the neurons: the class representative's sign flipped gives a sibling
     facets = np.zeros((0, 3), dtype=np.int64)
@@ -240,7 +270,7 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
     order = np.argsort(rp, kind="stable")
     R, rp = batch._fit(R[order]) if R.shape[0] else R, rp[order]
     Hk = _outputs(bits, Z, cp, out_layer, Q * q, n)
-    children = _Cells(Xr, Dr, R, rp, Hk, [b[cp] for b in par.bits] + [bits], cp)
+    children = _Cells(Xr, Dr, R, rp, Hk, [b[cp] for b in par.bits] + [bits], cp, sym)
     return _Refined(children, Z, facets, S)
 
 
@@ -294,7 +324,16 @@ class NetworkRegions:
     def pattern(self, i: int) -> tuple[tuple[int, ...], ...]:
         return tuple(tuple(int(v) for v in b[i]) for b in self._cells.bits)
 
+    def _explicit(self) -> None:
+        """Make the witnesses explicit (the last layer's are symbolic until asked for)."""
+        c = self._cells
+        if c.sym is not None:
+            U, A = c.sym
+            c.X, c.D = batch.realize_grouped(c.X, c.D, U, c.parent, A)
+            c.sym = None
+
     def witness(self, i: int) -> tuple[Rational, ...]:
+        self._explicit()
         D = int(self._cells.D[i])
         return tuple(mpq(int(v), D) for v in self._cells.X[i])
 
@@ -497,6 +536,7 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
     key = ("facets", points) if which is None else None
     if key is not None and key in res._cache:
         return res._cache[key]
+    res._explicit()
     step, par, c = res._step, res._parents, res._cells
     n = res.network.input_dim
     sel = np.ones(c.n, dtype=bool) if which is None else np.isin(np.arange(c.n), which)
