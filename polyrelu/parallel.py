@@ -193,7 +193,11 @@ class Executor:
                 stop = False
                 for fut in done:
                     i = futures[fut]
-                    results[i] = fut.result()
+                    try:
+                        results[i] = fut.result()
+                    except BudgetExceededError:  # the task saw the deadline itself
+                        stop = True
+                        continue
                     if on_result is not None and on_result(i, results[i]):
                         stop = True
                 if stop or (deadline is not None and time.time() > deadline):
@@ -219,7 +223,10 @@ class Executor:
         ac = as_completed(futures)
         try:
             for fut in ac:
-                results[index[fut.key]] = fut.result()
+                try:
+                    results[index[fut.key]] = fut.result()
+                except BudgetExceededError:
+                    break
                 stop = on_result is not None and on_result(index[fut.key], results[index[fut.key]])
                 if stop or (deadline is not None and time.time() > deadline):
                     break

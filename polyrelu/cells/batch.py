@@ -138,14 +138,25 @@ def pad_rows(R: np.ndarray, g: np.ndarray, G: int, d: int):
     return out, valid
 
 
-def _gather_dot(X: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """out[i, j] = X[i] . A[i, j] exactly (int64 when a bound allows)."""
+def _gather_dot(X: np.ndarray, A: np.ndarray, ma: int | None = None) -> np.ndarray:
+    """out[i, j] = X[i] . A[i, j] exactly (int64 when a bound allows; ``ma`` bounds |A|)."""
     if X.shape[0] == 0 or A.shape[1] == 0:
         return np.zeros((X.shape[0], A.shape[1]), dtype=np.int64)
-    mx, ma = maxabs(X), maxabs(A)
+    mx = maxabs(X)
+    ma = maxabs(A) if ma is None else ma
     if mx < SAFE and ma < SAFE and mx * ma * max(X.shape[1], 1) < SAFE:
         return np.einsum("ic,ijc->ij", X.astype(np.int64, copy=False), A.astype(np.int64, copy=False))
     return np.einsum("ic,ijc->ij", wide(X), wide(A))
+
+
+def _dot_rows(X: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """out[i, j] = X[i] . A[j] exactly (one problem: a plain product)."""
+    if X.shape[0] == 0 or A.shape[0] == 0:
+        return np.zeros((X.shape[0], A.shape[0]), dtype=np.int64)
+    mx, ma = maxabs(X), maxabs(A)
+    if mx < SAFE and ma < SAFE and mx * ma * max(X.shape[1], 1) < SAFE:
+        return X.astype(np.int64, copy=False) @ A.astype(np.int64, copy=False).T
+    return wide(X).dot(wide(A).T)
 
 
 def values_grouped(X: np.ndarray, D: np.ndarray, cp: np.ndarray, Apad: np.ndarray) -> np.ndarray:
@@ -153,10 +164,15 @@ def values_grouped(X: np.ndarray, D: np.ndarray, cp: np.ndarray, Apad: np.ndarra
     d = X.shape[1]
     if X.shape[0] == 0:
         return np.zeros((0, Apad.shape[1]), dtype=np.int64)
-    A = Apad[cp]
-    V = _gather_dot(X, A[:, :, :d])
-    b = A[:, :, d]
-    md, mb = maxabs(D), maxabs(b)
+    if Apad.shape[0] == 1:
+        V = _dot_rows(X, Apad[0, :, :d])
+        b = Apad[0, :, d][None, :]
+        bD = None
+    else:
+        A = Apad[cp]
+        V = _gather_dot(X, A[:, :, :d], maxabs(Apad[:, :, :d]))
+        b = A[:, :, d]
+    md, mb = maxabs(D), maxabs(Apad[:, :, d])
     if V.dtype != object and md < SAFE and mb < SAFE and md * mb < SAFE and maxabs(V) + md * mb < SAFE:
         return V - D.astype(np.int64)[:, None] * b.astype(np.int64)
     return wide(V) - wide(D)[:, None] * wide(b)
@@ -181,7 +197,7 @@ def lexsigns_grouped(X, D, U, cp, Apad) -> np.ndarray:
     for k in range(U.shape[1] if zi.size else 0):
         Uk = U[zi, k, :]
         Ak = Apad[cp[zi], zj, :d]
-        w = _gather_dot(Uk, Ak[:, None, :])[:, 0]
+        w = _gather_dot(Uk, Ak[:, None, :], maxabs(Apad[:, :, :d]))[:, 0]
         s = _sign(w)
         S[zi, zj] = s
         left = s == 0
@@ -543,7 +559,8 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
         return stop(len(seen))
 
     if executor is not None and len(tasks) > 1:
-        out = executor.map(_sub_candidates, tasks, deadline=deadline, on_result=check if stop is not None else None)
+        out = executor.map(_sub_candidates, tasks, deadline=deadline, on_result=check if stop is not None else None,
+                           costs=[-float(i) for i in range(len(tasks))])  # in order: a budget sees regions grow gradually
     else:
         out = []
         for t in tasks:
@@ -573,7 +590,7 @@ def _split(nH: int, executor, d: int, budgeted: bool = False):
     budget, checked between ranges)."""
     if (executor is None and not budgeted) or nH < 8:
         return [(0, nH)] if nH else []
-    k = max(16 if budgeted else 1, 4 * executor.parallelism if executor is not None else 1)
+    k = max(64 if budgeted else 1, 4 * executor.parallelism if executor is not None else 1)
     # later hyperplanes restrict more rows: balance by cost ~ index^(d-1)
     w = np.arange(1, nH + 1, dtype=float) ** max(1, d - 1)
     c = np.cumsum(w) / w.sum()
@@ -658,20 +675,27 @@ def _lift(h, piv, Y, DY, UY, d):
     n, m = Y.shape[0], UY.shape[1]
     ar = np.arange(n)
     keep = np.arange(d - 1)[None, :] + (np.arange(d - 1)[None, :] >= piv[:, None])
-    hw = wide(h)
+    mh, my, mdy, mu = maxabs(h), maxabs(Y), maxabs(DY), maxabs(UY)
+    small = max(mh, my, mdy, mu) < SAFE and (my + mdy + mu) * mh * (d + 1) < SAFE
+    if small:
+        hw, Yo, Uo, Do = h.astype(np.int64), Y.astype(np.int64), UY.astype(np.int64), DY.astype(np.int64)
+        dt = np.int64
+    else:
+        hw, Yo, Uo, Do = wide(h), wide(Y), wide(UY), wide(DY)
+        dt = object
     ap = hw[ar, piv]
-    s = np.where(ap > 0, 1, -1).astype(object)
+    s = np.where(ap > 0, 1, -1).astype(dt)
     hk = np.take_along_axis(hw, keep, axis=1)
-    Yo, Uo, Do = wide(Y), wide(UY), wide(DY)
-    X = np.zeros((n, d), dtype=object)
+    X = np.zeros((n, d), dtype=dt)
     np.put_along_axis(X, keep, Yo * ap[:, None], axis=1)
     X[ar, piv] = Do * hw[:, d] - (Yo * hk).sum(axis=1)
     D = Do * ap
     X = X * s[:, None]
     D = D * s
     g = row_gcd(np.concatenate([X, D[:, None]], axis=1))
+    g = np.where(g == 0, 1, g)
     X, D = X // g[:, None], D // g
-    U = np.zeros((n, m, d), dtype=object)
+    U = np.zeros((n, m, d), dtype=dt)
     if m:
         np.put_along_axis(U, np.broadcast_to(keep[:, None, :], (n, m, d - 1)), Uo * (s * ap)[:, None, None], axis=2)
         U[ar, :, piv] = -(s[:, None]) * (Uo * hk[:, None, :]).sum(axis=2)

@@ -10,7 +10,7 @@ import click
 from ..errors import PolyReluError
 from ..exact.rational import to_str
 from ..io import formats, graphs
-from .app import ClaimFalse, cli, emit_json
+from .app import EXIT_PARTIAL, ClaimFalse, cli, computing_options, emit_json, executor_for
 
 
 @cli.command("arrangement")
@@ -20,7 +20,9 @@ from .app import ClaimFalse, cli, emit_json
 @click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a certificate that 'polyrelu verify' checks.")
 @click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the region-adjacency graph (JSON).")
 @click.option("--no-check", is_flag=True, help="Skip the second count route (characteristic polynomial); it is skipped automatically above 60 hyperplanes.")
-def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_out: Path | None, graph_out: Path | None, no_check: bool) -> None:
+@computing_options(what="regions")
+def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_out: Path | None, graph_out: Path | None, no_check: bool,
+                    workers: int | None, max_seconds: float | None, max_regions: int | None, scheduler: str | None) -> None:
     """Count and certify the regions of a hyperplane arrangement exactly.
 
     ARRANGEMENT is a JSON file {"format": "polyrelu.arrangement", "version": 1,
@@ -29,16 +31,33 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
     characteristic polynomial (Zaslavsky); a disagreement is reported as exit code 1.
     """
     from ..certify import arrangement_certificate
+    from ..errors import BudgetExceededError
     from ..geometry.arrangement import HyperplaneArrangement
     from ..geometry.polyhedron import OpenPolyhedron
 
     arr = HyperplaneArrangement.load(arrangement)
+    if workers is not None:
+        arr = HyperplaneArrangement(arr.hyperplanes, dim=arr.dim, workers=workers)
     domain = None
     if inside is not None:
         try:
             domain = OpenPolyhedron.from_dict(formats.load(inside))
         except PolyReluError as exc:
             raise type(exc)(f"{inside}: {exc}") from None
+    try:
+        with executor_for(workers, scheduler) as ex:
+            arr.enumerate(inside=domain, executor=ex, max_seconds=max_seconds, max_regions=max_regions)
+    except BudgetExceededError as exc:
+        found, done, total = (list(exc.args[1:4]) + [None, None, None])[:3]
+        part = {"partial": True, "regions_at_least": found, "steps_done": done, "steps": total}
+        if as_json:
+            emit_json(part)
+        else:
+            click.echo(f"PARTIAL: the budget ran out after {done} of {total} hyperplanes of the enumeration")
+            click.echo(f"regions:          at least {found}")
+        if cert_out is not None or graph_out is not None:
+            click.echo("no certificate or graph written: the enumeration did not finish", err=True)
+        raise click.exceptions.Exit(EXIT_PARTIAL)
     info: dict[str, Any] = {
         "dim": arr.dim,
         "hyperplanes": arr.n_hyperplanes,

@@ -113,8 +113,8 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
         if res.partial:
             i = res.info
             click.echo(f"PARTIAL: the budget ran out in hidden layer {i.get('stopped_in_layer')} of {i.get('layers')} "
-                       f"({i.get('layers_completed')} layers completed, {i.get('cells_refined', 0)} of {i.get('cells_in_layer')} "
-                       f"cells of the next layer refined)")
+                       f"({i.get('layers_completed')} layers completed; {i.get('cells_refined', 0)} of the "
+                       f"{i.get('cells_in_layer')} cells entering that layer refined)")
             click.echo(f"{'activation regions':20s}at least {i.get('activation_regions_at_least')}")
         else:
             for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):

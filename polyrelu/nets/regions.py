@@ -178,12 +178,45 @@ def _lookup(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Refined:
-    """A refinement step's output: the children, and what the region graph needs."""
+    """A refinement step's output: the children, and what facets and graphs need."""
 
     children: _Cells
     Z: np.ndarray  # neuron rows [gradient | constant] on each parent cell
-    facets: np.ndarray  # (child, neuron, sibling): the child's facet on that neuron's hyperplane
-    flips: np.ndarray
+    cut: np.ndarray  # (parent, neuron): the neuron cuts the parent (one per class of coincident neurons)
+    facets: np.ndarray | None = None  # (child, neuron, sibling), when computed
+
+
+class _Siblings:
+    """Facets on the hyperplanes of the last refinement, by flips: a child has a facet on
+    neuron j's hyperplane iff its sibling with j's sign flipped exists (two regions of an
+    arrangement in a convex cell whose sign vectors differ in one hyperplane are adjacent:
+    the segment between their witnesses crosses only that hyperplane)."""
+
+    def __init__(self, cut: np.ndarray, bits: np.ndarray, parent: np.ndarray):
+        self.cut, self.parent = cut, parent
+        Nc = bits.shape[0]
+        self.K = np.packbits(np.where(cut[parent], bits > 0, False), axis=1) if Nc else np.zeros((0, 1), dtype=np.uint8)
+        self.pre = parent.astype(np.int64)[:, None].view(np.uint8).reshape(Nc, 8)
+        keys = _void(np.concatenate([self.pre, self.K], axis=1)) if Nc else np.zeros(0, dtype="V1")
+        self.order = np.argsort(keys)
+        self.sorted = keys[self.order]
+
+    def facets(self, idx: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+        """(child, neuron, sibling) for the children ``idx`` (chunked: bounded memory)."""
+        out = []
+        for lo in range(0, idx.size, chunk):
+            sel = idx[lo : lo + chunk]
+            a, fj = np.nonzero(self.cut[self.parent[sel]])
+            if not a.size:
+                continue
+            fi = sel[a]
+            Q2 = self.K[fi].copy()
+            Q2[np.arange(fi.size), fj // 8] ^= (np.uint8(128) >> (fj % 8).astype(np.uint8))
+            q = _void(np.concatenate([self.pre[fi], Q2], axis=1))
+            pos = np.minimum(np.searchsorted(self.sorted, q), self.sorted.size - 1)
+            ok = self.sorted[pos] == q
+            out.append(np.stack([fi[ok], fj[ok], self.order[pos[ok]]], axis=1))
+        return np.concatenate(out) if out else np.zeros((0, 3), dtype=np.int64)
 
 
 def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor=None, stop=None, out_layer=None) -> _Refined:
@@ -236,7 +269,7 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
         Xr, Dr, sym = X, Dn, (U, Apad)
     Nc = X.shape[0]
     # facets among the neurons: the class representative's sign flipped gives a sibling
-    facets = np.zeros((0, 3), dtype=np.int64)
+    cut = np.zeros((N, w), dtype=bool)
     if ci.size and Nc:
         key, _ = batch._canon(H, n)
         first = batch.first_by_key(ci, key)
@@ -249,29 +282,23 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
         vary = np.zeros((N, w), dtype=bool)
         vary[has] = lo_b != hi_b
         cut = vary & rep & live
-        K = np.packbits(np.where(cut[cp], S > 0, False), axis=1)
-        pre = cp.astype(np.int64)[:, None].view(np.uint8).reshape(Nc, 8)
-        keys = _void(np.concatenate([pre, K], axis=1))
-        fi, fj = np.nonzero(cut[cp])
-        if fi.size:
-            Q2 = K[fi].copy()
-            Q2[np.arange(fi.size), fj // 8] ^= (np.uint8(128) >> (fj % 8).astype(np.uint8))
-            sib = _lookup(keys, _void(np.concatenate([pre[fi], Q2], axis=1)))
-            ok = sib >= 0
-            facets = np.stack([fi[ok], fj[ok], sib[ok]], axis=1)
-    # the children's walls: the parent's walls and their facets among the neurons
-    ps, pc = batch.group_starts(par.rp, N)
-    own_w, j_w = batch._ranges(pc[cp], ps[cp])
-    inherited = par.R[j_w]
-    fr = batch._primitive(Hrows[cp[facets[:, 0]], facets[:, 1]] * S[facets[:, 0], facets[:, 1]].astype(Hrows.dtype)[:, None]) \
-        if facets.shape[0] else np.zeros((0, n + 1), dtype=np.int64)
-    R = _wide_cat([inherited, fr], 0) if fr.shape[0] else inherited
-    rp = np.concatenate([own_w, facets[:, 0]]) if facets.shape[0] else own_w
-    order = np.argsort(rp, kind="stable")
-    R, rp = batch._fit(R[order]) if R.shape[0] else R, rp[order]
+    facets = None
+    if out_layer is None:  # the children's walls: the parent's walls and their facets among the neurons
+        facets = _Siblings(cut, bits, cp).facets(np.arange(Nc))
+        ps, pc = batch.group_starts(par.rp, N)
+        own_w, j_w = batch._ranges(pc[cp], ps[cp])
+        inherited = par.R[j_w]
+        fr = batch._primitive(Hrows[cp[facets[:, 0]], facets[:, 1]] * S[facets[:, 0], facets[:, 1]].astype(Hrows.dtype)[:, None]) \
+            if facets.shape[0] else np.zeros((0, n + 1), dtype=np.int64)
+        R = _wide_cat([inherited, fr], 0) if fr.shape[0] else inherited
+        rp = np.concatenate([own_w, facets[:, 0]]) if facets.shape[0] else own_w
+        order = np.argsort(rp, kind="stable")
+        R, rp = batch._fit(R[order]) if R.shape[0] else R, rp[order]
+    else:  # the last layer: walls are built on demand (NetworkRegions.rows)
+        R, rp = np.zeros((0, n + 1), dtype=np.int64), np.zeros(0, dtype=np.int64)
     Hk = _outputs(bits, Z, cp, out_layer, Q * q, n)
     children = _Cells(Xr, Dr, R, rp, Hk, [b[cp] for b in par.bits] + [bits], cp, sym)
-    return _Refined(children, Z, facets, S)
+    return _Refined(children, Z, cut, facets)
 
 
 def _outputs(bits, Z, cp, out_layer, scale: int, n: int) -> np.ndarray:
@@ -344,14 +371,26 @@ class NetworkRegions:
                          tuple(mpq(int(row[n]), self._den) for row in M), n)
 
     def rows(self, i: int) -> np.ndarray:
-        """Integer rows [c | e] (c . x - e > 0) whose intersection is region i."""
-        R, rp = self._rows()
-        lo, hi = np.searchsorted(rp, i), np.searchsorted(rp, i + 1)
-        return R[lo:hi]
-
-    def _rows(self):
+        """Integer rows [c | e] (c . x - e > 0) whose intersection is region i: the walls
+        its cell inherited and its facets among the last layer's hyperplanes."""
         c = self._cells
-        return c.R, c.rp
+        if self._step is None:
+            lo, hi = np.searchsorted(c.rp, i), np.searchsorted(c.rp, i + 1)
+            return c.R[lo:hi]
+        n = self.network.input_dim
+        p = int(c.parent[i])
+        par = self._parents
+        lo, hi = np.searchsorted(par.rp, p), np.searchsorted(par.rp, p + 1)
+        f = self._siblings().facets(np.array([i], dtype=np.int64))
+        Z = self._step.Z
+        new = [[(1 if c.bits[-1][i, j] else -1) * int(v) for v in list(Z[p, j, :n]) + [-Z[p, j, n]]] for j in f[:, 1].tolist()]
+        rows = [[int(v) for v in r] for r in par.R[lo:hi]] + new
+        return cells.compact(batch._primitive(np.array(rows, dtype=object).reshape(len(rows), n + 1)))
+
+    def _siblings(self) -> "_Siblings":
+        if "siblings" not in self._cache:
+            self._cache["siblings"] = _Siblings(self._step.cut, self._cells.bits[-1], self._cells.parent)
+        return self._cache["siblings"]
 
     def region(self, i: int) -> ActivationRegion:
         return ActivationRegion(self.pattern(i), self.witness(i), self.rows(i), self.affine_map(i))
@@ -419,48 +458,91 @@ class NetworkRegions:
             G.add_edge(i, j, point=pt)
         return G
 
-    def _same_map_edges(self) -> list[tuple[int, int]]:
+    def _same_map_edges(self) -> np.ndarray:
+        """(E, 2) region pairs i < j sharing a facet and an affine map (only regions whose
+        map occurs more than once are looked at)."""
         if "same" not in self._cache:
             shared = self._shared()
             ids = self._map_ids()
-            if not shared.any():
-                self._cache["same"] = []
-            else:
-                self._cache["same"] = [(i, j) for i, j, _ in _facet_pairs(self, np.nonzero(shared)[0], points=False) if ids[i] == ids[j]]
+            out = np.zeros((0, 2), dtype=np.int64)
+            if shared.any() and self._step is not None:
+                f = self._siblings().facets(np.nonzero(shared)[0])
+                m = shared[f[:, 0]] & (ids[f[:, 0]] == ids[f[:, 2]])
+                out = np.sort(f[m][:, [0, 2]], axis=1)
+                par = self._parents
+                if par is not None and par.R.shape[0] and _has_inner_walls(self):
+                    extra = [(min(i, j), max(i, j)) for i, j, _ in _facet_pairs(self, np.nonzero(shared)[0], points=False, walls_only=True)
+                             if ids[i] == ids[j]]
+                    if extra:
+                        out = np.concatenate([out, np.array(extra, dtype=np.int64)])
+                out = np.unique(out, axis=0) if out.shape[0] else out
+            self._cache["same"] = out
         return self._cache["same"]
+
+    def _labels(self, edges: np.ndarray) -> np.ndarray:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        N = self.n_activation_regions
+        A = coo_matrix((np.ones(edges.shape[0], dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(N, N))
+        return connected_components(A, directed=False)[1]
 
     @property
     def n_linear_regions(self) -> int:
         """Regions merged across shared facets with equal affine maps."""
         N = self.n_activation_regions
-        edges = self._same_map_edges()
-        return N - _merges(N, edges)
+        if N == 0 or not self._shared().any():
+            return N
+        return int(self._labels(self._same_map_edges()).max()) + 1
+
+    def _piece_joins(self) -> list[tuple[int, int]]:
+        """Pairs of regions (same map, not already joined by facets) whose closures meet in
+        the domain: one exact LP per pair of parts of a map group, until one meets."""
+        if "joins" not in self._cache:
+            joins = []
+            shared = self._shared()
+            if shared.any():
+                labels = self._labels(self._same_map_edges())
+                dom = self._domain_rows()
+                n = self.network.input_dim
+                for members in self.map_groups():
+                    if len(members) < 2 or len({labels[i] for i in members}) < 2:
+                        continue
+                    parent = {}
+
+                    def find(a):
+                        while parent.setdefault(a, a) != a:
+                            a = parent[a]
+                        return a
+
+                    for a_i, i in enumerate(members):
+                        for j in members[a_i + 1 :]:
+                            if find(labels[i]) == find(labels[j]):
+                                continue
+                            if _closures_meet(self.rows(i), self.rows(j), dom, n):
+                                joins.append((i, j))
+                                parent[find(labels[i])] = find(labels[j])
+            self._cache["joins"] = joins
+        return self._cache["joins"]
 
     def piece_graph(self) -> nx.Graph:
-        """Nodes: regions; edges: equal affine maps and closures that meet in the domain."""
+        """Nodes: regions; edges: equal affine maps and closures that meet in the domain
+        (shared facets, then the exact LP joins between what facets leave apart)."""
         if "pieces" not in self._cache:
             G = nx.Graph()
             G.add_nodes_from(range(self.n_activation_regions))
-            G.add_edges_from(self._same_map_edges())
-            dom = self._domain_rows()
-            n = self.network.input_dim
-            for members in self.map_groups():
-                if len(members) < 2:
-                    continue
-                for a_i, i in enumerate(members):
-                    for j in members[a_i + 1 :]:
-                        if nx.has_path(G, i, j):
-                            continue
-                        if _closures_meet(self.rows(i), self.rows(j), dom, n):
-                            G.add_edge(i, j)
+            G.add_edges_from(map(tuple, self._same_map_edges().tolist()))
+            G.add_edges_from(self._piece_joins())
             self._cache["pieces"] = G
         return self._cache["pieces"]
 
     @property
     def n_pieces(self) -> int:
-        if not self._shared().any():
-            return self.n_activation_regions
-        return nx.number_connected_components(self.piece_graph()) if self.n_activation_regions else 0
+        N = self.n_activation_regions
+        if N == 0 or not self._shared().any():
+            return N
+        joins = np.array(self._piece_joins(), dtype=np.int64).reshape(-1, 2)
+        return int(self._labels(np.concatenate([self._same_map_edges(), joins])).max()) + 1
 
     def _domain_rows(self) -> np.ndarray:
         n = self.network.input_dim
@@ -529,11 +611,17 @@ def _crossing(xi, di, xj, dj, h) -> tuple[Rational, ...]:
     return tuple(p + t * (q - p) for p, q in zip(wi, wj))
 
 
-def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: bool = True):
+def _has_inner_walls(res: NetworkRegions) -> bool:
+    """Whether the last layer's cells have walls other than the domain's."""
+    dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
+    return any(cells.canonical_class_key([int(v) for v in r])[0] not in dom_keys for r in res._parents.R)
+
+
+def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: bool = True, walls_only: bool = False):
     """(i, j, point) for every pair of regions sharing a facet, from facets only."""
     if res.n_activation_regions == 0 or res._step is None:
         return []
-    key = ("facets", points) if which is None else None
+    key = ("facets", points) if which is None and not walls_only else None
     if key is not None and key in res._cache:
         return res._cache[key]
     res._explicit()
@@ -542,7 +630,7 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
     sel = np.ones(c.n, dtype=bool) if which is None else np.isin(np.arange(c.n), which)
     out: dict[tuple[int, int], Any] = {}
     # siblings: facets on the last layer's hyperplanes
-    for i, j, s in step.facets.tolist():
+    for i, j, s in ([] if walls_only else res._siblings().facets(np.nonzero(sel)[0]).tolist()):
         if not (sel[i] or sel[s]):
             continue
         a, b = min(i, s), max(i, s)
@@ -556,7 +644,6 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
             out[(a, b)] = None
     # facets on the walls inherited from earlier layers (not the domain's walls)
     if par is not None and par.R.shape[0]:
-        dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
         for i, pt in _wall_facets(res, sel):
             pat = one_sided_pattern(res.network, pt[0], pt[1])
             j = res.index_of(pat)
@@ -728,10 +815,8 @@ def network_regions(
                              "activation_regions_at_least": max(cur.n, got + cur.n - refined)})
                 break
             offsets = [lo for lo, _ in chunks]
-            step = _Refined(_Cells.concat([p.children for p in parts], offsets),
-                            batch._cat([p.Z for p in parts]),
-                            np.concatenate([p.facets + _shift(p, parts, k) for k, p in enumerate(parts)])
-                            if parts else np.zeros((0, 3), dtype=np.int64), None)
+            step = _Refined(_Cells.concat([p.children for p in parts], offsets), batch._cat([p.Z for p in parts]),
+                            np.concatenate([p.cut for p in parts]))
             parents = cur
             cur = step.children
             Q *= q
@@ -752,12 +837,6 @@ def network_regions(
     if network.n_hidden_layers == 0:  # an affine network: one region
         return NetworkRegions(network, domain, False, cur, _apply(Wo, bo, cur.Hk, 1), qo, None, None, info)
     return NetworkRegions(network, domain, False, cur, cur.Hk, Q * qo, step, parents, info)
-
-
-def _shift(p: _Refined, parts: list, k: int) -> np.ndarray:
-    """Child indices of part k's facets, shifted to the concatenated numbering."""
-    off = sum(q.children.n for q in parts[:k])
-    return np.array([[off, 0, off]], dtype=np.int64)
 
 
 def facet_point(rows: np.ndarray, k: int, n: int, other: np.ndarray | None = None) -> tuple[Rational, ...] | None:
