@@ -219,6 +219,69 @@ class _Siblings:
         return np.concatenate(out) if out else np.zeros((0, 3), dtype=np.int64)
 
 
+def _wall_cells(par: _Cells, Z: np.ndarray, cut: np.ndarray, sib: _Siblings, n: int, cells_sel: np.ndarray | None = None,
+                points: bool = False):
+    """The facets of the children on their parents' walls, all at once: for every wall f of
+    a parent cell C, the cells of C's cutting hyperplanes restricted to f inside C's other
+    walls (:func:`polyrelu.cells.cover_many`, one dimension lower), each pushed
+    infinitesimally into C, where its signs name the child that has this facet.
+
+    Returns (child, wall row index into ``par.R``) and, with ``points``, an exact point in
+    the relative interior of each facet (X / D)."""
+    N = par.n
+    w = Z.shape[1]
+    g_all = np.arange(par.R.shape[0])
+    if cells_sel is not None:
+        g_all = g_all[cells_sel[par.rp]]
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), None, None)
+    if g_all.size == 0:
+        return empty
+    R = par.R
+    cell_of = par.rp[g_all]
+    Hrows = Z.copy()
+    Hrows[:, :, n] = -Z[:, :, n]
+    ci, cj = np.nonzero(cut)
+    Hc = batch._primitive(Hrows[ci, cj]) if ci.size else np.zeros((0, n + 1), dtype=np.int64)
+    hs, hc = batch.group_starts(ci, N)
+    ws, wc = batch.group_starts(par.rp, N)
+    walls = R[g_all]
+    piv = batch._pivots(walls, n)
+    own_h, j_h = batch._ranges(hc[cell_of], hs[cell_of])
+    RH = batch._restrict(Hc[j_h], walls[own_h], piv[own_h]) if j_h.size else np.zeros((0, n), dtype=np.int64)
+    own_w, j_w = batch._ranges(wc[cell_of], ws[cell_of])
+    other = j_w != g_all[own_w]
+    own_w, j_w = own_w[other], j_w[other]
+    RW = batch._restrict(R[j_w], walls[own_w], piv[own_w]) if j_w.size else np.zeros((0, n), dtype=np.int64)
+    Y, DY, UY, sp = batch.cover_many(n - 1, RH, own_h, RW, own_w, g_all.size)
+    if Y.shape[0] == 0:
+        return empty
+    X, D, U = batch._lift(walls[sp], piv[sp], Y, DY, UY, n)
+    inward = np.zeros((X.shape[0], 1, n), dtype=object)
+    inward[:, 0, :] = cells.wide(walls[sp][:, :n])
+    U = batch._fit(np.concatenate([cells.wide(U), inward], axis=1))
+    pad = np.zeros(n + 1, dtype=Hrows.dtype)
+    pad[n] = -1
+    Hpad = np.where(cut[:, :, None], Hrows, pad)
+    c = cell_of[sp]
+    S = batch.lexsigns_grouped(X, D, U, c, Hpad) if w else np.zeros((X.shape[0], 0), dtype=np.int8)
+    K = np.packbits(np.where(cut[c], S > 0, False), axis=1) if w else np.zeros((X.shape[0], 1), dtype=np.uint8)
+    pre = c.astype(np.int64)[:, None].view(np.uint8).reshape(c.size, 8)
+    q = _void(np.concatenate([pre, K], axis=1))
+    pos = np.minimum(np.searchsorted(sib.sorted, q), sib.sorted.size - 1)
+    if not np.all(sib.sorted[pos] == q):
+        raise InternalError("a wall facet leads to a child missing from the enumeration")
+    child = sib.order[pos]
+    if not points:
+        return child, g_all[sp], None, None
+    rows = _wide_cat([RH, RW], 0) if RW.shape[0] else RH
+    grp = np.concatenate([own_h, own_w])
+    o = np.argsort(grp, kind="stable")
+    Apad, _ = batch.pad_rows(batch._fit(rows[o]) if rows.shape[0] else rows, grp[o], g_all.size, n - 1)
+    Yr, DYr = batch.realize_grouped(Y, DY, UY, sp, Apad)
+    Xp, Dp, _ = batch._lift(walls[sp], piv[sp], Yr, DYr, np.zeros((Yr.shape[0], 0, n - 1), dtype=np.int64), n)
+    return child, g_all[sp], Xp, Dp
+
+
 def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor=None, stop=None, out_layer=None) -> _Refined:
     """Split every cell of ``par`` by the next layer's neurons (all cells at once).  With
     ``out_layer`` = (W, b) of the output layer, the children carry the network's map
@@ -283,17 +346,25 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
         vary[has] = lo_b != hi_b
         cut = vary & rep & live
     facets = None
-    if out_layer is None:  # the children's walls: the parent's walls and their facets among the neurons
-        facets = _Siblings(cut, bits, cp).facets(np.arange(Nc))
-        ps, pc = batch.group_starts(par.rp, N)
-        own_w, j_w = batch._ranges(pc[cp], ps[cp])
-        inherited = par.R[j_w]
+    if out_layer is None:  # the children's walls: their facets, on the parent's walls and among the neurons
+        sib = _Siblings(cut, bits, cp)
+        facets = sib.facets(np.arange(Nc))
+        wchild, wrow, _, _ = _wall_cells(par, Z, cut, sib, n)
         fr = batch._primitive(Hrows[cp[facets[:, 0]], facets[:, 1]] * S[facets[:, 0], facets[:, 1]].astype(Hrows.dtype)[:, None]) \
             if facets.shape[0] else np.zeros((0, n + 1), dtype=np.int64)
-        R = _wide_cat([inherited, fr], 0) if fr.shape[0] else inherited
-        rp = np.concatenate([own_w, facets[:, 0]]) if facets.shape[0] else own_w
+        parts_r = [par.R[wrow]] if wrow.size else []
+        if fr.shape[0]:
+            parts_r.append(fr)
+        R = _wide_cat(parts_r, 0) if parts_r else np.zeros((0, n + 1), dtype=np.int64)
+        rp = np.concatenate([wchild, facets[:, 0]])
         order = np.argsort(rp, kind="stable")
         R, rp = batch._fit(R[order]) if R.shape[0] else R, rp[order]
+        # coincident walls (a wall met twice) appear once per section cell: keep one row each
+        if R.shape[0]:
+            key, _ = batch._canon(R, n)
+            first = batch.first_by_key(rp, key)
+            keep = first == np.arange(rp.size)
+            R, rp = R[keep], rp[keep]
     else:  # the last layer: walls are built on demand (NetworkRegions.rows)
         R, rp = np.zeros((0, n + 1), dtype=np.int64), np.zeros(0, dtype=np.int64)
     Hk = _outputs(bits, Z, cp, out_layer, Q * q, n)
@@ -642,69 +713,32 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
             out[(a, b)] = _crossing(c.X[i], c.D[i], c.X[s], c.D[s], h)
         else:
             out[(a, b)] = None
-    # facets on the walls inherited from earlier layers (not the domain's walls)
+    # facets on the walls inherited from earlier layers (not the domain's walls): the
+    # region across is the one with the pattern just beyond the facet point
     if par is not None and par.R.shape[0]:
-        for i, pt in _wall_facets(res, sel):
-            pat = one_sided_pattern(res.network, pt[0], pt[1])
-            j = res.index_of(pat)
+        dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
+        need = np.zeros(par.n, dtype=bool)
+        need[c.parent[sel]] = True
+        child, wrow, Xp, Dp = _wall_cells(par, step.Z, step.cut, res._siblings(), n, need, points=True)
+        for k, (i, g) in enumerate(zip(child.tolist(), wrow.tolist())):
+            if not sel[i]:
+                continue
+            wall = [int(v) for v in par.R[g]]
+            if cells.canonical_class_key(wall)[0] in dom_keys:
+                continue
+            pt = tuple(mpq(int(t), int(Dp[k])) for t in Xp[k])
+            j = res.index_of(one_sided_pattern(res.network, pt, tuple(-v for v in wall[:n])))
             if j is None:
                 raise InternalError("a facet leads to a region missing from the enumeration")
             if j == i:
                 raise InternalError("a facet leads back to its own region")
             a, b = min(i, j), max(i, j)
             if (a, b) not in out:
-                out[(a, b)] = pt[0] if points else None
+                out[(a, b)] = pt if points else None
     res_list = sorted((a, b, p) for (a, b), p in out.items())
     if key is not None:
         res._cache[key] = res_list
     return res_list
-
-
-def _wall_facets(res: NetworkRegions, sel: np.ndarray):
-    """(region, (point, outward direction)) for every facet of a selected region on a
-    wall its cell inherited (not a domain wall): the sections of each cell on each wall
-    by the cell's neurons, pushed into the cell to find the child."""
-    step, par, c = res._step, res._parents, res._cells
-    n = res.network.input_dim
-    dom = res._domain_rows()
-    dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in dom}
-    need = np.zeros(par.n, dtype=bool)
-    need[c.parent[sel]] = True
-    out = []
-    Z = step.Z
-    for p in np.nonzero(need)[0].tolist():
-        lo, hi = np.searchsorted(par.rp, p), np.searchsorted(par.rp, p + 1)
-        walls = par.R[lo:hi]
-        live = [j for j in range(Z.shape[1]) if any(int(v) != 0 for v in Z[p, j, :n])]
-        if not live:
-            neurons = np.zeros((0, n + 1), dtype=np.int64)
-        else:
-            neurons = np.array([[int(v) for v in Z[p, j, :n]] + [-int(Z[p, j, n])] for j in live], dtype=object)
-        kids = np.nonzero(c.parent == p)[0]
-        kid_keys = {}
-        for k in kids.tolist():
-            kid_keys[tuple(int(c.bits[-1][k, j]) for j in live)] = k
-        for f in range(walls.shape[0]):
-            wall = [int(v) for v in walls[f]]
-            if cells.canonical_class_key(wall)[0] in dom_keys:
-                continue
-            rest = np.delete(walls, f, axis=0)
-            sec = cells.section(wall, cells.compact(neurons) if neurons.shape[0] else neurons, rest)
-            if not len(sec):
-                continue
-            Xs, Ds, Us = sec.lifted(extra=wall[:n])  # a step inward off the wall
-            S = cells.lexsigns(Xs, Ds, Us, cells.compact(neurons)) if neurons.shape[0] else np.zeros((Xs.shape[0], 0), dtype=np.int8)
-            Xf, Df = sec.points()
-            for k in range(S.shape[0]):
-                child = kid_keys.get(tuple(1 if s > 0 else 0 for s in S[k].tolist()))
-                if child is None:
-                    # neurons that are identically zero keep bit 0; compare signs instead
-                    raise InternalError("a wall facet leads to a child missing from the enumeration")
-                if not sel[child]:
-                    continue
-                pt = tuple(mpq(int(t), int(Df[k])) for t in Xf[k])
-                out.append((child, (pt, tuple(-v for v in wall[:n]))))
-    return out
 
 
 def network_regions(
