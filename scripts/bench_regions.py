@@ -205,6 +205,7 @@ def _net_file(tmp: Path, dims: list[int]) -> Path:
 
 def peers(args, tmp: Path, peer: str | None) -> int:
     cases = [[2, 8, 8, 1], [3, 12, 1]] if args.quick else [[3, 32, 1], [3, 16, 16, 1], [3, 24, 24, 1]]
+    cases = args.cases or cases
     print("| network | regions | polyrelu command s | library s | exact BFS s | BFS / command | relucent s | relucent / command |")
     print("|---|---|---|---|---|---|---|---|")
     for dims in cases:
@@ -227,6 +228,7 @@ def peers(args, tmp: Path, peer: str | None) -> int:
 
 def scale(args, tmp: Path) -> int:
     cases = [[3, 24, 24, 1], [3, 16, 16, 16, 1]] if args.quick else [[3, 24, 24, 1], [3, 32, 32, 1], [3, 16, 16, 16, 1], [3, 20, 20, 20, 1], [4, 72, 1]]
+    cases = args.cases or cases
     print("\n| network | regions | whole command s | us / region | peak memory MB |")
     print("|---|---|---|---|---|")
     for dims in cases:
@@ -238,6 +240,7 @@ def scale(args, tmp: Path) -> int:
 
 def graph(args, tmp: Path) -> int:
     cases = [[2, 12, 8, 1]] if args.quick else [[2, 16, 12, 1], [3, 16, 16, 1], [4, 40, 1]]
+    cases = args.cases or cases
     print("\n| network | regions | edges | region graph s (library, after enumeration) | whole command with --graph s |")
     print("|---|---|---|---|---|")
     for dims in cases:
@@ -252,6 +255,8 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", choices=["peers", "scale", "graph"])
     ap.add_argument("--no-bfs", action="store_true", help="skip the exact BFS baseline")
+    ap.add_argument("--cases", type=lambda t: [[int(v) for v in c.split("-")] for c in t.split(",")],
+                    help="networks to run, e.g. 3-24-24-1,4-72-1 (seed 0)")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--peer-python", help="interpreter with relucent (default: .venv-peers/bin/python)")
     ap.add_argument("--one", help=argparse.SUPPRESS)

@@ -309,3 +309,32 @@ def test_real_dask_scheduler_and_worker(tmp_path):
         for proc in (worker, sched):
             proc.terminate()
             proc.wait(timeout=30)
+
+
+# ------------------------------------------------------------------ shards
+def test_shards_round_trip_and_stream_counts(tmp_path):
+    from polyrelu.errors import FileFormatError
+    from polyrelu.io.shards import counts_from_shards, iter_shard, write_shards
+
+    net = rand_net([2, 5, 4, 1], 13, zero=0.3)
+    res = network_regions(net, workers=1)
+    paths = write_shards(res, tmp_path / "s", shard_size=7)
+    assert len(paths) == -(-len(res) // 7)
+    i = 0
+    for p in paths:
+        it = iter_shard(p)
+        header = next(it)
+        assert header["first_region"] == i
+        Q = int(header["denominator"])
+        for row in it:
+            x = tuple(mpq(v) for v in row["witness"])
+            assert x == res.witness(i)
+            assert tuple("".join(map(str, layer)) for layer in res.pattern(i)) == tuple(row["pattern"])
+            assert tuple(sum((mpq(a, Q) * v for a, v in zip(r[:-1], x)), mpq(r[-1], Q)) for r in row["map"]) == net.evaluate(x)
+            i += 1
+    assert i == len(res)
+    assert counts_from_shards(paths) == {"activation_regions": len(res), "affine_maps": res.n_affine_maps}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(paths[0].read_text().replace('"map":[[', '"map":[[0.5,', 1))
+    with pytest.raises(FileFormatError, match="float"):
+        counts_from_shards([bad])

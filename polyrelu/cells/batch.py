@@ -719,7 +719,17 @@ def _det(M: np.ndarray) -> np.ndarray:
     return out
 
 
-def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, live: np.ndarray, max_rows: int = 14) -> np.ndarray:
+def _ein_ckf(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """out[c, k, f] = A[c, f] . B[c, k] (einsum for int64; explicit sums for Python integers)."""
+    if A.dtype != object and B.dtype != object:
+        return np.einsum("cfi,cki->ckf", A, B)
+    out = A[:, None, :, 0] * B[:, :, None, 0]
+    for i in range(1, A.shape[2]):
+        out = out + A[:, None, :, i] * B[:, :, None, i]
+    return out
+
+
+def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, live: np.ndarray, max_rows: int = 12) -> np.ndarray:
     """Which neurons can cut which cells, decided exactly from each cell's vertices and
     extreme rays (no LP): ``meets[i, j]`` is False only when the hyperplane G[i, j] = [g | c]
     (g . x + c = 0) provably misses the open cell i (rows R[rp == i], c . x - e > 0).
@@ -766,10 +776,10 @@ def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, 
         num = np.stack(nums, axis=-1)  # vertex = num / det
         s = np.sign(det) if det.dtype != object else ((det > 0).astype(np.int64) - (det < 0).astype(np.int64))
         # feasibility: every row c . x - e >= 0, i.e. (c . num - e det) * sign(det) >= 0
-        val = np.einsum("cfi,cki->ckf", Rw[:, :, :n], num) - Rw[:, None, :, n] * det[:, :, None]
+        val = _ein_ckf(Rw[:, :, :n], num) - Rw[:, None, :, n] * det[:, :, None]
         feas = (det != 0) & np.all(val * s[:, :, None] >= 0, axis=2)
         has_vertex = feas.any(axis=1)
-        gv = (np.einsum("cji,cki->ckj", Gw[:, :, :n], num) + Gw[:, None, :, n] * det[:, :, None]) * s[:, :, None]
+        gv = (_ein_ckf(Gw[:, :, :n], num) + Gw[:, None, :, n] * det[:, :, None]) * s[:, :, None]
         lo |= np.any((gv < 0) & feas[:, :, None], axis=1)
         hi |= np.any((gv > 0) & feas[:, :, None], axis=1)
         # extreme rays: n - 1 rows as equalities (generalized cross product)
@@ -778,10 +788,10 @@ def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, 
             comb = np.array(combos, dtype=np.int64).reshape(len(combos), n - 1)
             A = Rw[:, comb, :n]  # (c, K, n-1, n)
             y = np.stack([(_det(A[..., [c for c in range(n) if c != k]]) * (1 if k % 2 == 0 else -1)) for k in range(n)], axis=-1)
-            ay = np.einsum("cfi,cki->ckf", Rw[:, :, :n], y)
+            ay = _ein_ckf(Rw[:, :, :n], y)
             for sgn in (1, -1):
                 ray = np.any(y != 0, axis=2) & np.all(sgn * ay >= 0, axis=2)
-                gy = sgn * np.einsum("cji,cki->ckj", Gw[:, :, :n], y)
+                gy = sgn * _ein_ckf(Gw[:, :, :n], y)
                 lo |= np.any((gy < 0) & ray[:, :, None], axis=1)
                 hi |= np.any((gy > 0) & ray[:, :, None], axis=1)
         ok = has_vertex

@@ -76,9 +76,12 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 @click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the region-adjacency graph (JSON).")
 @click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a certificate of the regions and counts ('polyrelu verify' checks it).")
+@click.option("--shards", "shards_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write every region (pattern, exact witness, affine map) to JSON Lines shards in this folder (format polyrelu.region-shard v1).")
 @computing_options(what="regions")
 def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, cert_out: Path | None,
-                workers: int | None, max_regions: int | None, max_seconds: float | None, scheduler: str | None) -> None:
+                shards_dir: Path | None, workers: int | None, max_regions: int | None, max_seconds: float | None,
+                scheduler: str | None) -> None:
     """Activation regions, linear regions, pieces and affine maps of NETWORK, exactly.
 
     Three counts, reported separately: activation regions (one activation pattern each),
@@ -105,6 +108,10 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     if graph_out is not None and not res.partial:
         G = res.region_graph()
         formats.dump_atomic(graphs.network_graph_to_dict(G), graph_out)
+    if shards_dir is not None and not res.partial:
+        from ..io.shards import write_shards
+
+        info["shards"] = [str(p) for p in write_shards(res, shards_dir)]
     if as_json:
         emit_json(info)
     else:
@@ -119,6 +126,8 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
         else:
             for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
                 click.echo(f"{key.replace('_', ' '):20s}{info[key]}")
+            if "shards" in info:
+                click.echo(f"{'shards':20s}{len(info['shards'])} -> {shards_dir}")
     if res.partial:
         if cert_out is not None or graph_out is not None:
             click.echo("no certificate or graph written: the enumeration did not finish", err=True)

@@ -463,6 +463,28 @@ class NetworkRegions:
             self._cache["siblings"] = _Siblings(self._step.cut, self._cells.bits[-1], self._cells.parent)
         return self._cache["siblings"]
 
+    @property
+    def map_denominator(self) -> int:
+        """Q: on region i the network is x -> (A x + c) / Q with [A | c] integer."""
+        return int(self._den)
+
+    def iter_region_rows(self, lo: int = 0, hi: int | None = None, chunk: int = 65536) -> Iterator[dict]:
+        """Regions lo..hi-1 as plain JSON-ready rows (pattern strings, witness ``p/q``
+        strings, integer map over :attr:`map_denominator`), built in chunks."""
+        from ..exact.rational import to_str
+
+        self._explicit()
+        c = self._cells
+        hi = self.n_activation_regions if hi is None else hi
+        for a in range(lo, hi, chunk):
+            b = min(hi, a + chunk)
+            pats = [["".join("1" if v else "0" for v in row) for row in layer[a:b].tolist()] for layer in c.bits]
+            X, D = c.X[a:b].tolist(), c.D[a:b].tolist()
+            M = self._maps[a:b].tolist()
+            for k in range(b - a):
+                yield {"pattern": [p[k] for p in pats], "witness": [to_str(mpq(int(v), int(D[k]))) for v in X[k]],
+                       "map": [[int(v) for v in row] for row in M[k]]}
+
     def region(self, i: int) -> ActivationRegion:
         return ActivationRegion(self.pattern(i), self.witness(i), self.rows(i), self.affine_map(i))
 
