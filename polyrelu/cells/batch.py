@@ -367,6 +367,12 @@ def interior_points(d: int, W: np.ndarray, wp: np.ndarray, P: int, deadline=None
         g = np.gcd(num, den)
         g = np.where(g == 0, 1, g)
         return _fit((num // g).reshape(P, 1)), _fit(den // g), found
+    # coincident walls: one of each (opposite orientations: the polyhedron is empty)
+    key, o = _canon(W, d)
+    first = first_by_key(wp, key)
+    dup = first != np.arange(W.shape[0])
+    found[wp[dup & (o != o[first])]] = False
+    W, wp = W[~dup], wp[~dup]
     ws, wc = group_starts(wp, P)
     nW = W.shape[0]
     piv = _pivots(W, d)
