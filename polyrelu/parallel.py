@@ -216,6 +216,10 @@ class Executor:
         return results
 
     def _map_dask(self, fn, tasks, order, results, deadline, on_result):
+        with self._client.as_current():  # as_completed and the futures look for the current client
+            return self._map_dask_current(fn, tasks, order, results, deadline, on_result)
+
+    def _map_dask_current(self, fn, tasks, order, results, deadline, on_result):
         from distributed import as_completed
 
         futures = [self._client.submit(fn, *tasks[i], pure=False, priority=len(order) - r) for r, i in enumerate(order)]
