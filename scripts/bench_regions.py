@@ -134,22 +134,39 @@ def _tree_rss(pid: int) -> int:
 
 
 def run_command(args: list[str], timeout: float = 3600) -> dict:
-    """Run ``polyrelu ARGS`` in a fresh process: wall seconds, peak tree memory, stdout."""
+    """Run ``polyrelu ARGS`` in a fresh process: wall seconds, CPU seconds (with its worker
+    processes), peak tree memory, stdout."""
+    import resource
+
     cmd = [sys.executable, "-c", "import sys; from polyrelu.cli import main; sys.exit(main())", *args]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        if time.perf_counter() - t > timeout:
-            proc.kill()
-            raise RuntimeError(f"timeout: {args}")
-        time.sleep(0.05)
-    out, err = proc.communicate()
+    import threading
+
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise RuntimeError(f"timeout: {args}") from None
+    finally:
+        done.set()
+        th.join()
     seconds = time.perf_counter() - t
     if proc.returncode != 0:
         raise RuntimeError(f"{args}: exit {proc.returncode}: {err.strip()[-1500:]}")
-    return {"seconds": seconds, "peak_mb": peak / 2**20, "stdout": out}
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)  # the command and its reaped workers
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": peak[0] / 2**20, "stdout": out}
 
 
 def one(dims: list[int], seed: int, which: str, workers: int | None) -> dict:

@@ -717,7 +717,8 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
     key = ("facets", points) if which is None and not walls_only else None
     if key is not None and key in res._cache:
         return res._cache[key]
-    res._explicit()
+    if points and not walls_only:
+        res._explicit()  # sibling facet points lie between the two witnesses
     step, par, c = res._step, res._parents, res._cells
     n = res.network.input_dim
     sel = np.ones(c.n, dtype=bool) if which is None else np.isin(np.arange(c.n), which)
