@@ -27,7 +27,9 @@ from gmpy2 import mpq
 from ..errors import BudgetExceededError
 from .integers import SAFE, maxabs, row_gcd, wide
 
-__all__ = ["cover_many", "pad_rows", "lexsigns_grouped", "realize_grouped", "values_grouped", "group_starts", "first_by_key"]
+__all__ = ["cover_many", "interior_points", "vertex_filter", "pad_rows", "lexsigns_grouped", "realize_grouped", "values_grouped",
+           "group_starts", "first_by_key", "fit_int", "primitive_rows", "canonical_rows", "ranges", "restrict_many", "pivots",
+           "lift_many", "concat"]
 
 _MPQ = np.frompyfunc(mpq, 2, 1)
 _CHUNK_CELLS = 1 << 21  # candidates x rows evaluated at once (bounded memory)
@@ -49,7 +51,7 @@ def group_starts(g: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray]:
     return starts, counts
 
 
-def _ranges(counts: np.ndarray, starts: np.ndarray):
+def ranges(counts: np.ndarray, starts: np.ndarray):
     """For groups with ``counts`` items starting at ``starts``: (group of each item,
     index of each item), concatenated in group order."""
     total = int(counts.sum())
@@ -61,7 +63,7 @@ def _ranges(counts: np.ndarray, starts: np.ndarray):
     return owner, starts[owner] + (np.arange(total) - offs[owner])
 
 
-def _fit(arr: np.ndarray) -> np.ndarray:
+def fit_int(arr: np.ndarray) -> np.ndarray:
     """int64 if every entry is below SAFE, else Python integers."""
     if arr.dtype != object:
         return arr
@@ -70,7 +72,7 @@ def _fit(arr: np.ndarray) -> np.ndarray:
     return arr
 
 
-def _primitive(rows: np.ndarray) -> np.ndarray:
+def primitive_rows(rows: np.ndarray) -> np.ndarray:
     if rows.shape[0] == 0:
         return rows
     g = row_gcd(rows)
@@ -78,10 +80,10 @@ def _primitive(rows: np.ndarray) -> np.ndarray:
     return rows // g[:, None]
 
 
-def _canon(rows: np.ndarray, d: int):
+def canonical_rows(rows: np.ndarray, d: int):
     """(keys, orientation): primitive rows with the first nonzero normal entry positive;
     orientation +1/-1 (0 for a zero normal)."""
-    prim = _primitive(rows)
+    prim = primitive_rows(rows)
     if prim.shape[0] == 0:
         return prim, np.zeros(0, dtype=np.int64)
     nz = prim[:, :d] != 0
@@ -98,7 +100,7 @@ def first_by_key(p: np.ndarray, K: np.ndarray) -> np.ndarray:
     n = p.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    K = _fit(K) if K.dtype == object else K
+    K = fit_int(K) if K.dtype == object else K
     if K.dtype != object:
         K = K.reshape(n, -1)
         if K.dtype == np.uint8:  # packed bits: fold into int64 words
@@ -254,21 +256,21 @@ def realize_grouped(X, D, U, cp, Apad) -> tuple[np.ndarray, np.ndarray]:
         Xr = Xr + Uo[:, k, :] * (Do * q ** (m - k - 1))[:, None]
     Dr = Do * q**m
     g = row_gcd(np.concatenate([Xr, Dr[:, None]], axis=1))
-    return _fit(Xr // g[:, None]), _fit(Dr // g)
+    return fit_int(Xr // g[:, None]), fit_int(Dr // g)
 
 
 
 # ------------------------------------------------------------ rationals as arrays
 def _fraction(a: np.ndarray, b: np.ndarray):
     """b / a as reduced (numerator, positive denominator) arrays (a != 0)."""
-    a, b = _fit(np.asarray(a)), _fit(np.asarray(b))
+    a, b = fit_int(np.asarray(a)), fit_int(np.asarray(b))
     if a.dtype == object or b.dtype == object:
         a, b = wide(a), wide(b)
     s = np.where(a < 0, -1, 1).astype(a.dtype)
     num, den = b * s, a * s
     g = np.gcd(num, den)
     g = np.where(g == 0, 1, g)
-    return _fit(num // g), _fit(den // g)
+    return fit_int(num // g), fit_int(den // g)
 
 
 def _less(n1, d1, n2, d2) -> np.ndarray:
@@ -307,7 +309,7 @@ def _seg_best(num, den, grp, P: int, largest: bool):
         qq = q[better]
         onum[qq], oden[qq] = cn[better], cd[better]
         has[qq] = True
-    return _fit(onum), _fit(oden), has
+    return fit_int(onum), fit_int(oden), has
 
 
 def _bounds_1d(W: np.ndarray, wp: np.ndarray, P: int):
@@ -349,7 +351,7 @@ def interior_points(d: int, W: np.ndarray, wp: np.ndarray, P: int, deadline=None
         found[wp[zero & (W[:, d] >= 0)]] = False
         W, wp = W[~zero], wp[~zero]
     if W.shape[0] == 0 or P == 0:
-        return _fit(X), _fit(D), found
+        return fit_int(X), fit_int(D), found
     if d == 1:
         (ln, ld, hl), (hn, hd, hh), ok = _bounds_1d(W, wp, P)
         found &= ok
@@ -366,25 +368,25 @@ def interior_points(d: int, W: np.ndarray, wp: np.ndarray, P: int, deadline=None
         den[only_hi] = L(hd)[only_hi]
         g = np.gcd(num, den)
         g = np.where(g == 0, 1, g)
-        return _fit((num // g).reshape(P, 1)), _fit(den // g), found
+        return fit_int((num // g).reshape(P, 1)), fit_int(den // g), found
     # coincident walls: one of each (opposite orientations: the polyhedron is empty)
-    key, o = _canon(W, d)
+    key, o = canonical_rows(W, d)
     first = first_by_key(wp, key)
     dup = first != np.arange(W.shape[0])
     found[wp[dup & (o != o[first])]] = False
     W, wp = W[~dup], wp[~dup]
     ws, wc = group_starts(wp, P)
     nW = W.shape[0]
-    piv = _pivots(W, d)
-    own, j = _ranges(wc[wp], ws[wp])  # for each wall: every wall of its polyhedron ...
+    piv = pivots(W, d)
+    own, j = ranges(wc[wp], ws[wp])  # for each wall: every wall of its polyhedron ...
     other = j != np.repeat(np.arange(nW), wc[wp])  # ... but itself
     own, j = own[other], j[other]
-    R = _restrict(W[j], W[own], piv[own])
+    R = restrict_many(W[j], W[own], piv[own])
     Y, DY, ok = interior_points(d - 1, R, own, nW, deadline)
     ok &= found[wp]
     if not ok.any():
         found &= wc == 0
-        return _fit(X), _fit(D), found
+        return fit_int(X), fit_int(D), found
     idx = np.nonzero(ok)[0]
     first_wall = np.full(P, -1, dtype=np.int64)
     # the first wall (in order) of each polyhedron with a point in its relative interior
@@ -393,14 +395,14 @@ def interior_points(d: int, W: np.ndarray, wp: np.ndarray, P: int, deadline=None
     has = first_wall >= 0
     found &= has | (wc == 0)  # no walls: the origin
     f = first_wall[has]
-    Xl, Dl, _ = _lift(W[f], piv[f], Y[f], DY[f], np.zeros((f.size, 0, d - 1), dtype=np.int64), d)
+    Xl, Dl, _ = lift_many(W[f], piv[f], Y[f], DY[f], np.zeros((f.size, 0, d - 1), dtype=np.int64), d)
     U = np.zeros((f.size, 1, d), dtype=object)
     U[:, 0, :] = wide(W[f][:, :d])  # inward: along the wall's normal
     Wpad, _ = pad_rows(W, wp, P, d)
-    Xr, Dr = realize_grouped(Xl, Dl, _fit(U), np.nonzero(has)[0], Wpad)
+    Xr, Dr = realize_grouped(Xl, Dl, fit_int(U), np.nonzero(has)[0], Wpad)
     X[has] = wide(Xr)
     D[has] = wide(Dr)
-    return _fit(X), _fit(D), found
+    return fit_int(X), fit_int(D), found
 
 
 def _empty(d: int):
@@ -408,7 +410,7 @@ def _empty(d: int):
             np.zeros(0, dtype=np.int64))
 
 
-def _restrict(R: np.ndarray, h: np.ndarray, piv: np.ndarray) -> np.ndarray:
+def restrict_many(R: np.ndarray, h: np.ndarray, piv: np.ndarray) -> np.ndarray:
     """Row R[i] restricted to hyperplane h[i] (pivot piv[i]): R^d without coordinate piv[i].
     Orientation kept; primitive rows."""
     n, d1 = R.shape
@@ -425,10 +427,10 @@ def _restrict(R: np.ndarray, h: np.ndarray, piv: np.ndarray) -> np.ndarray:
     full = full * np.where(ap > 0, 1, -1).astype(full.dtype)[:, None]
     keep = np.arange(d)[None, :] + (np.arange(d)[None, :] >= piv[:, None])  # columns kept (the constant stays last)
     out = np.take_along_axis(full, keep, axis=1)
-    return _fit(_primitive(out))
+    return fit_int(primitive_rows(out))
 
 
-def _pivots(H: np.ndarray, d: int) -> np.ndarray:
+def pivots(H: np.ndarray, d: int) -> np.ndarray:
     """The coordinate of each row's smallest nonzero normal entry (first one on ties)."""
     if H.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
@@ -467,11 +469,11 @@ def _cover_1d(H, hp, W, wp, P):
     for mask, nn, dd, sg in ((hh & ~hl & ~fh, hn, hd, -1), (fh & ~hl, fn, fd, -1), (hl, ln, ld, 1)):
         sn[mask], sd[mask], sdir[mask] = wide(nn)[mask], wide(dd)[mask], sg
     cp = np.concatenate([live.astype(np.int64), rp])
-    X = _cat([_fit(sn[live]), _fit(rn)]) if rp.size else _fit(sn[live])
-    D = _cat([_fit(sd[live]), _fit(rd)]) if rp.size else _fit(sd[live])
+    X = concat([fit_int(sn[live]), fit_int(rn)]) if rp.size else fit_int(sn[live])
+    D = concat([fit_int(sd[live]), fit_int(rd)]) if rp.size else fit_int(sd[live])
     dd = np.concatenate([sdir[live], np.ones(rp.size, dtype=np.int64)])
     order = np.argsort(cp, kind="stable")
-    return _fit(X[order].reshape(-1, 1)), _fit(D[order]), dd[order].reshape(-1, 1, 1), cp[order]
+    return fit_int(X[order].reshape(-1, 1)), fit_int(D[order]), dd[order].reshape(-1, 1, 1), cp[order]
 
 
 def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndarray, P: int, base=None, deadline=None,
@@ -505,8 +507,8 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
     if H.shape[0]:
         nz = np.any(H[:, :d] != 0, axis=1)
         H, hp = H[nz], hp[nz]
-    Wk, Wo = _canon(W, d)
-    Hk, _ = _canon(H, d)
+    Wk, Wo = canonical_rows(W, d)
+    Hk, _ = canonical_rows(H, d)
     nW, nH = W.shape[0], H.shape[0]
     if nW or nH:
         K = np.concatenate([wide(Wk), wide(Hk)]) if (Wk.dtype == object or Hk.dtype == object) else np.concatenate([Wk, Hk])
@@ -520,7 +522,7 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
         H, hp = H[keep], hp[keep]
     W, wp = W[alive[wp]], wp[alive[wp]]
     H, hp = H[alive[hp]], hp[alive[hp]]
-    W, H = _fit(W), _fit(H)
+    W, H = fit_int(W), fit_int(H)
     # ---- explicit start points
     BX = np.zeros((P, d), dtype=object)
     BD = np.ones(P, dtype=object)
@@ -548,7 +550,7 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
         H, hp = H[alive[hp]], hp[alive[hp]]
         ws, wc = group_starts(wp, P)
     live = np.nonzero(alive)[0]
-    BXf, BDf = _fit(BX), _fit(BD)
+    BXf, BDf = fit_int(BX), fit_int(BD)
     Hpad, _ = pad_rows(H, hp, P, d)
     nH = H.shape[0]
     starts = (BXf[live], BDf[live], np.broadcast_to(np.eye(d, dtype=np.int64), (live.size, d, d)), live)
@@ -580,7 +582,7 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
         _check(deadline)
         raise BudgetExceededError("the region budget ran out", len(seen))
     parts += [o for o in out if o[0].shape[0]]
-    X, Dn, U, cp = _cat([p[0] for p in parts]), _cat([p[1] for p in parts]), _cat([p[2] for p in parts]), np.concatenate([p[3] for p in parts])
+    X, Dn, U, cp = concat([p[0] for p in parts]), concat([p[1] for p in parts]), concat([p[2] for p in parts]), np.concatenate([p[3] for p in parts])
     keys = np.concatenate([p[4] for p in parts]) if nH else None
     order = np.argsort(cp, kind="stable")
     X, Dn, U, cp = X[order], Dn[order], U[order], cp[order]
@@ -588,7 +590,7 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
         first = first_by_key(cp, keys[order])
         keep = first == np.arange(cp.size)
         X, Dn, U, cp = X[keep], Dn[keep], U[keep], cp[keep]
-    return _fit(X), _fit(Dn), _fit(U), cp
+    return fit_int(X), fit_int(Dn), fit_int(U), cp
 
 
 def _split(nH: int, executor, d: int, budgeted: bool = False):
@@ -621,32 +623,32 @@ def _sub_candidates(d, H, hp, W, wp, P, BX, BD, lo, hi, deadline):
     idx = np.arange(lo, hi)
     hq = hp[idx]
     Hs = H[idx]
-    piv = _pivots(Hs, d)
+    piv = pivots(Hs, d)
     loc = idx - hs[hq]
-    own_h, j_h = _ranges(loc, hs[hq])
-    RH = _restrict(H[j_h], Hs[own_h], piv[own_h])
-    own_w, j_w = _ranges(wc[hq], ws[hq])
-    RW = _restrict(W[j_w], Hs[own_w], piv[own_w])
+    own_h, j_h = ranges(loc, hs[hq])
+    RH = restrict_many(H[j_h], Hs[own_h], piv[own_h])
+    own_w, j_w = ranges(wc[hq], ws[hq])
+    RW = restrict_many(W[j_w], Hs[own_w], piv[own_w])
     sb = _projected(Hs, piv, BX[hq], BD[hq], hq, Wpad, d)
     Y, DY, UY, sp = cover_many(d - 1, RH, own_h, RW, own_w, idx.size, sb, deadline)
     if Y.shape[0] == 0:
         e = _empty(d)
         return (*e, np.zeros((0, max(1, (Hpad.shape[1] + 7) // 8)), dtype=np.uint8))
-    X, Dn, U = _lift(Hs[sp], piv[sp], Y, DY, UY, d)
+    X, Dn, U = lift_many(Hs[sp], piv[sp], Y, DY, UY, d)
     n = X.shape[0]
     push = np.zeros((n, 1, d), dtype=np.int64)
     push[np.arange(n), 0, piv[sp]] = 1
     cat = object if U.dtype == object else np.int64
     Up = np.concatenate([U.astype(cat), push.astype(cat)], axis=1)
     Um = np.concatenate([U.astype(cat), (-push).astype(cat)], axis=1)
-    X2, D2, U2, c2 = _cat([X, X]), _cat([Dn, Dn]), _cat([Up, Um]), np.concatenate([hq[sp], hq[sp]])
+    X2, D2, U2, c2 = concat([X, X]), concat([Dn, Dn]), concat([Up, Um]), np.concatenate([hq[sp], hq[sp]])
     # order by (hyperplane, side): the same whichever ranges the hyperplanes were split into
     o = np.argsort(np.concatenate([2 * sp, 2 * sp + 1]), kind="stable")
     X2, D2, U2, c2 = X2[o], D2[o], U2[o], c2[o]
     return X2, D2, U2, c2, _keys(X2, D2, U2, c2, Hpad)
 
 
-def _cat(parts):
+def concat(parts):
     full = [p for p in parts if p.shape[0]]
     if not full:
         return np.asarray(parts[0])
@@ -667,16 +669,16 @@ def _projected(H, piv, BX, BD, hp, Wpad, d):
     V = (A * Xo).sum(axis=1) - b * Do
     Y = Xo * aa[:, None] - V[:, None] * A
     DY = Do * aa
-    Yf, DYf = _fit(Y), _fit(DY)
+    Yf, DYf = fit_int(Y), fit_int(DY)
     inside = np.all(values_grouped(Yf, DYf, hp, Wpad) > 0, axis=1) if Wpad.shape[1] else np.ones(n, dtype=bool)
     keep = np.arange(d - 1)[None, :] + (np.arange(d - 1)[None, :] >= piv[:, None])
     Yk = np.take_along_axis(Y, keep, axis=1)
     g = row_gcd(np.concatenate([Yk, DY[:, None]], axis=1))
     g = np.where(g == 0, 1, g)
-    return _fit(Yk // g[:, None]), _fit(DY // g), inside
+    return fit_int(Yk // g[:, None]), fit_int(DY // g), inside
 
 
-def _lift(h, piv, Y, DY, UY, d):
+def lift_many(h, piv, Y, DY, UY, d):
     """Symbolic points of the restrictions (coordinates without piv) to R^d."""
     n, m = Y.shape[0], UY.shape[1]
     ar = np.arange(n)
@@ -705,7 +707,7 @@ def _lift(h, piv, Y, DY, UY, d):
     if m:
         np.put_along_axis(U, np.broadcast_to(keep[:, None, :], (n, m, d - 1)), Uo * (s * ap)[:, None, None], axis=2)
         U[ar, :, piv] = -(s[:, None]) * (Uo * hk[:, None, :]).sum(axis=2)
-    return _fit(X), _fit(D), _fit(U)
+    return fit_int(X), fit_int(D), fit_int(U)
 
 
 # ------------------------------------------------------------ small exact V-representations

@@ -88,7 +88,7 @@ def _integer_layer(layer) -> tuple[np.ndarray, np.ndarray, int]:
         q = lcm(q, int(v.denominator))
     W = np.array([[int(v * q) for v in row] for row in layer.weights], dtype=object).reshape(layer.n_out, layer.n_in)
     b = np.array([int(v * q) for v in layer.biases], dtype=object)
-    return batch._fit(W), batch._fit(b), q
+    return batch.fit_int(W), batch.fit_int(b), q
 
 
 def _apply(Wi: np.ndarray, bi: np.ndarray, Hk: np.ndarray, Q: int) -> np.ndarray:
@@ -103,7 +103,7 @@ def _apply(Wi: np.ndarray, bi: np.ndarray, Hk: np.ndarray, Q: int) -> np.ndarray
         return Z
     Z = np.einsum("jk,ikc->ijc", cells.wide(Wi), cells.wide(Hk))
     Z[:, :, n1 - 1] += (cells.wide(bi) * Q)[None, :]
-    return batch._fit(Z)
+    return batch.fit_int(Z)
 
 
 @dataclass
@@ -149,10 +149,10 @@ class _Cells:
                 extra = np.zeros((A.shape[0], m - A.shape[1], A.shape[2]), dtype=A.dtype)
                 extra[:, :, -1] = -1
                 pads.append(np.concatenate([A, extra], axis=1))
-            sym = (batch._cat([p.sym[0] for p in parts]), _wide_cat(pads, 0))
-        return _Cells(batch._cat([p.X for p in parts]), batch._cat([p.D for p in parts]), batch._cat([p.R for p in parts]),
-                      np.concatenate(rps), batch._cat([p.Hk for p in parts]),
-                      [batch._cat([p.bits[k] for p in parts]) for k in range(len(parts[0].bits))], np.concatenate(par), sym)
+            sym = (batch.concat([p.sym[0] for p in parts]), _wide_cat(pads, 0))
+        return _Cells(batch.concat([p.X for p in parts]), batch.concat([p.D for p in parts]), batch.concat([p.R for p in parts]),
+                      np.concatenate(rps), batch.concat([p.Hk for p in parts]),
+                      [batch.concat([p.bits[k] for p in parts]) for k in range(len(parts[0].bits))], np.concatenate(par), sym)
 
 
 def _wide_cat(arrs: list[np.ndarray], axis: int) -> np.ndarray:
@@ -241,24 +241,24 @@ def _wall_cells(par: _Cells, Z: np.ndarray, cut: np.ndarray, sib: _Siblings, n: 
     Hrows = Z.copy()
     Hrows[:, :, n] = -Z[:, :, n]
     ci, cj = np.nonzero(cut)
-    Hc = batch._primitive(Hrows[ci, cj]) if ci.size else np.zeros((0, n + 1), dtype=np.int64)
+    Hc = batch.primitive_rows(Hrows[ci, cj]) if ci.size else np.zeros((0, n + 1), dtype=np.int64)
     hs, hc = batch.group_starts(ci, N)
     ws, wc = batch.group_starts(par.rp, N)
     walls = R[g_all]
-    piv = batch._pivots(walls, n)
-    own_h, j_h = batch._ranges(hc[cell_of], hs[cell_of])
-    RH = batch._restrict(Hc[j_h], walls[own_h], piv[own_h]) if j_h.size else np.zeros((0, n), dtype=np.int64)
-    own_w, j_w = batch._ranges(wc[cell_of], ws[cell_of])
+    piv = batch.pivots(walls, n)
+    own_h, j_h = batch.ranges(hc[cell_of], hs[cell_of])
+    RH = batch.restrict_many(Hc[j_h], walls[own_h], piv[own_h]) if j_h.size else np.zeros((0, n), dtype=np.int64)
+    own_w, j_w = batch.ranges(wc[cell_of], ws[cell_of])
     other = j_w != g_all[own_w]
     own_w, j_w = own_w[other], j_w[other]
-    RW = batch._restrict(R[j_w], walls[own_w], piv[own_w]) if j_w.size else np.zeros((0, n), dtype=np.int64)
+    RW = batch.restrict_many(R[j_w], walls[own_w], piv[own_w]) if j_w.size else np.zeros((0, n), dtype=np.int64)
     Y, DY, UY, sp = batch.cover_many(n - 1, RH, own_h, RW, own_w, g_all.size)
     if Y.shape[0] == 0:
         return empty
-    X, D, U = batch._lift(walls[sp], piv[sp], Y, DY, UY, n)
+    X, D, U = batch.lift_many(walls[sp], piv[sp], Y, DY, UY, n)
     inward = np.zeros((X.shape[0], 1, n), dtype=object)
     inward[:, 0, :] = cells.wide(walls[sp][:, :n])
-    U = batch._fit(np.concatenate([cells.wide(U), inward], axis=1))
+    U = batch.fit_int(np.concatenate([cells.wide(U), inward], axis=1))
     pad = np.zeros(n + 1, dtype=Hrows.dtype)
     pad[n] = -1
     Hpad = np.where(cut[:, :, None], Hrows, pad)
@@ -276,9 +276,9 @@ def _wall_cells(par: _Cells, Z: np.ndarray, cut: np.ndarray, sib: _Siblings, n: 
     rows = _wide_cat([RH, RW], 0) if RW.shape[0] else RH
     grp = np.concatenate([own_h, own_w])
     o = np.argsort(grp, kind="stable")
-    Apad, _ = batch.pad_rows(batch._fit(rows[o]) if rows.shape[0] else rows, grp[o], g_all.size, n - 1)
+    Apad, _ = batch.pad_rows(batch.fit_int(rows[o]) if rows.shape[0] else rows, grp[o], g_all.size, n - 1)
     Yr, DYr = batch.realize_grouped(Y, DY, UY, sp, Apad)
-    Xp, Dp, _ = batch._lift(walls[sp], piv[sp], Yr, DYr, np.zeros((Yr.shape[0], 0, n - 1), dtype=np.int64), n)
+    Xp, Dp, _ = batch.lift_many(walls[sp], piv[sp], Yr, DYr, np.zeros((Yr.shape[0], 0, n - 1), dtype=np.int64), n)
     return child, g_all[sp], Xp, Dp
 
 
@@ -304,7 +304,7 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
         live = cut
         Hpad = np.where(live[:, :, None], Hrows, pad)
     ci, cj = np.nonzero(live)
-    H = batch._primitive(Hrows[ci, cj])
+    H = batch.primitive_rows(Hrows[ci, cj])
     X, Dn, U, cp = batch.cover_many(n, H, ci, par.R, par.rp, N, (par.X, par.D, np.ones(N, dtype=bool)), deadline,
                                     executor=executor, stop=stop)
     # signs of the cutting neurons (the others are constant on their cell)
@@ -324,7 +324,7 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
     allr = _wide_cat([H, par.R], 0) if par.R.shape[0] else H
     allc = np.concatenate([ci, par.rp])
     o = np.argsort(allc, kind="stable")
-    Apad, _ = batch.pad_rows(batch._fit(allr[o]) if allr.shape[0] else allr, allc[o], N, n)
+    Apad, _ = batch.pad_rows(batch.fit_int(allr[o]) if allr.shape[0] else allr, allc[o], N, n)
     if out_layer is None:
         Xr, Dr = batch.realize_grouped(X, Dn, U, cp, Apad)
         sym = None
@@ -334,7 +334,7 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
     # facets among the neurons: the class representative's sign flipped gives a sibling
     cut = np.zeros((N, w), dtype=bool)
     if ci.size and Nc:
-        key, _ = batch._canon(H, n)
+        key, _ = batch.canonical_rows(H, n)
         first = batch.first_by_key(ci, key)
         rep = np.zeros((N, w), dtype=bool)
         rep[ci[first == np.arange(ci.size)], cj[first == np.arange(ci.size)]] = True
@@ -350,7 +350,7 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
         sib = _Siblings(cut, bits, cp)
         facets = sib.facets(np.arange(Nc))
         wchild, wrow, _, _ = _wall_cells(par, Z, cut, sib, n)
-        fr = batch._primitive(Hrows[cp[facets[:, 0]], facets[:, 1]] * S[facets[:, 0], facets[:, 1]].astype(Hrows.dtype)[:, None]) \
+        fr = batch.primitive_rows(Hrows[cp[facets[:, 0]], facets[:, 1]] * S[facets[:, 0], facets[:, 1]].astype(Hrows.dtype)[:, None]) \
             if facets.shape[0] else np.zeros((0, n + 1), dtype=np.int64)
         parts_r = [par.R[wrow]] if wrow.size else []
         if fr.shape[0]:
@@ -358,10 +358,10 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
         R = _wide_cat(parts_r, 0) if parts_r else np.zeros((0, n + 1), dtype=np.int64)
         rp = np.concatenate([wchild, facets[:, 0]])
         order = np.argsort(rp, kind="stable")
-        R, rp = batch._fit(R[order]) if R.shape[0] else R, rp[order]
+        R, rp = batch.fit_int(R[order]) if R.shape[0] else R, rp[order]
         # coincident walls (a wall met twice) appear once per section cell: keep one row each
         if R.shape[0]:
-            key, _ = batch._canon(R, n)
+            key, _ = batch.canonical_rows(R, n)
             first = batch.first_by_key(rp, key)
             keep = first == np.arange(rp.size)
             R, rp = R[keep], rp[keep]
@@ -384,7 +384,7 @@ def _outputs(bits, Z, cp, out_layer, scale: int, n: int) -> np.ndarray:
     for lo in range(0, Nc, step):
         Zc = Z[cp[lo : lo + step]] * bits[lo : lo + step][:, :, None].astype(Z.dtype)
         parts.append(Zc if out_layer is None else _apply(out_layer[0], out_layer[1], Zc, scale))
-    return batch._fit(batch._cat(parts))
+    return batch.fit_int(batch.concat(parts))
 
 
 def _refine_task(par: _Cells, Wi, bi, Q, q, n, deadline, out_layer):
@@ -456,7 +456,7 @@ class NetworkRegions:
         Z = self._step.Z
         new = [[(1 if c.bits[-1][i, j] else -1) * int(v) for v in list(Z[p, j, :n]) + [-Z[p, j, n]]] for j in f[:, 1].tolist()]
         rows = [[int(v) for v in r] for r in par.R[lo:hi]] + new
-        return cells.compact(batch._primitive(np.array(rows, dtype=object).reshape(len(rows), n + 1)))
+        return cells.compact(batch.primitive_rows(np.array(rows, dtype=object).reshape(len(rows), n + 1)))
 
     def _siblings(self) -> "_Siblings":
         if "siblings" not in self._cache:
@@ -811,7 +811,7 @@ def network_regions(
         rows = np.zeros((0, n + 1), dtype=np.int64)
         X0, D0 = np.zeros((1, n), dtype=np.int64), np.ones(1, dtype=np.int64)
     Hk0 = np.concatenate([np.eye(n, dtype=np.int64), np.zeros((n, 1), dtype=np.int64)], axis=1)[None]
-    cur = _Cells(batch._fit(X0), batch._fit(D0), cells.compact(rows), np.zeros(rows.shape[0], dtype=np.int64), Hk0, [],
+    cur = _Cells(batch.fit_int(X0), batch.fit_int(D0), cells.compact(rows), np.zeros(rows.shape[0], dtype=np.int64), Hk0, [],
                  np.zeros(1, dtype=np.int64))
     Q = 1
     own = executor is None
@@ -872,7 +872,7 @@ def network_regions(
                              "activation_regions_at_least": max(cur.n, got + cur.n - refined)})
                 break
             offsets = [lo for lo, _ in chunks]
-            step = _Refined(_Cells.concat([p.children for p in parts], offsets), batch._cat([p.Z for p in parts]),
+            step = _Refined(_Cells.concat([p.children for p in parts], offsets), batch.concat([p.Z for p in parts]),
                             np.concatenate([p.cut for p in parts]))
             parents = cur
             cur = step.children
