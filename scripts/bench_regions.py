@@ -138,7 +138,8 @@ def run_command(args: list[str], timeout: float = 3600) -> dict:
     processes), peak tree memory, stdout."""
     import resource
 
-    cmd = [sys.executable, "-c", "import sys; from polyrelu.cli import main; sys.exit(main())", *args]
+    # -P: no current directory on sys.path, so POLYRELU_SRC (PYTHONPATH) decides which polyrelu runs
+    cmd = [sys.executable, "-P", "-c", "import sys; from polyrelu.cli import main; sys.exit(main())", *args]
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())

@@ -582,6 +582,19 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
         _check(deadline)
         raise BudgetExceededError("the region budget ran out", len(seen))
     parts += [o for o in out if o[0].shape[0]]
+    out = None
+    if nH and live.size == 1 and len(parts) > 1:
+        # one problem (a whole arrangement): no reordering; keep the first occurrence of
+        # every sign vector, slicing each part before joining them (bounded memory)
+        cpa = np.concatenate([p[3] for p in parts])
+        first = first_by_key(cpa, np.concatenate([p[4] for p in parts]))
+        keep = first == np.arange(cpa.size)
+        bounds = np.cumsum([0] + [p[3].size for p in parts])
+        kept = [[q[keep[a:b]] for q in p[:4]] for p, a, b in zip(parts, bounds, bounds[1:])]
+        parts = None
+        X, Dn, U = concat([k[0] for k in kept]), concat([k[1] for k in kept]), concat([k[2] for k in kept])
+        cp = np.concatenate([k[3] for k in kept])
+        return fit_int(X), fit_int(Dn), fit_int(U), cp
     X, Dn, U, cp = concat([p[0] for p in parts]), concat([p[1] for p in parts]), concat([p[2] for p in parts]), np.concatenate([p[3] for p in parts])
     keys = np.concatenate([p[4] for p in parts]) if nH else None
     order = np.argsort(cp, kind="stable")
