@@ -509,8 +509,20 @@ class NetworkRegions:
         if not flat.size:
             return 0 if self.n_activation_regions else None
         q = _void(np.packbits(flat > 0)[None, :])
-        idx = int(_lookup(self._pattern_keys(), q)[0])
+        idx = int(self._lookup_patterns(q)[0])
         return None if idx < 0 else idx
+
+    def _lookup_patterns(self, queries: np.ndarray) -> np.ndarray:
+        """Region index of each packed pattern key (-1 if none); the sorted keys are cached."""
+        if "pkeys_sorted" not in self._cache:
+            keys = self._pattern_keys()
+            order = np.argsort(keys)
+            self._cache["pkeys_sorted"] = (keys[order], order)
+        sk, order = self._cache["pkeys_sorted"]
+        if sk.size == 0 or queries.size == 0:
+            return np.full(queries.size, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(sk, queries), sk.size - 1)
+        return np.where(sk[pos] == queries, order[pos], -1)
 
     # ------------------------------------------------------------ maps
     def _map_ids(self) -> np.ndarray:
@@ -743,21 +755,25 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
         need = np.zeros(par.n, dtype=bool)
         need[c.parent[sel]] = True
         child, wrow, Xp, Dp = _wall_cells(par, step.Z, step.cut, res._siblings(), n, need, points=True)
-        for k, (i, g) in enumerate(zip(child.tolist(), wrow.tolist())):
-            if not sel[i]:
-                continue
-            wall = [int(v) for v in par.R[g]]
-            if cells.canonical_class_key(wall)[0] in dom_keys:
-                continue
-            pt = tuple(mpq(int(t), int(Dp[k])) for t in Xp[k])
-            j = res.index_of(one_sided_pattern(res.network, pt, tuple(-v for v in wall[:n])))
-            if j is None:
+        keep = sel[child] if child.size else np.zeros(0, dtype=bool)
+        if child.size:
+            wk = np.array([cells.canonical_class_key([int(v) for v in par.R[g]])[0] not in dom_keys for g in wrow.tolist()], dtype=bool)
+            keep &= wk
+        child, wrow = child[keep], wrow[keep]
+        if child.size:
+            Xp, Dp = Xp[keep], Dp[keep]
+            outward = -cells.wide(par.R[wrow][:, :n])
+            bits = _one_sided_patterns(res.network, Xp, Dp, outward)
+            flat = np.concatenate(bits, axis=1)
+            nb = res._lookup_patterns(_void(np.packbits(flat > 0, axis=1)))
+            if np.any(nb < 0):
                 raise InternalError("a facet leads to a region missing from the enumeration")
-            if j == i:
+            if np.any(nb == child):
                 raise InternalError("a facet leads back to its own region")
-            a, b = min(i, j), max(i, j)
-            if (a, b) not in out:
-                out[(a, b)] = pt if points else None
+            for k, (i, j) in enumerate(zip(child.tolist(), nb.tolist())):
+                a, b = min(i, j), max(i, j)
+                if (a, b) not in out:
+                    out[(a, b)] = tuple(mpq(int(t), int(Dp[k])) for t in Xp[k]) if points else None
     res_list = sorted((a, b, p) for (a, b), p in out.items())
     if key is not None:
         res._cache[key] = res_list
@@ -954,6 +970,25 @@ def pattern_constraints(net: ReluNetwork, pattern) -> list[tuple[dict, tuple]]:
                 out.append(({"neuron": [li, j]}, (tuple(s * v for v in g), s * c)))
         M = [g if b else [_ZERO] * n for g, b in zip(grads, bits)]
         m = [c if b else _ZERO for c, b in zip(consts, bits)]
+    return out
+
+
+def _one_sided_patterns(net: ReluNetwork, X: np.ndarray, D: np.ndarray, dirs: np.ndarray) -> list[np.ndarray]:
+    """:func:`one_sided_pattern` at many points X[k] / D[k] along dirs[k] at once, in
+    integers: per layer the pre-activations times a positive scale, and their derivatives."""
+    h, dh = cells.wide(X), cells.wide(dirs)
+    scale = cells.wide(D)  # h / scale is the current layer input
+    out = []
+    for layer in net.layers[:-1]:
+        W, b, q = _integer_layer(layer)
+        W, b = cells.wide(W), cells.wide(b)
+        z = h.dot(W.T) + scale[:, None] * b[None, :]  # = q * scale * pre-activation
+        dz = dh.dot(W.T)
+        bits = ((z > 0) | ((z == 0) & (dz > 0))).astype(np.uint8)
+        out.append(bits)
+        h = np.where(bits > 0, z, 0)
+        dh = np.where(bits > 0, dz, 0)
+        scale = scale * q
     return out
 
 
