@@ -312,11 +312,13 @@ def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor
     S = np.ones((X.shape[0], w), dtype=np.int8)
     if ci.size and X.shape[0]:
         Sc = batch.lexsigns_grouped(X, Dn, U, cp, Hc)
-        L = np.full((N, w), -1, dtype=np.int64)
+        L = np.full((N, w), -1, dtype=np.int32)
         starts, _ = batch.group_starts(ci, N)
         L[ci, cj] = np.arange(ci.size) - starts[ci]
-        Lc = L[cp]
-        S = np.where(Lc >= 0, np.take_along_axis(Sc, np.maximum(Lc, 0), axis=1), 1).astype(np.int8)
+        step = 1 << 16  # in chunks: an index array per child and neuron would dwarf the signs
+        for lo in range(0, X.shape[0], step):
+            Lc = L[cp[lo : lo + step]]
+            S[lo : lo + step] = np.where(Lc >= 0, np.take_along_axis(Sc[lo : lo + step], np.maximum(Lc, 0), axis=1), 1)
     bits = np.where(live[cp], S > 0, const_bit[cp]).astype(np.uint8)
     # explicit witnesses: signs kept on the cutting neurons and the walls (the other
     # neurons are constant on the cell, so any point inside keeps their sign); for the
