@@ -17,8 +17,9 @@ report the same count.  Weights are random integers in [-99, 99] (seeded numpy, 
 
 "whole command" is ``polyrelu regions NET --json`` as a user types it (a fresh process,
 imports included; default workers = all cores), "library" the ``network_regions`` call
-alone.  Peak memory is the largest total resident memory of the command's process tree
-(parent and worker processes), sampled every 50 ms.
+alone.  Peak memory is the largest total memory of the command's process tree (parent and
+worker processes; proportional set size, so pages a forked worker shares with its parent
+count once), sampled every 50 ms.
 """
 
 from __future__ import annotations
@@ -128,9 +129,22 @@ def _tree_rss(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
+        total += _pss(p, rss.get(p, 0))
         stack += kids.get(p, [])
     return total
+
+
+def _pss(pid: int, fallback: int) -> int:
+    """Proportional set size: pages shared by forked workers and their parent count once
+    in the sum (plain RSS would count them in every process)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return fallback
 
 
 def run_command(args: list[str], timeout: float = 3600) -> dict:
