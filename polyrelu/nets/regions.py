@@ -96,13 +96,15 @@ def _apply(Wi: np.ndarray, bi: np.ndarray, Hk: np.ndarray, Q: int) -> np.ndarray
     integer rows [gradient | constant], for every cell i."""
     n1 = Hk.shape[2]
     mw, mh = cells.integers.maxabs(Wi), cells.integers.maxabs(Hk)
-    small = mw * mh * max(1, Wi.shape[1]) + cells.integers.maxabs(bi) * Q < cells.integers.SAFE
+    bq = cells.wide(bi) * Q  # Q alone may exceed int64 even where b is 0
+    SAFE = cells.integers.SAFE
+    small = mw < SAFE and mh < SAFE and mw * mh * max(1, Wi.shape[1]) + cells.integers.maxabs(bq) < SAFE
     if small:
         Z = np.einsum("jk,ikc->ijc", Wi.astype(np.int64), Hk.astype(np.int64))
-        Z[:, :, n1 - 1] += (bi.astype(np.int64) * Q)[None, :]
+        Z[:, :, n1 - 1] += bq.astype(np.int64)[None, :]
         return Z
     Z = np.einsum("jk,ikc->ijc", cells.wide(Wi), cells.wide(Hk))
-    Z[:, :, n1 - 1] += (cells.wide(bi) * Q)[None, :]
+    Z[:, :, n1 - 1] += bq[None, :]
     return batch.fit_int(Z)
 
 
