@@ -8,11 +8,13 @@ lands in both halves (the proof is in :func:`cover`'s docstring).
 
 from __future__ import annotations
 
+import time
 from math import gcd
 
 import numpy as np
 from gmpy2 import mpq
 
+from ..errors import BudgetExceededError
 from .integers import canonical_class_key, compact, values, wide
 from .restriction import identity_dirs, lift, pivot, restrict_rows
 from .symbolic import first_occurrences, lexsigns, packed_keys, unique_rows
@@ -89,7 +91,8 @@ def _empty(d: int):
     return np.zeros((0, d), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, d, d), dtype=np.int64)
 
 
-def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1, hints=None):
+def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1, hints=None, executor=None,
+          deadline: float | None = None, max_regions: int | None = None):
     """Symbolic witnesses ``(X, D, U)``: exactly one in every region of the arrangement
     ``H`` inside the open domain ``dom`` (rows ``a.x - b > 0``).
 
@@ -97,7 +100,11 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
     inside ``dom``; without it the domain walls are processed first.  ``hints`` =
     ``(points, rays, lines)`` of the closure of ``dom`` (rationals), if known, let each
     step find a start point on its hyperplane without processing walls (a shortcut only).
-    ``workers > 1`` splits the top-level steps over processes; the result is identical.
+    ``workers > 1`` (or an ``executor``, :class:`polyrelu.parallel.Executor`) splits the
+    top-level steps over processes or a Dask cluster; the result is identical.  Past
+    ``deadline`` (wall clock) or beyond ``max_regions`` distinct regions, the top level
+    stops between steps with :class:`~polyrelu.errors.BudgetExceededError`, whose
+    ``args[1]`` is the number of distinct regions found so far (a lower bound).
 
     Proof of coverage: order the hyperplanes h_1..h_m.  If R is a region of
     {h_1..h_{k-1}} (inside the domain) cut by h_k, then S = R ∩ h_k is a region of the
@@ -132,24 +139,57 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
             return _empty(d)
     m = H.shape[0]
     hint = (tuple(int(v) for v in base[0]), int(base[1])) if base is not None and dom.shape[0] else None
-    tasks = [(d, H, dom, k, hint, hints) for k in range(m)]
-    if workers > 1 and m > 1:
-        from ..parallel import run_tasks
-
-        parts = run_tasks(_keyed_step, tasks, workers=workers, costs=[float(k) ** (d - 1) for k in range(m)])
-    else:
-        parts = [_keyed_step(*t) for t in tasks]
+    tasks = [(d, H, dom, k, hint, hints, deadline) for k in range(m)]
     if m == 0:
         return start
-    parts = [(*start, packed_keys(lexsigns(*start, H)))] + [p for p in parts if p[0].shape[0]]
+    start_part = (*start, packed_keys(lexsigns(*start, H)))
+    seen: set = set()
+    budget = deadline is not None or max_regions is not None
+
+    def over(i, part) -> bool:
+        if max_regions is None:
+            return False
+        seen.update(k.tobytes() for k in part[3])
+        return len(seen) > max_regions
+
+    if budget:
+        over(-1, (None, None, None, start_part[3][None] if start_part[3].ndim == 0 else start_part[3]))
+    if executor is not None or (workers > 1 and m > 1):
+        from ..parallel import NOT_RUN, Executor
+
+        costs = [float(k) ** (d - 1) for k in range(m)]
+        if executor is not None:
+            parts = executor.map(_keyed_step, tasks, costs=costs, deadline=deadline, on_result=over if max_regions is not None else None)
+        else:
+            with Executor(workers=workers) as ex:
+                parts = ex.map(_keyed_step, tasks, costs=costs, deadline=deadline, on_result=over if max_regions is not None else None)
+        done = [p for p in parts if p is not NOT_RUN]
+        if len(done) < len(parts):
+            raise BudgetExceededError("the budget ran out", _distinct([start_part] + done), len(done), m)
+    else:
+        parts = []
+        for t in tasks:
+            if deadline is not None and time.time() > deadline or (max_regions is not None and len(seen) > max_regions):
+                raise BudgetExceededError("the budget ran out", _distinct([start_part] + parts), len(parts), m)
+            parts.append(_keyed_step(*t))
+            if budget:
+                over(len(parts) - 1, parts[-1])
+    if max_regions is not None and len(seen) > max_regions and len(parts) < m:  # pragma: no cover - caught above
+        raise BudgetExceededError("the budget ran out", _distinct([start_part] + parts), len(parts), m)
+    parts = [start_part] + [p for p in parts if p[0].shape[0]]
     X, D, U = _cat([p[0] for p in parts]), _cat([p[1] for p in parts]), _cat([p[2] for p in parts])
     first = first_occurrences(np.concatenate([p[3] for p in parts]))
     return X[first], D[first], U[first]
 
 
-def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints=None):
+def _distinct(parts) -> int:
+    keys = np.concatenate([p[3] for p in parts if p[3].shape[0]]) if parts else np.zeros(0, dtype="V1")
+    return int(np.unique(keys).size) if keys.size else 0
+
+
+def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints=None, deadline=None):
     """:func:`_step` plus the packed sign vectors of its witnesses over all of H."""
-    X, D, U = _step(d, H, dom, k, base, hints)
+    X, D, U = _step(d, H, dom, k, base, hints, deadline)
     return X, D, U, packed_keys(lexsigns(X, D, U, H))
 
 
@@ -252,7 +292,7 @@ def _segment_base(h, p: int, base, hints, dom: np.ndarray):
     return _restricted_if_inside([int(v * den) for v in y], den, p, dom)
 
 
-def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints=None):
+def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints=None, deadline=None):
     """The witnesses created when hyperplane H[k] is added to H[:k] (inside dom):
     witnesses of the restriction H[:k] | H[k], pushed to both sides of H[k].  ``base``
     (explicit, strictly inside dom) may give the restricted call a start point."""
@@ -262,7 +302,7 @@ def _step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints=None)
     rb = _projected_base(h, p, base, dom) if dom.shape[0] else None
     if rb is None and dom.shape[0]:
         rb = _segment_base(h, p, base, hints, dom)
-    Y, DY, UY = cover(d - 1, restrict_rows(h, p, H[:k]), sub_dom, rb)
+    Y, DY, UY = cover(d - 1, restrict_rows(h, p, H[:k]), sub_dom, rb, deadline=deadline)
     if Y.shape[0] == 0:
         return _empty(d)
     X, D, U = lift(h, p, Y, DY, UY)

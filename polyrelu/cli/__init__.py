@@ -5,7 +5,9 @@ the shared helpers.  The library never prints or exits; this package does both.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -18,8 +20,31 @@ from .app import (BUG_REPORT, EXIT_BAD_INPUT, EXIT_CLAIM_FALSE, EXIT_INTERNAL, E
 __all__ = ["cli", "main", "entry_point", "EXIT_OK", "EXIT_CLAIM_FALSE", "EXIT_USAGE", "EXIT_BAD_INPUT", "EXIT_PARTIAL", "EXIT_INTERNAL"]
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C (worker pools are stopped on the way out)."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
+    """Entry point of the console script; returns the exit code.  SIGTERM is handled
+    like Ctrl-C: the command unwinds, its worker processes are stopped, exit 143."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return _main(argv)
+    except Terminated:
+        click.echo("polyrelu: terminated", err=True)
+        return 143
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         rv = cli.main(args=argv, prog_name="polyrelu", standalone_mode=False)
         if isinstance(rv, int):  # click returns the code of ctx.exit / Exit in this mode

@@ -9,8 +9,9 @@ errors (exit 2) without code of our own.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import click
 
@@ -206,3 +207,42 @@ def write_or_print(net: ReluNetwork, out: Path | None) -> None:
     else:
         write_outputs([(out, net.to_json())])
         click.echo(f"wrote {out}: {net!r}", err=True)
+
+
+
+# ------------------------------------------------------------------ computing options
+def computing_options(*, max_regions: bool = True, what: str = "regions"):
+    """The options every command that computes shares, validated the same way:
+    ``--workers``, ``--max-seconds``, ``--max-regions`` (if ``max_regions``) and
+    ``--scheduler``.  The command receives them as ``workers``, ``max_seconds``,
+    ``max_regions`` and ``scheduler``; :func:`executor_for` turns the first and the last
+    into an executor (contacting the scheduler first)."""
+
+    def deco(f):
+        f = click.option("--scheduler", metavar="ADDRESS", default=None,
+                         help="Run on a Dask distributed cluster (e.g. tcp://host:8786); same results. "
+                              "The scheduler is contacted before any work starts.")(f)
+        if max_regions:
+            f = click.option("--max-regions", type=POSITIVE_INT, default=None,
+                             help=f"Stop once more {what} than this are found (partial result, exit 4).")(f)
+        f = click.option("--max-seconds", type=SECONDS, default=None,
+                         help="Stop within a few seconds of this time (partial result, exit 4).")(f)
+        f = click.option("--workers", type=POSITIVE_INT, default=None,
+                         help="Local processes (default: all cores for large jobs).")(f)
+        return f
+
+    return deco
+
+
+@contextmanager
+def executor_for(workers: int | None, scheduler: str | None, *, default: int | None = None) -> Iterator[Any]:
+    """The executor of the computing options (closed, and its workers stopped, on exit).
+    An unreachable scheduler is a usage error (one line, exit 2) before any work."""
+    from ..parallel import Executor, SchedulerUnreachableError, default_workers
+
+    try:
+        ex = Executor(workers=workers if workers is not None else (default or default_workers()), scheduler=scheduler)
+    except SchedulerUnreachableError as exc:
+        raise click.BadParameter(str(exc), param_hint="--scheduler") from None
+    with ex:
+        yield ex

@@ -7,10 +7,11 @@ from typing import Any
 
 import click
 
-from ..errors import InternalError
+from ..errors import BudgetExceededError, InternalError
 from ..exact.rational import to_str
 from ..io import formats, graphs
-from .app import INPUT_FILE, OUTPUT_FILE, cli, domain_file, emit_json, parse_domain, prepare_outputs, write_outputs
+from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, cli, computing_options, domain_file, emit_json, executor_for, parse_domain,
+                  prepare_outputs, write_outputs)
 
 
 @cli.command("arrangement")
@@ -22,7 +23,9 @@ from .app import INPUT_FILE, OUTPUT_FILE, cli, domain_file, emit_json, parse_dom
 @click.option("--certificate", "cert_out", type=OUTPUT_FILE, help="Write a certificate that 'polyrelu verify' checks.")
 @click.option("--graph", "graph_out", type=OUTPUT_FILE, help="Write the region-adjacency graph (polyrelu.region-graph JSON).")
 @click.option("--no-check", is_flag=True, help="Skip the second count route (characteristic polynomial); it is skipped automatically above 60 hyperplanes.")
-def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_out: Path | None, graph_out: Path | None, no_check: bool) -> None:
+@computing_options(what="regions")
+def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_out: Path | None, graph_out: Path | None, no_check: bool,
+                    workers: int | None, max_seconds: float | None, max_regions: int | None, scheduler: str | None) -> None:
     """Count and certify the regions of a hyperplane arrangement exactly.
 
     ARRANGEMENT is a JSON file {"format": "polyrelu.arrangement", "version": 1,
@@ -35,8 +38,24 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
 
     prepare_outputs({"--certificate": cert_out, "--graph": graph_out}, {"ARRANGEMENT": arrangement, "--domain": domain_file(domain)})
     arr = HyperplaneArrangement.load(arrangement)
+    if workers is not None:
+        arr = HyperplaneArrangement(arr.hyperplanes, dim=arr.dim, workers=workers)
     where_text = domain
     domain = parse_domain(domain, arr.dim)
+    try:
+        with executor_for(workers, scheduler) as ex:
+            arr.enumerate(inside=domain, executor=ex, max_seconds=max_seconds, max_regions=max_regions)
+    except BudgetExceededError as exc:
+        found, done, total = (list(exc.args[1:4]) + [None, None, None])[:3]
+        part = {"partial": True, "regions_at_least": found, "steps_done": done, "steps": total}
+        if as_json:
+            emit_json(part)
+        else:
+            click.echo(f"PARTIAL: the budget ran out after {done} of {total} hyperplanes of the enumeration")
+            click.echo(f"regions:          at least {found}")
+        if cert_out is not None or graph_out is not None:
+            click.echo("no certificate or graph written: the enumeration did not finish", err=True)
+        raise click.exceptions.Exit(EXIT_PARTIAL)
     info: dict[str, Any] = {
         "dim": arr.dim,
         "hyperplanes": arr.n_hyperplanes,

@@ -10,8 +10,8 @@ from ..errors import PolyReluError
 from ..exact.rational import as_rational, to_str
 from ..io import formats, graphs
 from ..nets.network import ReluNetwork
-from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, POSITIVE_INT, SECONDS, ClaimFalse, cli, domain_file, emit_json,
-                  parse_domain, prepare_outputs, write_outputs)
+from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, ClaimFalse, cli, computing_options, domain_file, emit_json,
+                  executor_for, parse_domain, prepare_outputs, write_outputs)
 
 DOMAIN_HELP = "Only inside the open cube (LO, HI)^n, or inside the open polyhedron of a JSON file (see 'polyrelu --help')."
 
@@ -78,12 +78,12 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 @click.option("--graph", "graph_out", type=OUTPUT_FILE, help="Write the region-adjacency graph (polyrelu.network-region-graph JSON).")
 @click.option("--certificate", "cert_out", type=OUTPUT_FILE, help="Write a certificate of the regions and counts ('polyrelu verify' checks it).")
-@click.option("--workers", type=POSITIVE_INT, default=None, help="Processes (default: all cores for large layers).")
-@click.option("--max-regions", type=POSITIVE_INT, default=None, help="Stop after a layer yields more regions (partial result, exit 4).")
-@click.option("--max-seconds", type=SECONDS, default=None, help="Stop after a layer once this time is spent (partial result, exit 4).")
-@click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on a Dask distributed cluster (e.g. tcp://host:8786); same results.")
+@click.option("--shards", "shards_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write every region (pattern, exact witness, affine map) to JSON Lines shards in this folder (format polyrelu.region-shard v1).")
+@computing_options(what="regions")
 def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, cert_out: Path | None,
-                workers: int | None, max_regions: int | None, max_seconds: float | None, scheduler: str | None) -> None:
+                shards_dir: Path | None, workers: int | None, max_regions: int | None, max_seconds: float | None,
+                scheduler: str | None) -> None:
     """Activation regions, linear regions, pieces and affine maps of NETWORK, exactly.
 
     Three counts, reported separately: activation regions (one activation pattern each),
@@ -92,37 +92,46 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     """
     from ..certify import network_certificate
     from ..nets.regions import network_regions
+    from .progress import layers
 
     prepare_outputs({"--graph": graph_out, "--certificate": cert_out}, {"NETWORK": network, "--domain": domain_file(domain)})
     net = ReluNetwork.load(network)
     dom = parse_domain(domain, net.input_dim)
-    from ..parallel import set_scheduler
-    from .progress import layers
-
-    set_scheduler(scheduler)
-    try:
-        with layers("regions", net.n_hidden_layers) as show:
-            res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds, progress=show)
-    finally:
-        set_scheduler(None)
+    with executor_for(workers, scheduler) as ex, layers("regions", net.n_hidden_layers) as show:
+        res = network_regions(net, domain=dom, executor=ex, max_regions=max_regions, max_seconds=max_seconds, progress=show)
     files = []
-    if cert_out is not None and not res.partial:
-        files.append((cert_out, formats.dumps(network_certificate(res))))
-    info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
-    if graph_out is not None and not res.partial:
-        files.append((graph_out, formats.dumps(graphs.network_graph_to_dict(res.region_graph()))))
+    if res.partial:
+        info = {"activation_regions": res.n_activation_regions, "partial": True, **res.info}
+    else:
+        info = res.counts()
+        if cert_out is not None:
+            files.append((cert_out, formats.dumps(network_certificate(res))))
+        if graph_out is not None:
+            files.append((graph_out, formats.dumps(graphs.network_graph_to_dict(res.region_graph()))))
     write_outputs(files)
+    if shards_dir is not None and not res.partial:
+        from ..io.shards import write_shards
+
+        info["shards"] = [str(p) for p in write_shards(res, shards_dir)]
     if as_json:
         emit_json(info)
     else:
         where = f" inside {domain}" if domain else ""
         click.echo(f"network {net!r}{where}")
-        for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
-            if key in info:
-                click.echo(f"{key.replace('_', ' '):20s}{info[key]}")
         if res.partial:
-            click.echo("PARTIAL: the budget ran out; the count is of partially refined cells")
+            i = res.info
+            click.echo(f"PARTIAL: the budget ran out in hidden layer {i.get('stopped_in_layer')} of {i.get('layers')} "
+                       f"({i.get('layers_completed')} layers completed; {i.get('cells_refined', 0)} of the "
+                       f"{i.get('cells_in_layer')} cells entering that layer refined)")
+            click.echo(f"{'activation regions':20s}at least {i.get('activation_regions_at_least')}")
+        else:
+            for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
+                click.echo(f"{key.replace('_', ' '):20s}{info[key]}")
+            if "shards" in info:
+                click.echo(f"{'shards':20s}{len(info['shards'])} -> {shards_dir}")
     if res.partial:
+        if cert_out is not None or graph_out is not None:
+            click.echo("no certificate or graph written: the enumeration did not finish", err=True)
         raise click.exceptions.Exit(EXIT_PARTIAL)
 
 
@@ -133,7 +142,9 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
 @click.option("--to", "target", metavar="EXPR", default=None,
               help='Compare FIRST with an expression instead of a second network, e.g. "max(0, x1, x2, x3, x4)".')
 @click.option("--domain", "--inside", "domain", metavar="box:LO,HI|FILE.json", help="Compare only there: " + DOMAIN_HELP)
-def equal_cmd(first: Path, second: Path | None, target: str | None, domain: str | None) -> None:
+@computing_options(what="regions of the difference")
+def equal_cmd(first: Path, second: Path | None, target: str | None, domain: str | None, workers: int | None,
+              max_regions: int | None, max_seconds: float | None, scheduler: str | None) -> None:
     """Decide exactly whether two networks compute the same function (exit 1 if not,
     printing a rational point where they differ).
 
@@ -160,7 +171,11 @@ def equal_cmd(first: Path, second: Path | None, target: str | None, domain: str 
         click.echo("  expression: " + to_str(r["expression_value"]))
         raise ClaimFalse("the network does not compute the expression")
     g = ReluNetwork.load(second)
-    same, x = networks_equal(f, g, domain=dom)
+    with executor_for(workers, scheduler) as ex:
+        same, x = networks_equal(f, g, domain=dom, executor=ex, max_regions=max_regions, max_seconds=max_seconds)
+    if same is None:
+        click.echo("undecided: the budget ran out before every region of f - g was checked")
+        raise click.exceptions.Exit(EXIT_PARTIAL)
     if same:
         click.echo("equal: the networks compute the same function" + where)
         return

@@ -9,7 +9,7 @@ import click
 
 from ..exact.rational import to_str
 from ..io import formats
-from .app import EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, POSITIVE_INT, SECONDS, cli, emit_json, prepare_outputs, write_outputs
+from .app import EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, POSITIVE_INT, cli, computing_options, emit_json, executor_for, prepare_outputs, write_outputs
 
 
 @cli.command("train")
@@ -23,10 +23,8 @@ from .app import EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, POSITIVE_INT, SECONDS, c
 @click.option("--out", type=OUTPUT_FILE, help="Write the optimal (or, if a budget ran out, best found) network JSON to this file.")
 @click.option("--certificate", "cert_out", type=OUTPUT_FILE,
               help="Write an optimality certificate ('polyrelu verify' checks it).")
-@click.option("--workers", type=POSITIVE_INT, default=None, help="Processes (default: all cores when there are many subproblems).")
-@click.option("--max-seconds", type=SECONDS, default=None, help="Stop with the best network so far, not certified (exit 4).")
 @click.option("--max-subproblems", type=POSITIVE_INT, default=None, help="Stop after this many convex subproblems (exit 4).")
-@click.option("--scheduler", metavar="ADDRESS", default=None, help="Solve the subproblems on a Dask cluster (e.g. tcp://host:8786).")
+@computing_options(max_regions=False)
 def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: bool, as_json: bool, out: Path | None, cert_out: Path | None,
               workers: int | None, max_seconds: float | None, max_subproblems: int | None, scheduler: str | None) -> None:
     """Globally optimal one-hidden-layer network for DATA, exactly (the paper's Algorithm 1).
@@ -43,7 +41,6 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: b
       polyrelu train data/examples/xor.csv --width 2 --loss squared --certificate xor.cert.json
       polyrelu verify xor.cert.json
     """
-    from ..parallel import set_scheduler
     from ..io.dataset import read_csv
     from ..training.trainer import ExactReluTrainer
 
@@ -54,15 +51,11 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: b
 
     from .progress import bar
 
-    set_scheduler(scheduler)
-    try:
-        with bar("subproblems", unit="subproblem") as update:
-            def show(done: int, total: int, best: Any) -> None:
-                update(done, total)
+    with executor_for(workers, scheduler) as ex, bar("subproblems", unit="subproblem") as update:
+        def show(done: int, total: int, best: Any) -> None:
+            update(done, total)
 
-            t.fit(X, y, progress=show if update is not None else None)
-    finally:
-        set_scheduler(None)
+        t.fit(X, y, progress=show if update is not None else None, executor=ex)
     files = [(out, t.network_.to_json())] if out is not None else []
     if cert_out is not None and t.certified_:
         files.append((cert_out, formats.dumps(t.certificate_)))

@@ -173,11 +173,36 @@ class HyperplaneArrangement:
 
         return default_workers() if self.n_classes >= 24 and self._dim >= 3 else 1
 
-    def _enumerate(self, inside: OpenPolyhedron | None = None) -> _Enumeration:
+    def enumerate(self, *, inside: OpenPolyhedron | None = None, executor: Any = None, max_seconds: float | None = None,
+                  max_regions: int | None = None) -> int:
+        """Enumerate the regions now (the other methods reuse the result) and return their
+        number.  ``executor`` (:class:`polyrelu.parallel.Executor`) runs the engine's top
+        level on local processes or a Dask cluster.  With a budget, enumeration stops
+        within about one engine step of it with
+        :class:`~polyrelu.errors.BudgetExceededError`; ``args[1]`` is a lower bound on the
+        number of regions (distinct regions found), ``args[2:4]`` the steps done and their total.
+
+        >>> HyperplaneArrangement([([1, 0], 0), ([0, 1], 0)]).enumerate(max_seconds=60)
+        4
+        """
+        from ..parallel import Budget
+
+        budget = Budget(max_seconds, max_regions)
+        self._executor = executor
+        try:
+            return int(self._enumerate(inside, deadline=budget.deadline, max_regions=max_regions).S.shape[0])
+        finally:
+            self._executor = None
+
+    def _enumerate(self, inside: OpenPolyhedron | None = None, *, deadline: float | None = None,
+                   max_regions: int | None = None) -> _Enumeration:
         key = ("enum", inside)
         if key not in self._cache:
             dom = self._domain_rows(inside)
-            X, D, U = cells.cover(self._dim, self._class_rows, dom, workers=self._workers())
+            ex = getattr(self, "_executor", None)
+            X, D, U = cells.cover(self._dim, self._class_rows, dom, workers=self._workers() if ex is None else 1,
+                                  executor=ex if ex is not None and self._workers() > 1 else None,
+                                  deadline=deadline, max_regions=max_regions)
             S = cells.lexsigns(X, D, U, self._class_rows)
             self._cache[key] = _Enumeration(X, D, U, S)
         return self._cache[key]

@@ -24,10 +24,12 @@ __all__ = ["networks_equal"]
 _ZERO = mpq(0)
 
 
-def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | None = None, workers: int | None = None):
+def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | None = None, workers: int | None = None,
+                   executor=None, max_regions: int | None = None, max_seconds: float | None = None):
     """Decide exactly whether f = g on R^n (or the domain).
 
-    Returns ``(True, None)`` or ``(False, x)`` with a rational point x where they differ.
+    Returns ``(True, None)`` or ``(False, x)`` with a rational point x where they differ;
+    ``(None, None)`` if a budget (``max_regions``, ``max_seconds``) ran out first.
     Route: enumerate the activation regions of f - g (one network, f.add(g.scaled(-1)));
     f = g iff its affine map is zero on every region.
     """
@@ -36,7 +38,10 @@ def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | N
             f"cannot compare networks R^{f.input_dim} -> R^{f.output_dim} and R^{g.input_dim} -> R^{g.output_dim}"
         )
     diff = f.add(g.scaled(-1))
-    res = network_regions(diff, domain=domain, workers=workers)
+    res = network_regions(diff, domain=domain, workers=workers, executor=executor, max_regions=max_regions,
+                          max_seconds=max_seconds)
+    if res.partial:
+        return None, None
     for r in res.regions:
         A, c = r.affine_map.matrix, r.affine_map.offset
         if all(v == 0 for row in A for v in row) and all(v == 0 for v in c):

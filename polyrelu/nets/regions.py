@@ -2,8 +2,12 @@
 
 Route (DESIGN.md "Networks"): the regions after layer 1 are the cells of layer 1's
 hyperplane arrangement; each cell is refined by the next layer's neurons, which are
-affine on it, with the same region engine (no LP).  Neurons that are constant on a cell
-(dead, always active, zero weights) do not cut it.
+affine on it, with the same region engine (no LP).  Every step works on all the cells of
+a layer at once (:func:`polyrelu.cells.cover_many`), on integer matrices: the neurons of
+layer l on a cell are integer rows ``Z = W_l diag(pattern) Z_{l-1}`` (one common
+denominator per layer), a neuron whose hyperplane misses a cell is found by the engine
+itself (its restriction has no region), and a cell keeps as walls only the hyperplanes
+that are its facets (a sibling across them exists) plus the walls it inherits.
 
 **Pattern convention.**  A neuron is reported active (1) on a region where its
 pre-activation is > 0 and inactive (0) where it is < 0 *or identically 0* on the whole
@@ -13,9 +17,13 @@ Three counts (docs/mathematics.md §2), always reported separately:
 
 * activation regions — the cells above;
 * linear regions — activation regions merged across shared facets when their affine maps
-  are equal (facet contact is decided by the region engine, no LP);
+  are equal (facets are found from the refinement, no LP);
 * pieces — maximal connected sets on which the function is affine: regions with equal
-  maps whose closures meet anywhere (exact LP, only inside a group of equal maps).
+  maps whose closures meet (exact LP, only inside a group of equal maps, and only between
+  parts that no shared facet already joins).
+
+When every affine map occurs once, all three counts are equal and nothing more is
+computed.
 
 >>> from polyrelu.paper.constructions import absolute_value, max_of_two
 >>> r = network_regions(absolute_value())
@@ -29,22 +37,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from math import lcm
+from typing import Any, Callable, Iterator, Sequence
 
 import networkx as nx
 import numpy as np
 from gmpy2 import mpq
 
-from ..exact import cddlib
 from .. import cells
+from ..cells import batch
+from ..errors import BudgetExceededError, InternalError, ShapeError
 from ..exact.affine import AffineMap
-from ..errors import ShapeError
-from ..exact.linalg import integer_row, lcm_denominators
-from .network import ReluNetwork
-from ..geometry.polyhedron import OpenPolyhedron
+from ..exact.linalg import lcm_denominators
 from ..exact.rational import Rational
+from ..geometry.polyhedron import OpenPolyhedron
+from .network import ReluNetwork
 
-__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "pattern_constraints", "one_sided_pattern"]
+__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "pattern_constraints", "one_sided_pattern", "facet_point"]
 
 _ZERO = mpq(0)
 
@@ -54,8 +63,7 @@ class ActivationRegion:
     """One activation region of a network.
 
     ``inequalities`` is an H-representation ``a . x < b`` (possibly with redundant rows)
-    including the domain, built on first use; ``affine_map`` is the network's exact map
-    on the region.
+    including the domain; ``affine_map`` is the network's exact map on the region.
     """
 
     pattern: tuple[tuple[int, ...], ...]
@@ -66,261 +74,588 @@ class ActivationRegion:
     @property
     def inequalities(self) -> tuple[tuple[tuple[Rational, ...], Rational], ...]:
         n = len(self.witness)
-        return tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in _as_rows(self.rows))
+        return tuple((tuple(mpq(-int(v)) for v in r[:n]), mpq(-int(r[n]))) for r in self.rows)
 
 
-class _LazyRows:
-    """The H-representation of a region of the last refinement, built on demand from
-    its parent's rows and the sign of each cutting neuron (siblings share the arrays)."""
+# ----------------------------------------------------------------- integer layers
+def _integer_layer(layer) -> tuple[np.ndarray, np.ndarray, int]:
+    """(W, b, q) with integer arrays and the layer = (W / q, b / q)."""
+    q = 1
+    for row in layer.weights:
+        for v in row:
+            q = lcm(q, int(v.denominator))
+    for v in layer.biases:
+        q = lcm(q, int(v.denominator))
+    W = np.array([[int(v * q) for v in row] for row in layer.weights], dtype=object).reshape(layer.n_out, layer.n_in)
+    b = np.array([int(v * q) for v in layer.biases], dtype=object)
+    return batch.fit_int(W), batch.fit_int(b), q
 
-    __slots__ = ("parent", "H", "signs")
 
-    def __init__(self, parent: np.ndarray, H: np.ndarray, signs: np.ndarray):
-        self.parent, self.H, self.signs = parent, H, signs
-
-    def materialize(self) -> np.ndarray:
-        new = cells.wide(self.H) * self.signs.astype(object)[:, None]
-        return cells.compact(np.concatenate([cells.wide(self.parent), new], axis=0) if self.parent.shape[0] else new)
-
-
-def _as_rows(rows) -> np.ndarray:
-    return rows.materialize() if isinstance(rows, _LazyRows) else rows
+def _apply(Wi: np.ndarray, bi: np.ndarray, Hk: np.ndarray, Q: int) -> np.ndarray:
+    """Z[i] = W Hk[i] + Q [0 | b]: the next layer's pre-activations (times its scale) as
+    integer rows [gradient | constant], for every cell i."""
+    n1 = Hk.shape[2]
+    mw, mh = cells.integers.maxabs(Wi), cells.integers.maxabs(Hk)
+    bq = cells.wide(bi) * Q  # Q alone may exceed int64 even where b is 0
+    SAFE = cells.integers.SAFE
+    small = mw < SAFE and mh < SAFE and mw * mh * max(1, Wi.shape[1]) + cells.integers.maxabs(bq) < SAFE
+    if small:
+        Z = np.einsum("jk,ikc->ijc", Wi.astype(np.int64), Hk.astype(np.int64))
+        Z[:, :, n1 - 1] += bq.astype(np.int64)[None, :]
+        return Z
+    Z = np.einsum("jk,ikc->ijc", cells.wide(Wi), cells.wide(Hk))
+    Z[:, :, n1 - 1] += bq[None, :]
+    return batch.fit_int(Z)
 
 
 @dataclass
-class _Cell:
-    rows: np.ndarray  # engine convention: rows [c | e] meaning c . x - e > 0
-    witness: tuple[tuple[int, ...], int]  # numerators, denominator
-    pattern: tuple[tuple[int, ...], ...]
-    matrix: tuple[tuple[Rational, ...], ...]  # post-activation outputs of the last layer: M x + m
-    offset: tuple[Rational, ...]
-    generators: tuple | None = None  # (points, rays, lines) of the closure, when known
+class _Cells:
+    """The cells of one refinement step, as arrays.
+
+    X / D: explicit witnesses; R, rp: walls (rows c . x - e > 0, grouped by cell);
+    Hk: the last hidden layer's outputs times ``Q`` as integer rows [gradient | constant];
+    bits: one 0/1 matrix per refined layer; parent: the cell each came from.
+    """
+
+    X: np.ndarray
+    D: np.ndarray
+    R: np.ndarray
+    rp: np.ndarray
+    Hk: np.ndarray
+    bits: list
+    parent: np.ndarray
+    sym: Any = None  # last layer: (U, rows per parent): X / D is symbolic, realized on demand
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+    def take(self, lo: int, hi: int) -> "_Cells":
+        s = np.searchsorted(self.rp, lo), np.searchsorted(self.rp, hi)
+        return _Cells(self.X[lo:hi], self.D[lo:hi], self.R[s[0] : s[1]], self.rp[s[0] : s[1]] - lo, self.Hk[lo:hi],
+                      [b[lo:hi] for b in self.bits], self.parent[lo:hi])
+
+    @staticmethod
+    def concat(parts: list["_Cells"], offsets: Sequence[int] | None = None) -> "_Cells":
+        base, rps = 0, []
+        for p in parts:
+            rps.append(p.rp + base)
+            base += p.n
+        par = [p.parent + (offsets[i] if offsets is not None else 0) for i, p in enumerate(parts)]
+        sym = None
+        if parts[0].sym is not None:
+            m = max(p.sym[1].shape[1] for p in parts)
+            pads = []
+            for p in parts:
+                A = p.sym[1]
+                extra = np.zeros((A.shape[0], m - A.shape[1], A.shape[2]), dtype=A.dtype)
+                extra[:, :, -1] = -1
+                pads.append(np.concatenate([A, extra], axis=1))
+            sym = (batch.concat([p.sym[0] for p in parts]), _wide_cat(pads, 0))
+        return _Cells(batch.concat([p.X for p in parts]), batch.concat([p.D for p in parts]), batch.concat([p.R for p in parts]),
+                      np.concatenate(rps), batch.concat([p.Hk for p in parts]),
+                      [batch.concat([p.bits[k] for p in parts]) for k in range(len(parts[0].bits))], np.concatenate(par), sym)
 
 
-def _meets(grad, const, gens) -> bool:
-    """Whether the hyperplane grad . x + const = 0 meets the open cell with these
-    generators: inf < 0 < sup of the affine function over the cell."""
-    points, rays, lines = gens
-    lo_inf = hi_inf = False
-    for l in lines:
-        if sum((a * b for a, b in zip(grad, l)), _ZERO) != 0:
-            return True
-    for r in rays:
-        v = sum((a * b for a, b in zip(grad, r)), _ZERO)
-        hi_inf |= v > 0
-        lo_inf |= v < 0
-    vals = [sum((a * b for a, b in zip(grad, p)), _ZERO) + const for p in points]
-    lo = lo_inf or min(vals) < 0
-    hi = hi_inf or max(vals) > 0
-    return lo and hi
+def _wide_cat(arrs: list[np.ndarray], axis: int) -> np.ndarray:
+    if any(a.dtype == object for a in arrs):
+        return np.concatenate([cells.wide(a) for a in arrs], axis=axis)
+    return np.concatenate([a.astype(np.int64, copy=False) for a in arrs], axis=axis)
 
 
-def _affine_layer(weights, biases, matrix, offset, n):
-    """z = W (M x + m) + b as (gradient rows, constants)."""
-    grads, consts = [], []
-    for wrow, b in zip(weights, biases):
-        g = [sum((w * matrix[k][j] for k, w in enumerate(wrow) if w), _ZERO) for j in range(n)]
-        c = sum((w * offset[k] for k, w in enumerate(wrow) if w), _ZERO) + b
-        grads.append(g)
-        consts.append(c)
-    return grads, consts
+def _void(M: np.ndarray) -> np.ndarray:
+    M = np.ascontiguousarray(M)
+    return M.view(np.dtype((np.void, M.dtype.itemsize * M.shape[1])))[:, 0]
 
 
-def _refine(cell: _Cell, weights, biases, n: int, more: bool = False, out_layer=None) -> list[_Cell]:
-    """Split a cell by the next layer's neurons.  ``more``: another hidden layer follows,
-    so the children keep only their facets and their generators (exact cddlib), which lets
-    the next refinement skip the neurons that do not cut a child."""
-    grads, consts = _affine_layer(weights, biases, cell.matrix, cell.offset, n)
-    cutting = [j for j, g in enumerate(grads) if any(v != 0 for v in g)]
-    if cell.generators is not None:
-        cutting = [j for j in cutting if _meets(grads[j], consts[j], cell.generators)]
-    w = tuple(mpq(v, cell.witness[1]) for v in cell.witness[0])
-    const_bits = {
-        j: (1 if sum((a * b for a, b in zip(grads[j], w)), _ZERO) + consts[j] > 0 else 0)
-        for j in range(len(grads))
-        if j not in set(cutting)
-    }
-    if not cutting:
-        bits = tuple(const_bits[j] for j in range(len(grads)))
-        child = _child(cell, bits, grads, consts, cell.rows, cell.witness, out_layer)
-        child.generators = cell.generators if more else None
-        return [child]
-    H = cells.compact(np.array([integer_row(tuple(grads[j]) + (-consts[j],)) for j in cutting], dtype=object))
-    X, D, U = cells.cover(n, H, cell.rows, base=cell.witness, hints=cell.generators)
-    S = cells.lexsigns(X, D, U, H)
-    rows_all = np.concatenate([cells.wide(H), cells.wide(cell.rows)], axis=0) if cell.rows.shape[0] else cells.wide(H)
-    Xr, Dr = cells.realize(X, D, U, rows_all)
-    children = []
-    for i in range(X.shape[0]):
-        sign = dict(zip(cutting, S[i].tolist()))
-        bits = tuple(const_bits[j] if j in const_bits else (1 if sign[j] > 0 else 0) for j in range(len(grads)))
-        wit = (tuple(int(v) for v in Xr[i]), int(Dr[i]))
-        if more:
-            new = cells.wide(H) * S[i].astype(object)[:, None]
-            rows = np.concatenate([cells.wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
-            rows = cells.compact(_facets_only(rows, n))
-        else:
-            rows = _LazyRows(cell.rows, H, S[i])
-        child = _child(cell, bits, grads, consts, rows, wit, out_layer)
-        if more:
-            child.generators = cddlib.h_to_v([[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in rows])
-        children.append(child)
-    return children
+def _lookup(keys: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Index of each query among the (distinct) void ``keys``, or -1."""
+    if keys.size == 0 or queries.size == 0:
+        return np.full(queries.size, -1, dtype=np.int64)
+    order = np.argsort(keys)
+    sk = keys[order]
+    pos = np.minimum(np.searchsorted(sk, queries), sk.size - 1)
+    return np.where(sk[pos] == queries, order[pos], -1)
 
 
-def _facets_only(rows: np.ndarray, n: int) -> np.ndarray:
-    """Keep the irredundant rows (the cell's facets).  An exact cddlib redundancy test; it
-    only shortens the H-representation that later refinements carry, never decides a
-    count, and above 2n rows it makes each refinement several times cheaper."""
-    if rows.shape[0] <= 1:
-        return rows
-    return rows[cddlib.irredundant(rows.tolist())]
+@dataclass
+class _Refined:
+    """A refinement step's output: the children, and what facets and graphs need."""
+
+    children: _Cells
+    Z: np.ndarray  # neuron rows [gradient | constant] on each parent cell
+    cut: np.ndarray  # (parent, neuron): the neuron cuts the parent (one per class of coincident neurons)
+    facets: np.ndarray | None = None  # (child, neuron, sibling), when computed
 
 
-def _child(cell: _Cell, bits, grads, consts, rows, witness, out_layer=None) -> _Cell:
-    """A refined cell.  With ``out_layer`` (the network's output layer, after the last
-    hidden layer) it stores the network's final affine map instead of the hidden outputs."""
-    n = len(grads[0]) if grads else 0
-    if out_layer is not None:
-        W, b = out_layer
-        act = [j for j, a in enumerate(bits) if a]
-        matrix = tuple(tuple(sum((row[j] * grads[j][c] for j in act), _ZERO) for c in range(n)) for row in W)
-        offset = tuple(sum((row[j] * consts[j] for j in act), _ZERO) + bo for row, bo in zip(W, b))
-        return _Cell(rows, witness, cell.pattern + (bits,), matrix, offset)
-    matrix = tuple(tuple(g) if a else tuple([_ZERO] * n) for g, a in zip(grads, bits))
-    offset = tuple(c if a else _ZERO for c, a in zip(consts, bits))
-    return _Cell(rows, witness, cell.pattern + (bits,), matrix, offset)
+class _Siblings:
+    """Facets on the hyperplanes of the last refinement, by flips: a child has a facet on
+    neuron j's hyperplane iff its sibling with j's sign flipped exists (two regions of an
+    arrangement in a convex cell whose sign vectors differ in one hyperplane are adjacent:
+    the segment between their witnesses crosses only that hyperplane)."""
+
+    def __init__(self, cut: np.ndarray, bits: np.ndarray, parent: np.ndarray):
+        self.cut, self.parent = cut, parent
+        Nc = bits.shape[0]
+        self.K = np.packbits(np.where(cut[parent], bits > 0, False), axis=1) if Nc else np.zeros((0, 1), dtype=np.uint8)
+        self.pre = parent.astype(np.int64)[:, None].view(np.uint8).reshape(Nc, 8)
+        keys = _void(np.concatenate([self.pre, self.K], axis=1)) if Nc else np.zeros(0, dtype="V1")
+        self.order = np.argsort(keys)
+        self.sorted = keys[self.order]
+
+    def facets(self, idx: np.ndarray, chunk: int = 1 << 16) -> np.ndarray:
+        """(child, neuron, sibling) for the children ``idx`` (chunked: bounded memory)."""
+        out = []
+        for lo in range(0, idx.size, chunk):
+            sel = idx[lo : lo + chunk]
+            a, fj = np.nonzero(self.cut[self.parent[sel]])
+            if not a.size:
+                continue
+            fi = sel[a]
+            Q2 = self.K[fi].copy()
+            Q2[np.arange(fi.size), fj // 8] ^= (np.uint8(128) >> (fj % 8).astype(np.uint8))
+            q = _void(np.concatenate([self.pre[fi], Q2], axis=1))
+            pos = np.minimum(np.searchsorted(self.sorted, q), self.sorted.size - 1)
+            ok = self.sorted[pos] == q
+            out.append(np.stack([fi[ok], fj[ok], self.order[pos[ok]]], axis=1))
+        return np.concatenate(out) if out else np.zeros((0, 3), dtype=np.int64)
 
 
-def _refine_many(cells: list[_Cell], weights, biases, n: int, more: bool, out_layer=None) -> list[list[_Cell]]:
-    return [_refine(c, weights, biases, n, more, out_layer) for c in cells]
+def _wall_cells(par: _Cells, Z: np.ndarray, cut: np.ndarray, sib: _Siblings, n: int, cells_sel: np.ndarray | None = None,
+                points: bool = False):
+    """The facets of the children on their parents' walls, all at once: for every wall f of
+    a parent cell C, the cells of C's cutting hyperplanes restricted to f inside C's other
+    walls (:func:`polyrelu.cells.cover_many`, one dimension lower), each pushed
+    infinitesimally into C, where its signs name the child that has this facet.
+
+    Returns (child, wall row index into ``par.R``) and, with ``points``, an exact point in
+    the relative interior of each facet (X / D)."""
+    N = par.n
+    w = Z.shape[1]
+    g_all = np.arange(par.R.shape[0])
+    if cells_sel is not None:
+        g_all = g_all[cells_sel[par.rp]]
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), None, None)
+    if g_all.size == 0:
+        return empty
+    R = par.R
+    cell_of = par.rp[g_all]
+    Hrows = Z.copy()
+    Hrows[:, :, n] = -Z[:, :, n]
+    ci, cj = np.nonzero(cut)
+    Hc = batch.primitive_rows(Hrows[ci, cj]) if ci.size else np.zeros((0, n + 1), dtype=np.int64)
+    hs, hc = batch.group_starts(ci, N)
+    ws, wc = batch.group_starts(par.rp, N)
+    walls = R[g_all]
+    piv = batch.pivots(walls, n)
+    own_h, j_h = batch.ranges(hc[cell_of], hs[cell_of])
+    RH = batch.restrict_many(Hc[j_h], walls[own_h], piv[own_h]) if j_h.size else np.zeros((0, n), dtype=np.int64)
+    own_w, j_w = batch.ranges(wc[cell_of], ws[cell_of])
+    other = j_w != g_all[own_w]
+    own_w, j_w = own_w[other], j_w[other]
+    RW = batch.restrict_many(R[j_w], walls[own_w], piv[own_w]) if j_w.size else np.zeros((0, n), dtype=np.int64)
+    Y, DY, UY, sp = batch.cover_many(n - 1, RH, own_h, RW, own_w, g_all.size)
+    if Y.shape[0] == 0:
+        return empty
+    X, D, U = batch.lift_many(walls[sp], piv[sp], Y, DY, UY, n)
+    inward = np.zeros((X.shape[0], 1, n), dtype=object)
+    inward[:, 0, :] = cells.wide(walls[sp][:, :n])
+    U = batch.fit_int(np.concatenate([cells.wide(U), inward], axis=1))
+    pad = np.zeros(n + 1, dtype=Hrows.dtype)
+    pad[n] = -1
+    Hpad = np.where(cut[:, :, None], Hrows, pad)
+    c = cell_of[sp]
+    S = batch.lexsigns_grouped(X, D, U, c, Hpad) if w else np.zeros((X.shape[0], 0), dtype=np.int8)
+    K = np.packbits(np.where(cut[c], S > 0, False), axis=1) if w else np.zeros((X.shape[0], 1), dtype=np.uint8)
+    pre = c.astype(np.int64)[:, None].view(np.uint8).reshape(c.size, 8)
+    q = _void(np.concatenate([pre, K], axis=1))
+    pos = np.minimum(np.searchsorted(sib.sorted, q), sib.sorted.size - 1)
+    if not np.all(sib.sorted[pos] == q):
+        raise InternalError("a wall facet leads to a child missing from the enumeration")
+    child = sib.order[pos]
+    if not points:
+        return child, g_all[sp], None, None
+    rows = _wide_cat([RH, RW], 0) if RW.shape[0] else RH
+    grp = np.concatenate([own_h, own_w])
+    o = np.argsort(grp, kind="stable")
+    Apad, _ = batch.pad_rows(batch.fit_int(rows[o]) if rows.shape[0] else rows, grp[o], g_all.size, n - 1)
+    Yr, DYr = batch.realize_grouped(Y, DY, UY, sp, Apad)
+    Xp, Dp, _ = batch.lift_many(walls[sp], piv[sp], Yr, DYr, np.zeros((Yr.shape[0], 0, n - 1), dtype=np.int64), n)
+    return child, g_all[sp], Xp, Dp
+
+
+def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor=None, stop=None, out_layer=None) -> _Refined:
+    """Split every cell of ``par`` by the next layer's neurons (all cells at once).  With
+    ``out_layer`` = (W, b) of the output layer, the children carry the network's map
+    (scale Q q times its denominator) instead of the hidden outputs."""
+    N = par.n
+    Z = _apply(Wi, bi, par.Hk, Q)
+    w = Z.shape[1]
+    live = np.any(Z[:, :, :n] != 0, axis=2)
+    const_bit = Z[:, :, n] > 0
+    Hrows = Z.copy()
+    Hrows[:, :, n] = -Z[:, :, n]  # hyperplane rows [a | b]: a . x = b
+    pad = np.zeros(n + 1, dtype=Hrows.dtype)
+    pad[n] = -1
+    Hpad = np.where(live[:, :, None], Hrows, pad)
+    cut = batch.vertex_filter(par.R, par.rp, N, n, Z, live)  # neurons that provably miss a cell are constant on it
+    if not cut.all():
+        # their sign: at the cell's witness (exact)
+        wv = np.einsum("ijc,ic->ij", cells.wide(Z[:, :, :n]), cells.wide(par.X)) + cells.wide(Z[:, :, n]) * cells.wide(par.D)[:, None]
+        const_bit = np.where(live & ~cut, wv > 0, const_bit)
+        live = cut
+        Hpad = np.where(live[:, :, None], Hrows, pad)
+    ci, cj = np.nonzero(live)
+    H = batch.primitive_rows(Hrows[ci, cj])
+    X, Dn, U, cp = batch.cover_many(n, H, ci, par.R, par.rp, N, (par.X, par.D, np.ones(N, dtype=bool)), deadline,
+                                    executor=executor, stop=stop)
+    # signs of the cutting neurons (the others are constant on their cell)
+    Hc, _ = batch.pad_rows(H, ci, N, n)
+    S = np.ones((X.shape[0], w), dtype=np.int8)
+    if ci.size and X.shape[0]:
+        Sc = batch.lexsigns_grouped(X, Dn, U, cp, Hc)
+        L = np.full((N, w), -1, dtype=np.int32)
+        starts, _ = batch.group_starts(ci, N)
+        L[ci, cj] = np.arange(ci.size) - starts[ci]
+        step = 1 << 16  # in chunks: an index array per child and neuron would dwarf the signs
+        for lo in range(0, X.shape[0], step):
+            Lc = L[cp[lo : lo + step]]
+            S[lo : lo + step] = np.where(Lc >= 0, np.take_along_axis(Sc[lo : lo + step], np.maximum(Lc, 0), axis=1), 1)
+    bits = np.where(live[cp], S > 0, const_bit[cp]).astype(np.uint8)
+    # explicit witnesses: signs kept on the cutting neurons and the walls (the other
+    # neurons are constant on the cell, so any point inside keeps their sign); for the
+    # last layer they are made explicit only when asked for
+    allr = _wide_cat([H, par.R], 0) if par.R.shape[0] else H
+    allc = np.concatenate([ci, par.rp])
+    o = np.argsort(allc, kind="stable")
+    Apad, _ = batch.pad_rows(batch.fit_int(allr[o]) if allr.shape[0] else allr, allc[o], N, n)
+    if out_layer is None:
+        Xr, Dr = batch.realize_grouped(X, Dn, U, cp, Apad)
+        sym = None
+    else:
+        Xr, Dr, sym = X, Dn, (U, Apad)
+    Nc = X.shape[0]
+    # facets among the neurons: the class representative's sign flipped gives a sibling
+    cut = np.zeros((N, w), dtype=bool)
+    if ci.size and Nc:
+        key, _ = batch.canonical_rows(H, n)
+        first = batch.first_by_key(ci, key)
+        rep = np.zeros((N, w), dtype=bool)
+        rep[ci[first == np.arange(ci.size)], cj[first == np.arange(ci.size)]] = True
+        starts, counts = batch.group_starts(cp, N)
+        has = counts > 0
+        lo_b = np.minimum.reduceat(S, starts[has], axis=0)
+        hi_b = np.maximum.reduceat(S, starts[has], axis=0)
+        vary = np.zeros((N, w), dtype=bool)
+        vary[has] = lo_b != hi_b
+        cut = vary & rep & live
+    facets = None
+    if out_layer is None:  # the children's walls: their facets, on the parent's walls and among the neurons
+        sib = _Siblings(cut, bits, cp)
+        facets = sib.facets(np.arange(Nc))
+        wchild, wrow, _, _ = _wall_cells(par, Z, cut, sib, n)
+        fr = batch.primitive_rows(Hrows[cp[facets[:, 0]], facets[:, 1]] * S[facets[:, 0], facets[:, 1]].astype(Hrows.dtype)[:, None]) \
+            if facets.shape[0] else np.zeros((0, n + 1), dtype=np.int64)
+        parts_r = [par.R[wrow]] if wrow.size else []
+        if fr.shape[0]:
+            parts_r.append(fr)
+        R = _wide_cat(parts_r, 0) if parts_r else np.zeros((0, n + 1), dtype=np.int64)
+        rp = np.concatenate([wchild, facets[:, 0]])
+        order = np.argsort(rp, kind="stable")
+        R, rp = batch.fit_int(R[order]) if R.shape[0] else R, rp[order]
+        # coincident walls (a wall met twice) appear once per section cell: keep one row each
+        if R.shape[0]:
+            key, _ = batch.canonical_rows(R, n)
+            first = batch.first_by_key(rp, key)
+            keep = first == np.arange(rp.size)
+            R, rp = R[keep], rp[keep]
+    else:  # the last layer: walls are built on demand (NetworkRegions.rows)
+        R, rp = np.zeros((0, n + 1), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    Hk = _outputs(bits, Z, cp, out_layer, Q * q, n)
+    children = _Cells(Xr, Dr, R, rp, Hk, [b[cp] for b in par.bits] + [bits], cp, sym)
+    return _Refined(children, Z, cut, facets)
+
+
+def _outputs(bits, Z, cp, out_layer, scale: int, n: int) -> np.ndarray:
+    """Each child's hidden outputs diag(bits) Z, or (with ``out_layer``) the network's map
+    W_out diag(bits) Z + scale [0 | b_out]; in chunks, so memory stays bounded."""
+    Nc, w = bits.shape
+    rows = out_layer[0].shape[0] if out_layer is not None else w
+    if Nc == 0:
+        return np.zeros((0, rows, n + 1), dtype=np.int64)
+    step = max(1, (1 << 21) // max(1, w * (n + 1)))
+    parts = []
+    for lo in range(0, Nc, step):
+        Zc = Z[cp[lo : lo + step]] * bits[lo : lo + step][:, :, None].astype(Z.dtype)
+        parts.append(Zc if out_layer is None else _apply(out_layer[0], out_layer[1], Zc, scale))
+    return batch.fit_int(batch.concat(parts))
+
+
+def _refine_task(par: _Cells, Wi, bi, Q, q, n, deadline, out_layer):
+    return _refine(par, Wi, bi, Q, q, n, deadline, out_layer=out_layer)
 
 
 class NetworkRegions:
-    """The activation regions of a network (on a domain) and the counts derived from them."""
+    """The activation regions of a network (on a domain) and the counts derived from them.
 
-    def __init__(self, network: ReluNetwork, regions: list[ActivationRegion], rows: list[np.ndarray], domain, partial: bool):
+    Regions are held as arrays (witnesses, 0/1 patterns, integer affine maps); the
+    :class:`ActivationRegion` objects of :attr:`regions` are built on access.
+    """
+
+    def __init__(self, network: ReluNetwork, domain, partial: bool, cells_: _Cells | None, maps: np.ndarray | None,
+                 denominator: int, step: _Refined | None = None, parents: _Cells | None = None, info: dict | None = None):
         self.network = network
-        self.regions = regions
-        self._rows = rows
         self.domain = domain
         self.partial = partial
+        self._cells = cells_
+        self._maps = maps  # (N, outputs, n + 1) integers: the map is maps[i] / denominator
+        self._den = denominator
+        self._step = step
+        self._parents = parents
+        self.info = info or {}
         self._cache: dict[str, Any] = {}
 
-    def _row(self, i: int) -> np.ndarray:
-        return _as_rows(self._rows[i])
-
+    # ------------------------------------------------------------ regions
     @property
     def n_activation_regions(self) -> int:
-        return len(self.regions)
+        return self._cells.n if self._cells is not None else 0
+
+    def __len__(self) -> int:
+        return self.n_activation_regions
+
+    def pattern(self, i: int) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(int(v) for v in b[i]) for b in self._cells.bits)
+
+    def _explicit(self) -> None:
+        """Make the witnesses explicit (the last layer's are symbolic until asked for)."""
+        c = self._cells
+        if c.sym is not None:
+            U, A = c.sym
+            c.X, c.D = batch.realize_grouped(c.X, c.D, U, c.parent, A)
+            c.sym = None
+
+    def witness(self, i: int) -> tuple[Rational, ...]:
+        self._explicit()
+        D = int(self._cells.D[i])
+        return tuple(mpq(int(v), D) for v in self._cells.X[i])
+
+    def affine_map(self, i: int) -> AffineMap:
+        n = self.network.input_dim
+        M = self._maps[i]
+        return AffineMap(tuple(tuple(mpq(int(v), self._den) for v in row[:n]) for row in M),
+                         tuple(mpq(int(row[n]), self._den) for row in M), n)
+
+    def rows(self, i: int) -> np.ndarray:
+        """Integer rows [c | e] (c . x - e > 0) whose intersection is region i: the walls
+        its cell inherited and its facets among the last layer's hyperplanes."""
+        c = self._cells
+        if self._step is None:
+            lo, hi = np.searchsorted(c.rp, i), np.searchsorted(c.rp, i + 1)
+            return c.R[lo:hi]
+        n = self.network.input_dim
+        p = int(c.parent[i])
+        par = self._parents
+        lo, hi = np.searchsorted(par.rp, p), np.searchsorted(par.rp, p + 1)
+        f = self._siblings().facets(np.array([i], dtype=np.int64))
+        Z = self._step.Z
+        new = [[(1 if c.bits[-1][i, j] else -1) * int(v) for v in list(Z[p, j, :n]) + [-Z[p, j, n]]] for j in f[:, 1].tolist()]
+        rows = [[int(v) for v in r] for r in par.R[lo:hi]] + new
+        return cells.compact(batch.primitive_rows(np.array(rows, dtype=object).reshape(len(rows), n + 1)))
+
+    def _siblings(self) -> "_Siblings":
+        if "siblings" not in self._cache:
+            self._cache["siblings"] = _Siblings(self._step.cut, self._cells.bits[-1], self._cells.parent)
+        return self._cache["siblings"]
+
+    @property
+    def map_denominator(self) -> int:
+        """Q: on region i the network is x -> (A x + c) / Q with [A | c] integer."""
+        return int(self._den)
+
+    def iter_region_rows(self, lo: int = 0, hi: int | None = None, chunk: int = 65536) -> Iterator[dict]:
+        """Regions lo..hi-1 as plain JSON-ready rows (pattern strings, witness ``p/q``
+        strings, integer map over :attr:`map_denominator`), built in chunks."""
+        from ..exact.rational import to_str
+
+        self._explicit()
+        c = self._cells
+        hi = self.n_activation_regions if hi is None else hi
+        for a in range(lo, hi, chunk):
+            b = min(hi, a + chunk)
+            pats = [["".join("1" if v else "0" for v in row) for row in layer[a:b].tolist()] for layer in c.bits]
+            X, D = c.X[a:b].tolist(), c.D[a:b].tolist()
+            M = self._maps[a:b].tolist()
+            for k in range(b - a):
+                yield {"pattern": [p[k] for p in pats], "witness": [to_str(mpq(int(v), int(D[k]))) for v in X[k]],
+                       "map": [[int(v) for v in row] for row in M[k]]}
+
+    def region(self, i: int) -> ActivationRegion:
+        return ActivationRegion(self.pattern(i), self.witness(i), self.rows(i), self.affine_map(i))
+
+    @property
+    def regions(self) -> "_RegionList":
+        return _RegionList(self)
+
+    def iter_regions(self) -> Iterator[ActivationRegion]:
+        for i in range(self.n_activation_regions):
+            yield self.region(i)
+
+    def _pattern_keys(self) -> np.ndarray:
+        if "pkeys" not in self._cache:
+            c = self._cells
+            M = np.concatenate([b for b in c.bits], axis=1) if c.bits else np.zeros((c.n, 0), dtype=np.uint8)
+            self._cache["pkeys"] = _void(np.packbits(M > 0, axis=1)) if M.shape[1] else np.zeros(c.n, dtype="V1")
+        return self._cache["pkeys"]
+
+    def index_of(self, pattern) -> int | None:
+        """The index of the region with this activation pattern, or None."""
+        flat = np.array([v for layer in pattern for v in layer], dtype=np.uint8)
+        if not flat.size:
+            return 0 if self.n_activation_regions else None
+        q = _void(np.packbits(flat > 0)[None, :])
+        idx = int(self._lookup_patterns(q)[0])
+        return None if idx < 0 else idx
+
+    def _lookup_patterns(self, queries: np.ndarray) -> np.ndarray:
+        """Region index of each packed pattern key (-1 if none); the sorted keys are cached."""
+        if "pkeys_sorted" not in self._cache:
+            keys = self._pattern_keys()
+            order = np.argsort(keys)
+            self._cache["pkeys_sorted"] = (keys[order], order)
+        sk, order = self._cache["pkeys_sorted"]
+        if sk.size == 0 or queries.size == 0:
+            return np.full(queries.size, -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(sk, queries), sk.size - 1)
+        return np.where(sk[pos] == queries, order[pos], -1)
+
+    # ------------------------------------------------------------ maps
+    def _map_ids(self) -> np.ndarray:
+        """Region -> index of its distinct affine map (first-occurrence order)."""
+        if "map_ids" not in self._cache:
+            N = self.n_activation_regions
+            M = self._maps.reshape(N, -1) if N else np.zeros((0, 1), dtype=np.int64)
+            first = batch.first_by_key(np.zeros(N, dtype=np.int64), M) if N else np.zeros(0, dtype=np.int64)
+            uniq, ids = np.unique(first, return_inverse=True)
+            self._cache["map_ids"] = ids.reshape(-1)
+        return self._cache["map_ids"]
 
     @property
     def n_affine_maps(self) -> int:
-        return len({(r.affine_map.matrix, r.affine_map.offset) for r in self.regions})
-
-    def _row_keys(self, i: int) -> dict[tuple, list[tuple[int, int]]]:
-        out: dict[tuple, list[tuple[int, int]]] = {}
-        rows = self._row(i)
-        for k in range(rows.shape[0]):
-            key, o = cells.canonical_class_key([int(v) for v in rows[k]])
-            out.setdefault(key, []).append((k, o))
-        return out
-
-    def _facet_between(self, i: int, j: int):
-        """A point in the relative interior of a facet shared by regions i and j, or None."""
-        ki, kj = self._row_keys(i), self._row_keys(j)
-        for key, lst in ki.items():
-            for k, o in lst:
-                opp = [kk for kk, oo in kj.get(key, []) if oo == -o]
-                if opp:
-                    pt = facet_point(self._row(i), k, self.network.input_dim, self._row(j))
-                    if pt is not None:
-                        return pt
-        return None
-
-    def _facet_pairs(self, pairs=None) -> list[tuple[int, int, tuple[Rational, ...]]]:
-        """(i, j, point) for regions sharing a facet, ``point`` in its relative interior.
-        Checks the given candidate pairs, or every pair sharing a hyperplane."""
-        if pairs is None:
-            if "facets" in self._cache:
-                return self._cache["facets"]
-            index: dict[tuple, set[int]] = {}
-            for i in range(len(self.regions)):
-                for key in self._row_keys(i):
-                    index.setdefault(key, set()).add(i)
-            cand = sorted({(i, j) for members in index.values() for i in members for j in members if i < j})
-            out = [(i, j, pt) for i, j in cand if (pt := self._facet_between(i, j)) is not None]
-            self._cache["facets"] = out
-            return out
-        return [(i, j, pt) for i, j in pairs if (pt := self._facet_between(i, j)) is not None]
-
-    def _domain_rows(self) -> np.ndarray:
-        n = self.network.input_dim
-        return self.domain.engine_rows() if self.domain is not None else np.zeros((0, n + 1), dtype=np.int64)
+        ids = self._map_ids()
+        return int(ids.max()) + 1 if ids.size else 0
 
     def map_groups(self) -> list[list[int]]:
         """Region indices grouped by equal affine map (first-occurrence order)."""
-        groups: dict[tuple, list[int]] = {}
-        for i, r in enumerate(self.regions):
-            groups.setdefault((r.affine_map.matrix, r.affine_map.offset), []).append(i)
-        return list(groups.values())
+        ids = self._map_ids()
+        order = np.argsort(ids, kind="stable")
+        bounds = np.searchsorted(ids[order], np.arange(self.n_affine_maps + 1))
+        return [order[a:b].tolist() for a, b in zip(bounds, bounds[1:])]
 
-    def _same_map_facets(self) -> list[tuple[int, int]]:
-        if "same_facets" not in self._cache:
-            pairs = [(i, j) for g in self.map_groups() for a, i in enumerate(g) for j in g[a + 1 :]]
-            self._cache["same_facets"] = [(i, j) for i, j, _ in self._facet_pairs(pairs)]
-        return self._cache["same_facets"]
+    def _shared(self) -> np.ndarray:
+        """Regions whose affine map occurs more than once (only they can join)."""
+        ids = self._map_ids()
+        return np.bincount(ids)[ids] > 1 if ids.size else np.zeros(0, dtype=bool)
 
+    # ------------------------------------------------------------ facets and graph
     def region_graph(self) -> nx.Graph:
         """Nodes: region indices with ``pattern``, ``witness``, ``affine_map``; edges: shared
         facets with ``point`` (exact, in the facet's relative interior)."""
         G = nx.Graph()
-        for i, r in enumerate(self.regions):
-            G.add_node(i, pattern=r.pattern, witness=r.witness, affine_map=r.affine_map)
-        for i, j, pt in self._facet_pairs():
+        for i in range(self.n_activation_regions):
+            G.add_node(i, pattern=self.pattern(i), witness=self.witness(i), affine_map=self.affine_map(i))
+        for i, j, pt in _facet_pairs(self):
             G.add_edge(i, j, point=pt)
         return G
 
-    def _components(self, edges) -> int:
-        parent = list(range(len(self.regions)))
+    def _same_map_edges(self) -> np.ndarray:
+        """(E, 2) region pairs i < j sharing a facet and an affine map (only regions whose
+        map occurs more than once are looked at)."""
+        if "same" not in self._cache:
+            shared = self._shared()
+            ids = self._map_ids()
+            out = np.zeros((0, 2), dtype=np.int64)
+            if shared.any() and self._step is not None:
+                f = self._siblings().facets(np.nonzero(shared)[0])
+                m = shared[f[:, 0]] & (ids[f[:, 0]] == ids[f[:, 2]])
+                out = np.sort(f[m][:, [0, 2]], axis=1)
+                par = self._parents
+                if par is not None and par.R.shape[0] and _has_inner_walls(self):
+                    extra = [(min(i, j), max(i, j)) for i, j, _ in _facet_pairs(self, np.nonzero(shared)[0], points=False, walls_only=True)
+                             if ids[i] == ids[j]]
+                    if extra:
+                        out = np.concatenate([out, np.array(extra, dtype=np.int64)])
+                out = np.unique(out, axis=0) if out.shape[0] else out
+            self._cache["same"] = out
+        return self._cache["same"]
 
-        def find(a):
-            while parent[a] != a:
-                parent[a] = parent[parent[a]]
-                a = parent[a]
-            return a
+    def _labels(self, edges: np.ndarray) -> np.ndarray:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
 
-        for i, j in edges:
-            a, b = find(i), find(j)
-            if a != b:
-                parent[a] = b
-        return len({find(i) for i in range(len(self.regions))}), find
+        N = self.n_activation_regions
+        A = coo_matrix((np.ones(edges.shape[0], dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(N, N))
+        return connected_components(A, directed=False)[1]
 
     @property
     def n_linear_regions(self) -> int:
-        """Regions merged across shared facets with equal affine maps (facets tested only
-        inside groups of equal maps, by the region engine)."""
-        return self._components(self._same_map_facets())[0]
+        """Regions merged across shared facets with equal affine maps."""
+        N = self.n_activation_regions
+        if N == 0 or not self._shared().any():
+            return N
+        return int(self._labels(self._same_map_edges()).max()) + 1
+
+    def _piece_joins(self) -> list[tuple[int, int]]:
+        """Pairs of regions (same map, not already joined by facets) whose closures meet in
+        the domain: one exact LP per pair of parts of a map group, until one meets."""
+        if "joins" not in self._cache:
+            joins = []
+            shared = self._shared()
+            if shared.any():
+                labels = self._labels(self._same_map_edges())
+                dom = self._domain_rows()
+                n = self.network.input_dim
+                for members in self.map_groups():
+                    if len(members) < 2 or len({labels[i] for i in members}) < 2:
+                        continue
+                    parent = {}
+
+                    def find(a):
+                        while parent.setdefault(a, a) != a:
+                            a = parent[a]
+                        return a
+
+                    for a_i, i in enumerate(members):
+                        for j in members[a_i + 1 :]:
+                            if find(labels[i]) == find(labels[j]):
+                                continue
+                            if _closures_meet(self.rows(i), self.rows(j), dom, n):
+                                joins.append((i, j))
+                                parent[find(labels[i])] = find(labels[j])
+            self._cache["joins"] = joins
+        return self._cache["joins"]
 
     def piece_graph(self) -> nx.Graph:
-        """Nodes: regions; edges: equal affine maps and closures that meet (any dimension)."""
+        """Nodes: regions; edges: equal affine maps and closures that meet in the domain
+        (shared facets, then the exact LP joins between what facets leave apart)."""
         if "pieces" not in self._cache:
             G = nx.Graph()
-            G.add_nodes_from(range(len(self.regions)))
-            G.add_edges_from(self._same_map_facets())
-            for members in self.map_groups():
-                for a_i, i in enumerate(members):
-                    for j in members[a_i + 1 :]:
-                        if nx.has_path(G, i, j):
-                            continue
-                        if _closures_meet(self._row(i), self._row(j), self._domain_rows(), self.network.input_dim):
-                            G.add_edge(i, j)
+            G.add_nodes_from(range(self.n_activation_regions))
+            G.add_edges_from(map(tuple, self._same_map_edges().tolist()))
+            G.add_edges_from(self._piece_joins())
             self._cache["pieces"] = G
         return self._cache["pieces"]
 
     @property
     def n_pieces(self) -> int:
-        return nx.number_connected_components(self.piece_graph()) if self.regions else 0
+        N = self.n_activation_regions
+        if N == 0 or not self._shared().any():
+            return N
+        joins = np.array(self._piece_joins(), dtype=np.int64).reshape(-1, 2)
+        return int(self._labels(np.concatenate([self._same_map_edges(), joins])).max()) + 1
+
+    def _domain_rows(self) -> np.ndarray:
+        n = self.network.input_dim
+        return self.domain.engine_rows() if self.domain is not None else np.zeros((0, n + 1), dtype=np.int64)
 
     def counts(self) -> dict[str, Any]:
         return {
@@ -330,6 +665,255 @@ class NetworkRegions:
             "affine_maps": self.n_affine_maps,
             "partial": self.partial,
         }
+
+
+class _RegionList(Sequence):
+    """The regions of a :class:`NetworkRegions`, built on access."""
+
+    def __init__(self, res: NetworkRegions):
+        self._res = res
+
+    def __len__(self) -> int:
+        return self._res.n_activation_regions
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._res.region(k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self._res.region(i)
+
+    def __iter__(self):
+        return self._res.iter_regions()
+
+
+def _merges(N: int, edges) -> int:
+    """Number of successful unions (N minus the number of components)."""
+    parent = list(range(N))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    k = 0
+    for i, j in edges:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[a] = b
+            k += 1
+    return k
+
+
+def _crossing(xi, di, xj, dj, h) -> tuple[Rational, ...]:
+    """The point where the segment between two witnesses crosses the hyperplane h = [a | b]."""
+    n = len(h) - 1
+    wi = [mpq(int(v), int(di)) for v in xi]
+    wj = [mpq(int(v), int(dj)) for v in xj]
+    a, b = [int(v) for v in h[:n]], int(h[n])
+    vi = sum((u * v for u, v in zip(a, wi)), _ZERO) - b
+    vj = sum((u * v for u, v in zip(a, wj)), _ZERO) - b
+    t = vi / (vi - vj)
+    return tuple(p + t * (q - p) for p, q in zip(wi, wj))
+
+
+def _has_inner_walls(res: NetworkRegions) -> bool:
+    """Whether the last layer's cells have walls other than the domain's."""
+    dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
+    return any(cells.canonical_class_key([int(v) for v in r])[0] not in dom_keys for r in res._parents.R)
+
+
+def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: bool = True, walls_only: bool = False):
+    """(i, j, point) for every pair of regions sharing a facet, from facets only."""
+    if res.n_activation_regions == 0 or res._step is None:
+        return []
+    key = ("facets", points) if which is None and not walls_only else None
+    if key is not None and key in res._cache:
+        return res._cache[key]
+    if points and not walls_only:
+        res._explicit()  # sibling facet points lie between the two witnesses
+    step, par, c = res._step, res._parents, res._cells
+    n = res.network.input_dim
+    sel = np.ones(c.n, dtype=bool) if which is None else np.isin(np.arange(c.n), which)
+    out: dict[tuple[int, int], Any] = {}
+    # siblings: facets on the last layer's hyperplanes
+    for i, j, s in ([] if walls_only else res._siblings().facets(np.nonzero(sel)[0]).tolist()):
+        if not (sel[i] or sel[s]):
+            continue
+        a, b = min(i, s), max(i, s)
+        if (a, b) in out:
+            continue
+        if points:
+            Z = step.Z[c.parent[i], j]
+            h = [int(v) for v in Z[:n]] + [-int(Z[n])]
+            out[(a, b)] = _crossing(c.X[i], c.D[i], c.X[s], c.D[s], h)
+        else:
+            out[(a, b)] = None
+    # facets on the walls inherited from earlier layers (not the domain's walls): the
+    # region across is the one with the pattern just beyond the facet point
+    if par is not None and par.R.shape[0]:
+        dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
+        need = np.zeros(par.n, dtype=bool)
+        need[c.parent[sel]] = True
+        child, wrow, Xp, Dp = _wall_cells(par, step.Z, step.cut, res._siblings(), n, need, points=True)
+        keep = sel[child] if child.size else np.zeros(0, dtype=bool)
+        if child.size:
+            wk = np.array([cells.canonical_class_key([int(v) for v in par.R[g]])[0] not in dom_keys for g in wrow.tolist()], dtype=bool)
+            keep &= wk
+        child, wrow = child[keep], wrow[keep]
+        if child.size:
+            Xp, Dp = Xp[keep], Dp[keep]
+            outward = -cells.wide(par.R[wrow][:, :n])
+            bits = _one_sided_patterns(res.network, Xp, Dp, outward)
+            flat = np.concatenate(bits, axis=1)
+            nb = res._lookup_patterns(_void(np.packbits(flat > 0, axis=1)))
+            if np.any(nb < 0):
+                raise InternalError("a facet leads to a region missing from the enumeration")
+            if np.any(nb == child):
+                raise InternalError("a facet leads back to its own region")
+            for k, (i, j) in enumerate(zip(child.tolist(), nb.tolist())):
+                a, b = min(i, j), max(i, j)
+                if (a, b) not in out:
+                    out[(a, b)] = tuple(mpq(int(t), int(Dp[k])) for t in Xp[k]) if points else None
+    res_list = sorted((a, b, p) for (a, b), p in out.items())
+    if key is not None:
+        res._cache[key] = res_list
+    return res_list
+
+
+def network_regions(
+    network: ReluNetwork,
+    *,
+    domain: OpenPolyhedron | None = None,
+    workers: int | None = None,
+    executor=None,
+    max_regions: int | None = None,
+    max_seconds: float | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> NetworkRegions:
+    """Enumerate the activation regions of ``network`` on R^n (or inside ``domain``).
+
+    Parameters
+    ----------
+    domain : OpenPolyhedron, optional
+        Only regions inside it (e.g. ``OpenPolyhedron.box(n, lo, hi)``).
+    workers : int, optional
+        Local processes when no ``executor`` is given (default: all cores for large
+        layers).  Same result.
+    executor : polyrelu.parallel.Executor, optional
+        Where the cells of a layer are refined (local processes or a Dask cluster).
+    max_regions, max_seconds : optional budget
+        Checked inside every layer (between groups of cells, and inside the engine).  When
+        exceeded, the result has ``partial = True``: its regions are the cells of the last
+        completed layer, and ``info`` says what was completed and a lower bound
+        (``activation_regions_at_least``).
+    progress : callable(layer, done_cells, total_cells), optional
+    """
+    from ..parallel import Budget, Executor, NOT_RUN, default_workers
+
+    n = network.input_dim
+    budget = Budget(max_seconds, max_regions)
+    deadline = budget.deadline
+    if domain is not None:
+        if domain.dim != n:
+            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
+        rows = domain.engine_rows()
+        w = domain.interior_point()
+        if w is None:
+            return NetworkRegions(network, domain, False, None, None, 1)
+        den = lcm_denominators(w)
+        X0 = np.array([[int(v * den) for v in w]], dtype=object)
+        D0 = np.array([den], dtype=object)
+    else:
+        rows = np.zeros((0, n + 1), dtype=np.int64)
+        X0, D0 = np.zeros((1, n), dtype=np.int64), np.ones(1, dtype=np.int64)
+    Hk0 = np.concatenate([np.eye(n, dtype=np.int64), np.zeros((n, 1), dtype=np.int64)], axis=1)[None]
+    cur = _Cells(batch.fit_int(X0), batch.fit_int(D0), cells.compact(rows), np.zeros(rows.shape[0], dtype=np.int64), Hk0, [],
+                 np.zeros(1, dtype=np.int64))
+    Q = 1
+    own = executor is None
+    ex = executor
+    step = parents = None
+    partial = False
+    info: dict[str, Any] = {"layers": network.n_hidden_layers, "layers_completed": 0}
+    try:
+        for li, layer in enumerate(network.layers[:-1]):
+            Wi, bi, q = _integer_layer(layer)
+            last = li == network.n_hidden_layers - 1
+            out_layer = _integer_layer(network.layers[-1])[:2] if last else None
+            nw = workers if workers is not None else default_workers()
+            big = cur.n >= 64 or (cur.n == 1 and layer.n_out >= 24 and n >= 3)
+            if ex is None and nw > 1 and big:
+                ex = Executor(workers=nw)
+            use = ex if (ex is not None and (big or ex.is_distributed)) else None
+            par_ = use.parallelism if use is not None else 1
+            chunk = max(1, min(512, -(-cur.n // (4 * par_)))) if (use is not None or budget) else cur.n
+            chunks = [(lo, min(cur.n, lo + chunk)) for lo in range(0, cur.n, chunk)]
+            found = [0]
+
+            def stop_count(k: int) -> bool:
+                return budget.over(k)
+
+            try:
+                if len(chunks) == 1:
+                    one = _refine(cur, Wi, bi, Q, q, n, deadline, executor=use if cur.n == 1 else None,
+                                  stop=stop_count if budget else None, out_layer=out_layer)
+                    parts = [one]
+                else:
+                    def on_result(i, r):
+                        found[0] += r.children.n
+                        return budget.over(found[0])
+
+                    tasks = [(cur.take(lo, hi), Wi, bi, Q, q, n, deadline, out_layer) for lo, hi in chunks]
+                    if use is not None:
+                        parts = use.map(_refine_task, tasks, deadline=deadline, on_result=on_result if budget.max_regions is not None else None)
+                    else:
+                        parts = []
+                        for t in tasks:
+                            if budget.expired() or budget.over(found[0]):
+                                break
+                            parts.append(_refine_task(*t))
+                            found[0] += parts[-1].children.n
+                        parts += [NOT_RUN] * (len(tasks) - len(parts))
+                    if any(p is NOT_RUN for p in parts):
+                        done = [k for k, p in enumerate(parts) if p is not NOT_RUN]
+                        raise BudgetExceededError("budget", sum(parts[k].children.n for k in done),
+                                                  sum(chunks[k][1] - chunks[k][0] for k in done))
+            except BudgetExceededError as exc:
+                partial = True
+                got = exc.args[1] if len(exc.args) > 1 else 0
+                refined = exc.args[2] if len(exc.args) > 2 else 0
+                if len(chunks) == 1 and cur.n == 1:  # inside the one cell: distinct regions found there
+                    refined = 1 if got > 1 else 0
+                info.update({"stopped_in_layer": li + 1, "cells_refined": refined, "cells_in_layer": cur.n,
+                             "activation_regions_at_least": max(cur.n, got + cur.n - refined)})
+                break
+            offsets = [lo for lo, _ in chunks]
+            step = _Refined(_Cells.concat([p.children for p in parts], offsets), batch.concat([p.Z for p in parts]),
+                            np.concatenate([p.cut for p in parts]))
+            parents = cur
+            cur = step.children
+            Q *= q
+            info["layers_completed"] = li + 1
+            if progress is not None:
+                progress(li, cur.n, cur.n)
+            if li < network.n_hidden_layers - 1 and (budget.expired() or budget.over(cur.n)):
+                partial = True
+                info.update({"stopped_in_layer": li + 2, "cells_refined": 0, "cells_in_layer": cur.n,
+                             "activation_regions_at_least": cur.n})
+                break
+    finally:
+        if own and ex is not None:
+            ex.close()
+    Wo, bo, qo = _integer_layer(network.layers[-1])
+    if partial:  # the cells of the last completed layer, with their hidden outputs as maps
+        return NetworkRegions(network, domain, True, cur, cur.Hk, Q, None, None, info)
+    if network.n_hidden_layers == 0:  # an affine network: one region
+        return NetworkRegions(network, domain, False, cur, _apply(Wo, bo, cur.Hk, 1), qo, None, None, info)
+    return NetworkRegions(network, domain, False, cur, cur.Hk, Q * qo, step, parents, info)
 
 
 def facet_point(rows: np.ndarray, k: int, n: int, other: np.ndarray | None = None) -> tuple[Rational, ...] | None:
@@ -363,6 +947,17 @@ def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: i
     return proofs.closed_point(cons, n, strict) is not None
 
 
+def _affine_layer(weights, biases, matrix, offset, n):
+    """z = W (M x + m) + b as (gradient rows, constants)."""
+    grads, consts = [], []
+    for wrow, b in zip(weights, biases):
+        g = [sum((w * matrix[k][j] for k, w in enumerate(wrow) if w), _ZERO) for j in range(n)]
+        c = sum((w * offset[k] for k, w in enumerate(wrow) if w), _ZERO) + b
+        grads.append(g)
+        consts.append(c)
+    return grads, consts
+
+
 def pattern_constraints(net: ReluNetwork, pattern) -> list[tuple[dict, tuple]]:
     """For every hidden neuron that is not identically zero on the pattern's region, the
     affine function s * z(x) (s = +1 active, -1 inactive) that is > 0 there, as
@@ -382,6 +977,25 @@ def pattern_constraints(net: ReluNetwork, pattern) -> list[tuple[dict, tuple]]:
     return out
 
 
+def _one_sided_patterns(net: ReluNetwork, X: np.ndarray, D: np.ndarray, dirs: np.ndarray) -> list[np.ndarray]:
+    """:func:`one_sided_pattern` at many points X[k] / D[k] along dirs[k] at once, in
+    integers: per layer the pre-activations times a positive scale, and their derivatives."""
+    h, dh = cells.wide(X), cells.wide(dirs)
+    scale = cells.wide(D)  # h / scale is the current layer input
+    out = []
+    for layer in net.layers[:-1]:
+        W, b, q = _integer_layer(layer)
+        W, b = cells.wide(W), cells.wide(b)
+        z = h.dot(W.T) + scale[:, None] * b[None, :]  # = q * scale * pre-activation
+        dz = dh.dot(W.T)
+        bits = ((z > 0) | ((z == 0) & (dz > 0))).astype(np.uint8)
+        out.append(bits)
+        h = np.where(bits > 0, z, 0)
+        dh = np.where(bits > 0, dz, 0)
+        scale = scale * q
+    return out
+
+
 def one_sided_pattern(net: ReluNetwork, x, direction) -> tuple[tuple[int, ...], ...]:
     """The activation pattern at x + e * direction for infinitely small e > 0."""
     h = list(x)
@@ -397,72 +1011,3 @@ def one_sided_pattern(net: ReluNetwork, x, direction) -> tuple[tuple[int, ...], 
     return tuple(pattern)
 
 
-def network_regions(
-    network: ReluNetwork,
-    *,
-    domain: OpenPolyhedron | None = None,
-    workers: int | None = None,
-    max_regions: int | None = None,
-    max_seconds: float | None = None,
-    progress: Callable[[int, int, int], None] | None = None,
-) -> NetworkRegions:
-    """Enumerate the activation regions of ``network`` on R^n (or inside ``domain``).
-
-    Parameters
-    ----------
-    domain : OpenPolyhedron, optional
-        Only regions inside it (e.g. ``OpenPolyhedron.box(n, lo, hi)``).
-    workers : int, optional
-        Processes (default: all cores when a layer has many cells).  Same result.
-    max_regions, max_seconds : optional budget
-        When exceeded, enumeration stops after the current layer and the result has
-        ``partial = True``: its regions are the cells of a partially refined network,
-        not the network's activation regions.
-    progress : callable(layer, done_cells, total_cells), optional
-    """
-    n = network.input_dim
-    if domain is not None:
-        if domain.dim != n:
-            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
-        rows = domain.engine_rows()
-        w = domain.interior_point()
-        if w is None:
-            return NetworkRegions(network, [], [], domain, False)
-        den = lcm_denominators(w)
-        witness = (tuple(int(v * den) for v in w), den)
-    else:
-        rows = np.zeros((0, n + 1), dtype=np.int64)
-        witness = (tuple([0] * n), 1)
-    ident = tuple(tuple(mpq(1) if i == j else _ZERO for j in range(n)) for i in range(n))
-    cells = [_Cell(rows, witness, (), ident, tuple([_ZERO] * n))]
-    start = time.monotonic()
-    partial = False
-    from ..parallel import default_workers, run_tasks
-
-    for li, layer in enumerate(network.layers[:-1]):
-        nw = workers if workers is not None else (default_workers() if len(cells) >= 64 else 1)
-        chunk = max(1, len(cells) // (4 * nw)) if nw > 1 else len(cells)
-        more = li < network.n_hidden_layers - 1
-        final = None if more else (network.layers[-1].weights, network.layers[-1].biases)
-        tasks = [(cells[i : i + chunk], layer.weights, layer.biases, n, more, final) for i in range(0, len(cells), chunk)]
-        out = run_tasks(_refine_many, tasks, workers=nw)
-        new = [c for part in out for children in part for c in children]
-        if progress is not None:
-            progress(li, len(new), len(new))
-        cells = new
-        if (max_regions is not None and len(cells) > max_regions) or (max_seconds is not None and time.monotonic() - start > max_seconds):
-            partial = li < network.n_hidden_layers - 1
-            if partial:
-                break
-    last = network.layers[-1]
-    regions, row_list = [], []
-    for c in cells:
-        if partial or network.n_hidden_layers > 0:
-            amap = AffineMap(c.matrix, c.offset, n)  # the final map (or, if partial, the hidden outputs)
-        else:  # an affine network: no hidden layer was refined
-            grads, consts = _affine_layer(last.weights, last.biases, c.matrix, c.offset, n)
-            amap = AffineMap(tuple(tuple(g) for g in grads), tuple(consts), n)
-        X, D = c.witness
-        regions.append(ActivationRegion(c.pattern, tuple(mpq(v, D) for v in X), c.rows, amap))
-        row_list.append(c.rows)
-    return NetworkRegions(network, regions, row_list, domain, partial)

@@ -56,7 +56,7 @@ from ..geometry.arrangement import HyperplaneArrangement
 from ..errors import ShapeError
 from ..nets.network import ReluNetwork
 from ..paper.closed_forms import algorithm1_subproblem_bound
-from ..parallel import default_workers, run_tasks, scheduler
+from ..parallel import default_workers, run_tasks
 from ..exact.rational import Rational, as_matrix, as_vector, to_str
 
 __all__ = ["ExactReluTrainer", "sign_bound", "paper_bound"]
@@ -280,8 +280,8 @@ class ExactReluTrainer:
     output_bias : bool
         Whether the network may add a constant to its output (the paper's nets do not).
     workers : int or None
-        Processes (default: every core once there are many subproblems).  A Dask cluster
-        set with :func:`polyrelu.parallel.set_scheduler` takes the batches instead.
+        Processes (default: every core once there are many subproblems).  An executor
+        passed to :meth:`fit` (e.g. a Dask cluster) takes the batches instead.
     max_seconds, max_subproblems : optional budget
         When it runs out, ``fit`` stops with the best network so far, ``certified_`` False
         and ``lower_bound_`` a proven lower bound on the optimum.
@@ -374,9 +374,11 @@ class ExactReluTrainer:
         out.sort(key=lambda t: (t[0], t[1]))
         return total, out
 
-    def fit(self, X: Any, y: Any, *, progress: Callable[[int, int, Rational | None], None] | None = None) -> "ExactReluTrainer":
+    def fit(self, X: Any, y: Any, *, progress: Callable[[int, int, Rational | None], None] | None = None,
+            executor: Any = None) -> "ExactReluTrainer":
         """Find the global optimum.  ``progress(done, total, best_loss)`` is called after
-        every batch (``done`` counts solved and pruned subproblems)."""
+        every batch (``done`` counts solved and pruned subproblems).  ``executor``
+        (:class:`polyrelu.parallel.Executor`) runs the batches (local processes or Dask)."""
         Xs, ys = self._validate(X, y)
         start = time.monotonic()
         prob, arrangement = self._problem(Xs, ys)
@@ -386,7 +388,7 @@ class ExactReluTrainer:
         cand = cand or []
         total = len(cand)
         nw = self.workers if self.workers is not None else (default_workers() if total >= 512 else 1)
-        if scheduler() is not None:  # a Dask cluster: split every batch into several tasks
+        if executor is not None and executor.is_distributed:  # a Dask cluster: split every batch into several tasks
             nw = max(nw, 4)
         best: tuple[Rational, int, _Solved, tuple] | None = None
         solved: list[tuple[tuple, _Solved]] = []
@@ -412,7 +414,8 @@ class ExactReluTrainer:
                                 prob.gens[ci] = _cell_generators(Xs, prob.cells[ci])
             chunk = max(1, -(-len(batch) // (2 * nw))) if nw > 1 else len(batch)
             tasks = [(prob, batch[i : i + chunk], incumbent) for i in range(0, len(batch), chunk)]
-            for part in run_tasks(_run_chunk, tasks, workers=nw if len(batch) >= 64 else 1):  # results in task order
+            for part in (executor.map(_run_chunk, tasks) if executor is not None and (executor.is_distributed or (nw > 1 and len(batch) >= 64))
+                         else run_tasks(_run_chunk, tasks, workers=nw if len(batch) >= 64 else 1)):  # results in task order
                 for p, res in part:
                     if res is None:
                         n_pruned += 1

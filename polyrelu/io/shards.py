@@ -1,0 +1,116 @@
+"""Region shards: the activation regions of a network streamed to disk in JSON Lines files,
+so that large enumerations need not be held (or sent back) as Python objects.
+
+Format ``polyrelu.region-shard``, version 1.  Each shard is a text file; its first line is
+a header object, every further line one region::
+
+    {"format": "polyrelu.region-shard", "version": 1, "network_digest": "<sha256>",
+     "input_dim": n, "outputs": m, "denominator": "Q", "shard": k, "first_region": i}
+    {"pattern": ["0110", "10"], "witness": ["1/3", "-2"], "map": [[a_11, ..., a_1n, c_1], ...]}
+
+``pattern`` has one 0/1 string per hidden layer, ``witness`` is an exact point strictly
+inside the region (``p/q`` strings), and ``map`` holds integers: on the region the network
+is ``x -> (A x + c) / Q`` with ``[A | c] = map`` and ``Q`` the header's denominator (the
+same for every region of a network).  Regions keep the enumeration's order across shards
+(``first_region``); files are written atomically (temporary name, then rename).
+
+>>> from polyrelu.nets.regions import network_regions
+>>> from polyrelu.paper.constructions import max_of_two
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as d:
+...     paths = write_shards(network_regions(max_of_two()), d, shard_size=3)
+...     len(paths), counts_from_shards(paths)
+(2, {'activation_regions': 4, 'affine_maps': 2})
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from ..errors import FileFormatError
+
+__all__ = ["FORMAT", "VERSION", "write_shards", "iter_shard", "counts_from_shards"]
+
+FORMAT = "polyrelu.region-shard"
+VERSION = 1
+
+
+def write_shards(res: Any, directory: Any, *, shard_size: int = 100_000, prefix: str = "regions") -> list[Path]:
+    """Write the regions of ``res`` (a complete :class:`polyrelu.nets.regions.NetworkRegions`)
+    as shards of at most ``shard_size`` regions; returns their paths in order."""
+    from . import formats
+
+    if res.partial:
+        raise ValueError("a partial result (budget ran out) has no final regions to write")
+    if shard_size < 1:
+        raise ValueError(f"shard_size is {shard_size}; it must be at least 1")
+    out_dir = Path(directory)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    digest = formats.digest(res.network.to_dict())
+    N = res.n_activation_regions
+    paths = []
+    for k, lo in enumerate(range(0, max(N, 1), shard_size)):
+        if N == 0 and k > 0:
+            break
+        hi = min(N, lo + shard_size)
+        path = out_dir / f"{prefix}-{k:05d}.jsonl"
+        tmp = out_dir / f".{path.name}.tmp-{os.getpid()}"
+        header = {"format": FORMAT, "version": VERSION, "network_digest": digest, "input_dim": res.network.input_dim,
+                  "outputs": res.network.output_dim, "denominator": str(res.map_denominator), "shard": k, "first_region": lo}
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(header, sort_keys=True) + "\n")
+            for row in res.iter_region_rows(lo, hi):
+                f.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
+        os.replace(tmp, path)
+        paths.append(path)
+    return paths
+
+
+def iter_shard(path: Any) -> Iterator[dict]:
+    """The header, then every region of one shard (strict: format, version, fields)."""
+    with open(path, encoding="utf-8") as f:
+        first = f.readline()
+        try:
+            header = json.loads(first)
+        except json.JSONDecodeError:
+            raise FileFormatError(f"{path}: the first line is not a JSON header") from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise FileFormatError(f"{path}: not a {FORMAT} file (format is {header.get('format') if isinstance(header, dict) else None!r})")
+        if header.get("version") != VERSION:
+            raise FileFormatError(f"{path}: {FORMAT} version {header.get('version')!r} is not supported (expected {VERSION})")
+        yield header
+        for no, line in enumerate(f, start=2):
+            try:
+                row = json.loads(line, parse_float=_no_float)
+            except json.JSONDecodeError as exc:
+                raise FileFormatError(f"{path}: line {no} is not JSON ({exc.msg})") from None
+            if not isinstance(row, dict) or set(row) != {"pattern", "witness", "map"}:
+                raise FileFormatError(f"{path}: line {no} must have exactly the fields pattern, witness, map")
+            yield row
+
+
+def _no_float(text: str):
+    raise FileFormatError(f"a JSON float ({text}) in a region shard; numbers are integers or 'p/q' strings")
+
+
+def counts_from_shards(paths: Sequence[Any]) -> dict[str, int]:
+    """Activation regions and distinct affine maps, read from the shards as a stream (the
+    memory kept is one 16-byte digest per distinct map)."""
+    n_regions = 0
+    maps: set[bytes] = set()
+    den = None
+    for p in paths:
+        it = iter_shard(p)
+        header = next(it)
+        if den is None:
+            den = header["denominator"]
+        elif header["denominator"] != den:
+            raise FileFormatError(f"{p}: shards of different networks (denominator {header['denominator']} vs {den})")
+        for row in it:
+            n_regions += 1
+            maps.add(hashlib.blake2b(json.dumps(row["map"], separators=(",", ":")).encode(), digest_size=16).digest())
+    return {"activation_regions": n_regions, "affine_maps": len(maps)}
