@@ -42,8 +42,14 @@ def test_dask_local_cluster_gives_the_same_answer(serial, monkeypatch):
     import polyrelu.parallel as parallel
 
     calls = []
-    real = parallel._run_dask
-    monkeypatch.setattr(parallel, "_run_dask", lambda fn, tasks, sch: calls.append(len(tasks)) or real(fn, tasks, sch))
+    real = parallel.Executor.map
+
+    def spy(self, fn, tasks, **kw):
+        if self.is_distributed:
+            calls.append(len(tasks))
+        return real(self, fn, tasks, **kw)
+
+    monkeypatch.setattr(parallel.Executor, "map", spy)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         for name, space in SPACES.items():
@@ -134,9 +140,9 @@ def test_one_adapter_calls_the_executors():
     hits = []
     for f in pathlib.Path(pkg.__file__).parent.glob("*.py"):
         for i, line in enumerate(f.read_text().splitlines()):
-            if re.search(r"\bparallel\b", line) and ("import" in line or "run_tasks" in line or "set_scheduler" in line):
+            if re.search(r"\bparallel\b", line) and ("import" in line or "run_tasks" in line or "Executor" in line):
                 hits.append((f.name, line.strip()))
     assert hits and all(name == "harness.py" for name, _ in hits), hits
     src = (pathlib.Path(pkg.__file__).parent / "harness.py").read_text()
     body = src[src.index("def run_in_parallel"):src.index("def check(")]
-    assert sum(src.count(k) for k in ("run_tasks(", "set_scheduler(")) == sum(body.count(k) for k in ("run_tasks(", "set_scheduler("))
+    assert sum(src.count(k) for k in ("run_tasks(", "Executor(")) == sum(body.count(k) for k in ("run_tasks(", "Executor("))

@@ -51,12 +51,8 @@ def run_in_parallel(fn: Callable[..., Any], tasks: list[tuple], *, workers: int,
 
     if scheduler is None:
         return parallel.run_tasks(fn, tasks, workers=workers)
-    previous = parallel.scheduler()
-    parallel.set_scheduler(scheduler)
-    try:
-        return parallel.run_tasks(fn, tasks, workers=workers)
-    finally:
-        parallel.set_scheduler(previous)
+    with parallel.Executor(workers=workers, scheduler=scheduler) as ex:
+        return ex.map(fn, tasks)
 
 
 # ------------------------------------------------------------------ merging

@@ -40,12 +40,8 @@ def execute(fn: Callable[..., Any], tasks: Sequence[tuple], *, workers: int, sch
 
     if scheduler is None:
         return parallel.run_tasks(fn, tasks, workers=workers)
-    previous = parallel.scheduler()
-    parallel.set_scheduler(scheduler)
-    try:
-        return parallel.run_tasks(fn, tasks, workers=workers)
-    finally:
-        parallel.set_scheduler(previous)
+    with parallel.Executor(workers=workers, scheduler=scheduler) as ex:
+        return ex.map(fn, tasks)
 
 
 def job_key(job: dict) -> str:
