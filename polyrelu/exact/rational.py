@@ -25,6 +25,7 @@ import numbers
 import re
 from decimal import Decimal
 from fractions import Fraction
+from collections.abc import Mapping, Set as AbstractSet
 from typing import Any, Iterable
 
 import gmpy2
@@ -51,8 +52,9 @@ _MPZ = type(mpz(0))
 
 _NONFINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
 _RATIONAL_TEXT = re.compile(
-    r"^[+-]?(\d+(/\d+)?|\d*\.\d+([eE][+-]?\d+)?|\d+\.?([eE][+-]?\d+)?)$"
+    r"^[+-]?([0-9]+(/[0-9]+)?|[0-9]*\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+\.?([eE][+-]?[0-9]+)?)$"
 )
+_MAX_EXPONENT = 100_000  # "1e999999999" would take hours to expand; refuse such exponents
 
 _FLOAT_HINT = (
     "pass it as a string (\"0.1\" means exactly 1/10) or convert it with "
@@ -138,11 +140,19 @@ def _parse(text: str, field: str | None) -> Rational:
         )
     if "/" in s:
         num, den = s.split("/")
-        if int(den) == 0:
+        if mpz(den) == 0:
             raise InvalidRationalError(f"{_where(field)}{text!r} has a zero denominator")
-        return mpq(int(num), int(den))
-    frac = Fraction(s)
-    return mpq(frac.numerator, frac.denominator)
+        return mpq(mpz(num), mpz(den))  # mpz parses any number of digits (int() stops at 4300)
+    mantissa, _, exponent = s.lower().partition("e")
+    whole, _, frac = mantissa.partition(".")
+    if len(exponent.lstrip("+-")) > 6 or abs(int(exponent or 0)) > _MAX_EXPONENT:
+        raise InvalidRationalError(
+            f"{_where(field)}{text!r} has a decimal exponent beyond +-{_MAX_EXPONENT}; write the number as \"p/q\""
+        )
+    digits = mpz((whole.lstrip("+-") or "0") + frac)
+    value = mpq(-digits if whole.startswith("-") else digits)
+    e = int(exponent or 0) - len(frac)
+    return value * mpq(10) ** e if e >= 0 else value / mpq(10) ** -e
 
 
 def from_float(value: float) -> Rational:
@@ -193,7 +203,7 @@ def is_rational(value: Any) -> bool:
 
 def as_vector(values: Iterable[Any], *, field: str = "vector", length: int | None = None) -> tuple[Rational, ...]:
     """Convert a sequence of exact numbers to a tuple of :data:`Rational`."""
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+    if isinstance(values, (str, bytes, Mapping, AbstractSet)) or not isinstance(values, Iterable):
         raise ShapeError(f"{field} must be a list of numbers, got {type(values).__name__}")
     out = tuple(as_rational(v, field=f"{field}[{i}]") for i, v in enumerate(values))
     if length is not None and len(out) != length:
@@ -209,11 +219,11 @@ def as_matrix(
     Ragged input is refused with the row that differs; ``shape`` entries that are not
     ``None`` are enforced.
     """
-    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+    if isinstance(rows, (str, bytes, Mapping, AbstractSet)) or not isinstance(rows, Iterable):
         raise ShapeError(f"{field} must be a list of rows, got {type(rows).__name__}")
     out = []
     for i, row in enumerate(rows):
-        if isinstance(row, (str, bytes)) or not isinstance(row, Iterable):
+        if isinstance(row, (str, bytes, Mapping, AbstractSet)) or not isinstance(row, Iterable):
             raise ShapeError(f"{field}[{i}] must be a list of numbers, got {type(row).__name__}")
         out.append(as_vector(row, field=f"{field}[{i}]"))
     if out:
