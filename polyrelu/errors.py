@@ -14,11 +14,14 @@ __all__ = [
     "NonFiniteNumberError",
     "InvalidRationalError",
     "ShapeError",
+    "InvalidParameterError",
+    "NotFittedError",
     "FileFormatError",
     "InvalidArrangementError",
     "InvalidPolyhedronError",
     "CertificateError",
     "BudgetExceededError",
+    "ResourceLimitError",
     "InternalError",
     "CompilationError",
 ]
@@ -44,6 +47,15 @@ class ShapeError(PolyReluError, ValueError):
     """Matrices or vectors whose shapes do not fit together."""
 
 
+class InvalidParameterError(PolyReluError, ValueError):
+    """A parameter outside its allowed range: a hyperparameter, an option, or a number
+    that must be positive (a rescaling factor, a width, a depth)."""
+
+
+class NotFittedError(PolyReluError, ValueError, AttributeError):
+    """A fitted attribute or ``predict`` was used before ``fit``."""
+
+
 class FileFormatError(PolyReluError, ValueError):
     """A polyrelu file that is malformed, truncated, of the wrong format or version."""
 
@@ -61,11 +73,19 @@ class CertificateError(PolyReluError, ValueError):
 
 
 class BudgetExceededError(PolyReluError, RuntimeError):
-    """A computation stopped because its region or time budget ran out."""
+    """A computation stopped because the budget its caller set (``max_regions``,
+    ``max_seconds``, ``max_subproblems``) ran out, and the operation asked for needs the
+    complete result (for example a certificate of a partial enumeration).  CLI exit 4."""
+
+
+class ResourceLimitError(PolyReluError, RuntimeError):
+    """The problem is larger than a fixed limit of polyrelu (not a budget the caller set);
+    the message names the limit and how to stay below it.  The input is not malformed."""
 
 
 class InternalError(PolyReluError, RuntimeError):
-    """An internal invariant failed: a bug in polyrelu, never a property of the input."""
+    """An internal invariant failed: a bug in polyrelu, never a property of the input.
+    Please report it with the input that caused it.  CLI exit 5."""
 
 
 class CompilationError(InternalError):
