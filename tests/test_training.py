@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from polyrelu.exact import nnls as _nnls
-from polyrelu.verify.certificates import verify
+from polyrelu.verify import verify
 from polyrelu.errors import CertificateError, ShapeError
 from polyrelu.exact.linalg import solve
 from polyrelu.exact.rational import Rational

@@ -15,7 +15,7 @@ from .app import ClaimFalse, cli, emit_json
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def verify_cmd(certificate: Path, as_json: bool) -> None:
     """Check a certificate with the independent verifier (exit 1 if it is rejected)."""
-    from ..verify.certificates import verify
+    from ..verify import verify
     from ..errors import CertificateError
 
     obj = formats.load(certificate)
