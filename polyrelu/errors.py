@@ -22,6 +22,7 @@ __all__ = [
     "CertificateError",
     "BudgetExceededError",
     "ResourceLimitError",
+    "MissingDependencyError",
     "InternalError",
     "CompilationError",
 ]
@@ -81,6 +82,11 @@ class BudgetExceededError(PolyReluError, RuntimeError):
 class ResourceLimitError(PolyReluError, RuntimeError):
     """The problem is larger than a fixed limit of polyrelu (not a budget the caller set);
     the message names the limit and how to stay below it.  The input is not malformed."""
+
+
+class MissingDependencyError(PolyReluError, ImportError):
+    """An optional dependency (torch, dask) is needed for what was asked; the message
+    says how to install it."""
 
 
 class InternalError(PolyReluError, RuntimeError):

@@ -14,6 +14,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Sequence
 
+from .errors import MissingDependencyError
+
 __all__ = ["default_workers", "run_tasks", "set_scheduler", "scheduler"]
 
 
@@ -64,7 +66,7 @@ def _run_dask(fn: Callable[..., Any], tasks: Sequence[tuple], scheduler: Any) ->
     try:
         from distributed import Client
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError("a Dask scheduler was given but dask[distributed] is not installed: pip install 'dask[distributed]'") from exc
+        raise MissingDependencyError("a Dask scheduler was given but dask[distributed] is not installed: pip install 'dask[distributed]'") from exc
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     futures = [client.submit(fn, *t, pure=False) for t in tasks]
     return client.gather(futures)  # in task order

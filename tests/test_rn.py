@@ -14,7 +14,7 @@ from polyrelu.cli import main
 from polyrelu.paper.constructions import random_breakpoints
 from polyrelu.paper.constructions.maxnet import compile_lattice, compile_max_sum, max_affine, max_affine_sequential, min_affine, theorem_21_depth_bound
 from polyrelu.paper.constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
-from polyrelu.errors import ShapeError
+from polyrelu.errors import InvalidParameterError
 from polyrelu.nets.equality import networks_equal
 from polyrelu.nets.regions import network_regions
 
@@ -68,7 +68,7 @@ def test_lattice_form():
     for x in ([0, 0], [3, -1], [mpq(-1, 2), 5]):
         x = [mpq(v) for v in x]
         assert net.evaluate(x)[0] == max(min(value(f, x) for f in fs[:2]), min(value(f, x) for f in fs[2:]))
-    with pytest.raises(ShapeError):
+    with pytest.raises(InvalidParameterError, match="must be \\+1 or -1"):
         compile_max_sum([(2, fs)])
 
 
@@ -89,9 +89,9 @@ def test_family_degenerate_generators():
     with pytest.warns(UserWarning, match="not in general position"):
         net = zonotope_family([["1/2"]], [[1, 0], [2, 0], [0, 1]])
     assert network_regions(net).n_pieces == family_pieces_by_cones([["1/2"]], [[1, 0], [2, 0], [0, 1]])
-    with pytest.raises(ShapeError, match="zero vector"):
+    with pytest.raises(InvalidParameterError, match="zero vector"):
         zonotope_family([["1/2"]], [[1, 0], [0, 0]])
-    with pytest.raises(ShapeError):
+    with pytest.raises(InvalidParameterError, match="less than M"):
         zonotope_family([["3/2"]], [[1, 0], [0, 1]])
 
 

@@ -106,9 +106,9 @@ def arrangement_certificate(arr: HyperplaneArrangement, *, inside: OpenPolyhedro
         "regions": out_regions,
     }
     if not regions:
-        lam = proofs.emptiness_multipliers([affine({"wall": w}, ()) for w in range(len(walls))])
-        if lam is None:
+        empty = proofs.emptiness_multipliers([affine({"wall": w}, ()) for w in range(len(walls))])
+        if empty is None:
             raise InternalError("no region was found but the domain has no emptiness proof")
-        cert["empty_domain"] = [to_str(v) for v in lam]
+        cert["empty_domain"] = [to_str(v) for v in empty]
     return cert
 

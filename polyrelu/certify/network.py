@@ -72,7 +72,10 @@ def network_certificate(res: NetworkRegions) -> dict[str, Any]:
         for ref, aff in cons:
             if ref in facet_refs:
                 continue
-            lam, slack = proofs.farkas(aff, facet_aff)
+            found = proofs.farkas(aff, facet_aff)
+            if found is None:
+                raise InternalError("a constraint of a region is neither a facet nor implied by the facets")
+            lam, slack = found
             implied.append({**ref, "slack": to_str(slack),
                             "multipliers": [{**fr, "value": to_str(l)} for fr, l in zip(facet_refs, lam) if l != 0]})
         out.append({
@@ -102,10 +105,10 @@ def network_certificate(res: NetworkRegions) -> dict[str, Any]:
             for j in members[a_i + 1 :]:
                 if comp[i] != comp[j]:
                     aff = [a for _, a in cons_of[i]] + [a for _, a in cons_of[j]]
-                    lam = proofs.closed_infeasibility(aff, strict_of(i) + strict_of(j))
-                    if lam is None:
+                    sep = proofs.closed_infeasibility(aff, strict_of(i) + strict_of(j))
+                    if sep is None:
                         raise InternalError(f"regions {i} and {j} are in different pieces but no separation proof exists")
-                    separations.append({"regions": [i, j], "multipliers": [to_str(l) for l in lam]})
+                    separations.append({"regions": [i, j], "multipliers": [to_str(l) for l in sep]})
     cert: dict[str, Any] = {
         "format": FORMAT,
         "version": 1,
@@ -118,9 +121,9 @@ def network_certificate(res: NetworkRegions) -> dict[str, Any]:
         "piece_separations": separations,
     }
     if not res.regions:  # an empty domain: prove it
-        lam = proofs.emptiness_multipliers([(tuple(-v for v in a), b) for a, b in walls])
-        if lam is None:
+        empty = proofs.emptiness_multipliers([(tuple(-v for v in a), b) for a, b in walls])
+        if empty is None:
             raise InternalError("no region was found but the domain has no emptiness proof")
-        cert["empty_domain"] = [to_str(v) for v in lam]
+        cert["empty_domain"] = [to_str(v) for v in empty]
     return cert
 

@@ -14,6 +14,7 @@ import cdd.gmp
 from gmpy2 import mpq
 
 from .rational import Rational
+from ..errors import InternalError
 
 __all__ = ["lp", "LPResult", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
 
@@ -79,13 +80,13 @@ def lp(
             elif k - m < len(equalities):
                 dual[k - m] -= _mpq(v)
             else:
-                raise AssertionError(f"cddlib reported a dual value for row {k} of an LP with {m} rows")
+                raise InternalError(f"cddlib reported a dual value for row {k} of an LP with {m} rows")
         return LPResult("optimal", tuple(_mpq(v) for v in prog.primal_solution), _mpq(prog.obj_value), tuple(dual))
     if st in (cdd.LPStatusType.INCONSISTENT, cdd.LPStatusType.STRUC_INCONSISTENT):
         return LPResult("infeasible", None, None)
     if st in (cdd.LPStatusType.DUAL_INCONSISTENT, cdd.LPStatusType.STRUC_DUAL_INCONSISTENT, cdd.LPStatusType.UNBOUNDED):
         return LPResult("unbounded", None, None)
-    raise RuntimeError(f"cddlib returned LP status {st!r}")
+    raise InternalError(f"cddlib returned LP status {st!r}")
 
 
 def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()):
@@ -121,7 +122,8 @@ def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
     poly = cdd.gmp.polyhedron_from_matrix(mat)
     ineq = cdd.gmp.copy_inequalities(poly)
     cdd.gmp.matrix_canonicalize(ineq)
-    ins, eqs = [], []
+    ins: list[tuple[Rational, ...]] = []
+    eqs: list[tuple[Rational, ...]] = []
     for i, row in enumerate(ineq.array):
         vec = tuple(_mpq(v) for v in row)
         (eqs if i in ineq.lin_set else ins).append(vec)

@@ -26,7 +26,7 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 from collections.abc import Mapping, Set as AbstractSet
-from typing import Any, Iterable
+from typing import Any, Iterable, TypeAlias
 
 import gmpy2
 import numpy as np
@@ -47,8 +47,7 @@ __all__ = [
 ]
 
 #: The exact rational type used everywhere in polyrelu (gmpy2's ``mpq``).
-Rational = type(mpq(0))
-_MPZ = type(mpz(0))
+Rational: TypeAlias = mpq
 
 _NONFINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
 _RATIONAL_TEXT = re.compile(
@@ -58,7 +57,7 @@ _MAX_EXPONENT = 100_000  # "1e999999999" would take hours to expand; refuse such
 
 _FLOAT_HINT = (
     "pass it as a string (\"0.1\" means exactly 1/10) or convert it with "
-    "polyrelu.rational.from_float(x) to take the float's exact binary value"
+    "polyrelu.from_float(x) to take the float's exact binary value"
 )
 
 
@@ -96,7 +95,7 @@ def as_rational(value: Any, *, field: str | None = None) -> Rational:
     >>> as_rational(0.1)
     Traceback (most recent call last):
     ...
-    polyrelu.errors.FloatNotAllowedError: got the float 0.1; pass it as a string ("0.1" means exactly 1/10) or convert it with polyrelu.rational.from_float(x) to take the float's exact binary value
+    polyrelu.errors.FloatNotAllowedError: got the float 0.1; pass it as a string ("0.1" means exactly 1/10) or convert it with polyrelu.from_float(x) to take the float's exact binary value
     """
     if isinstance(value, Rational):
         return value
@@ -104,7 +103,7 @@ def as_rational(value: Any, *, field: str | None = None) -> Rational:
         raise FloatNotAllowedError(
             f"{_where(field)}got the bool {value!r}; pass 0 or 1 as an integer if a number is meant"
         )
-    if isinstance(value, (int, _MPZ)):
+    if isinstance(value, (int, mpz)):
         return mpq(value)
     if isinstance(value, Fraction):
         return mpq(value.numerator, value.denominator)

@@ -38,6 +38,8 @@ def loads(text: str, *, source: str = "input") -> Any:
         return json.loads(text, parse_float=_refuse_float, parse_constant=_refuse_constant)
     except FileFormatError as exc:
         raise FileFormatError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise FileFormatError(f"{source}: nested too deeply to be a polyrelu file") from None
     except json.JSONDecodeError as exc:
         raise FileFormatError(
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "

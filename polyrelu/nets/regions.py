@@ -157,13 +157,12 @@ def _refine(cell: _Cell, weights, biases, n: int, more: bool = False, out_layer=
         wit = (tuple(int(v) for v in Xr[i]), int(Dr[i]))
         if more:
             new = cells.wide(H) * S[i].astype(object)[:, None]
-            rows = np.concatenate([cells.wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
-            rows = cells.compact(_facets_only(rows, n))
+            full = np.concatenate([cells.wide(cell.rows), new], axis=0) if cell.rows.shape[0] else new
+            kept = cells.compact(_facets_only(full, n))
+            child = _child(cell, bits, grads, consts, kept, wit, out_layer)
+            child.generators = cddlib.h_to_v([[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in kept])
         else:
-            rows = _LazyRows(cell.rows, H, S[i])
-        child = _child(cell, bits, grads, consts, rows, wit, out_layer)
-        if more:
-            child.generators = cddlib.h_to_v([[mpq(-int(r[n]))] + [mpq(int(v)) for v in r[:n]] for r in rows])
+            child = _child(cell, bits, grads, consts, _LazyRows(cell.rows, H, S[i]), wit, out_layer)
         children.append(child)
     return children
 
@@ -281,7 +280,7 @@ class NetworkRegions:
             G.add_edge(i, j, point=pt)
         return G
 
-    def _components(self, edges) -> int:
+    def _components(self, edges) -> tuple[int, Callable[[int], int]]:
         parent = list(range(len(self.regions)))
 
         def find(a):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import asdict, dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from gmpy2 import mpq
 
 from .constructions import absolute_value, hard_function, max_of_two, zigzag
 from ..exact.rational import Rational, to_str
+from ..errors import InternalError, InvalidParameterError
 
 __all__ = ["Verdict", "CHECKS", "run_checks", "to_markdown", "zigzag_by_definition", "HOLDS", "BOUND", "FAILS"]
 
@@ -104,7 +105,7 @@ def zigzag_by_definition(a, M, x: Rational) -> Rational:
         if x <= hi or i == last:
             t = (x - lo) / (hi - lo)
             return M * t if i % 2 == 0 else M * (1 - t)
-    raise AssertionError("unreachable")
+    raise InternalError("the zig-zag knots do not cover x")
 
 
 def check_zigzags() -> list[Verdict]:
@@ -353,7 +354,7 @@ def check_zonotope_family(quick: bool = True) -> list[Verdict]:
     from .constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
     from ..nets.regions import network_regions
 
-    cases = [
+    cases: list[tuple[str, Any, Any]] = [
         ("Figure 1 (left): b = (0,1), (1,0); a^1 = (1/2)", [[mpq(1, 2)]], [[0, 1], [1, 0]]),
         ("Figure 1 (right): c = (1/4,1/2), (-1/2,0), (0,-1/4), (-1/4,-1/4); a^1 = a^2 = (1/2)",
          [[mpq(1, 2)], [mpq(1, 2)]], [[mpq(1, 4), mpq(1, 2)], [mpq(-1, 2), 0], [0, mpq(-1, 4)], [mpq(-1, 4), mpq(-1, 4)]]),
@@ -408,7 +409,7 @@ def check_algorithm_1() -> list[Verdict]:
     rows = []
     for n, D in [(1, 7), (2, 6), (2, 8)]:
         rng = random.Random(10 * n + D)
-        X = [tuple(mpq(rng.randint(-30, 30)) for _ in range(n)) for _ in range(D)]
+        X: list[Any] = [tuple(mpq(rng.randint(-30, 30)) for _ in range(n)) for _ in range(D)]
         cells = ExactReluTrainer()._problem(X, tuple(mpq(0) for _ in X))[0].cells
         realisable = 0  # independent route: one exact LP per subset (is the open cell nonempty?)
         for signs in itertools.product((1, -1), repeat=D):
@@ -459,7 +460,7 @@ def run_checks(names: list[str] | None = None) -> list[Verdict]:
     selected = names or list(CHECKS)
     unknown = [n for n in selected if n not in CHECKS]
     if unknown:
-        raise KeyError(f"unknown check(s) {unknown}; available: {', '.join(CHECKS)}")
+        raise InvalidParameterError(f"unknown check(s) {unknown}; available: {', '.join(CHECKS)}")
     rows: list[Verdict] = []
     for name in selected:
         rows.extend(CHECKS[name]())

@@ -11,33 +11,44 @@
 from __future__ import annotations
 
 from math import prod
-from typing import Sequence
+from typing import Any, Sequence
+
+from gmpy2 import mpq
+
+from ..errors import InternalError, InvalidParameterError
+from ..exact.rational import Rational
 
 __all__ = ["lemma_d5_upper_bound", "lemma_d6_max_pieces", "lemma_d6_min_size", "min_size_by_d5", "thm31_min_size"]
+
+
+def _positive_int(v: Any, name: str) -> int:
+    """An integer >= 1 (bools, floats and other types refused)."""
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise InvalidParameterError(f"{name} is {v!r}; it must be an integer >= 1")
+    return v
 
 
 def lemma_d5_upper_bound(widths: Sequence[int]) -> int:
     """Lemma D.5: an R -> R net with hidden widths w_1..w_k has at most
     2^(k-1) (w_1 + 1) w_2 ... w_k pieces."""
-    if not widths or any(w < 1 for w in widths):
-        raise ValueError("widths must be a nonempty list of positive integers")
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
+        raise InvalidParameterError(f"widths is {widths!r}; it must be a nonempty list of integers >= 1")
+    widths = [_positive_int(w, f"widths[{i}]") for i, w in enumerate(widths)]
     k = len(widths)
     return 2 ** (k - 1) * (widths[0] + 1) * prod(widths[1:])
 
 
-def lemma_d6_max_pieces(size: int, hidden_layers: int):
+def lemma_d6_max_pieces(size: int, hidden_layers: int) -> Rational:
     """Lemma D.6: depth k+1 and size s give at most (2s/k)^k pieces (an exact rational)."""
-    from gmpy2 import mpq
-
-    return (mpq(2 * size, hidden_layers)) ** hidden_layers
+    s, k = _positive_int(size, "size"), _positive_int(hidden_layers, "hidden_layers")
+    return mpq(2 * s, k) ** k
 
 
 def lemma_d6_min_size(pieces: int, hidden_layers: int) -> int:
     """The least integer s with (2s/k)^k >= p, i.e. (2s)^k >= p k^k: the Lemma D.6 size
     lower bound (k/2) p^(1/k), rounded up exactly (then the -1 of the statement is slack)."""
-    k = hidden_layers
-    if k < 1 or pieces < 1:
-        raise ValueError("pieces and hidden_layers must be positive")
+    k = _positive_int(hidden_layers, "hidden_layers")
+    pieces = _positive_int(pieces, "pieces")
     lo, hi = 0, max(1, pieces * k)
     while lo < hi:  # smallest s with (2s)^k >= p k^k
         mid = (lo + hi) // 2
@@ -51,9 +62,8 @@ def lemma_d6_min_size(pieces: int, hidden_layers: int) -> int:
 def min_size_by_d5(pieces: int, hidden_layers: int) -> tuple[int, tuple[int, ...]]:
     """The least total width w_1 + ... + w_k with 2^(k-1) (w_1 + 1) w_2 ... w_k >= p
     (exact, by search), and widths attaining it (lexicographically smallest)."""
-    k = hidden_layers
-    if k < 1 or pieces < 1:
-        raise ValueError("pieces and hidden_layers must be positive")
+    k = _positive_int(hidden_layers, "hidden_layers")
+    pieces = _positive_int(pieces, "pieces")
     best: tuple[int, tuple[int, ...]] | None = None
 
     def search(prefix: list[int], total: int):
@@ -73,7 +83,8 @@ def min_size_by_d5(pieces: int, hidden_layers: int) -> tuple[int, tuple[int, ...
                 break
 
     search([], 0)
-    assert best is not None
+    if best is None:  # the widths [pieces, 1, ..., 1] always suffice
+        raise InternalError(f"no widths found for {pieces} pieces at {k} hidden layers")
     return best
 
 
@@ -81,4 +92,4 @@ def thm31_min_size(w: int, k: int, k_prime: int):
     """Thm 3.1: computing the depth-(k+1) hard functions with w^k pieces at depth k'+1
     needs size >= (k'/2) w^(k/k') - 1; returned as the exact least integer from Lemma D.6
     applied to p = w^k pieces at k' hidden layers."""
-    return lemma_d6_min_size(w**k, k_prime)
+    return lemma_d6_min_size(_positive_int(w, "w") ** _positive_int(k, "k"), k_prime)

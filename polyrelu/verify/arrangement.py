@@ -47,7 +47,7 @@ __all__ = ["verify_arrangement_certificate", "read", "check", "CHECKS", "Arrange
 FORMAT = "polyrelu.arrangement-certificate"
 REF_KEYS = ("hyperplane", "wall")
 
-Ref = tuple[str, int]  # ("hyperplane", i) or ("wall", w)
+Ref = tuple[Any, ...]  # ("hyperplane", i) or ("wall", w)
 
 
 @dataclass(frozen=True)

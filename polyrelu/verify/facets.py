@@ -9,7 +9,7 @@ A region is the set where its affine functions (keyed by a *ref* such as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ..exact.rational import Rational
 from . import schema as S
@@ -18,7 +18,7 @@ from .inequalities import Affine, combination, proportional, value
 __all__ = ["Ref", "Facet", "Implied", "Multiplier", "read_facets", "read_implied", "read_multipliers",
            "check_facet_points", "check_complete", "check_listed_facets"]
 
-Ref = Hashable  # ("hyperplane", i), ("neuron", layer, index) or ("wall", w)
+Ref = tuple[Any, ...]  # ("hyperplane", i), ("neuron", layer, index) or ("wall", w)
 RefReader = Callable[[dict[str, Any], str], Ref]  # (object, path) -> ref; fails with the path
 
 

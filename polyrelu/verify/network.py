@@ -64,7 +64,7 @@ COUNTS = ("activation_regions", "linear_regions", "pieces", "affine_maps")
 _ZERO = mpq(0)
 
 Pattern = tuple[tuple[int, ...], ...]
-Ref = tuple  # ("neuron", layer, index) or ("wall", w)
+Ref = tuple[Any, ...]  # ("neuron", layer, index) or ("wall", w)
 AffineMapValue = tuple[tuple[tuple[Rational, ...], Rational], ...]  # per output: (gradient, constant)
 
 
