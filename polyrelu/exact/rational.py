@@ -190,9 +190,19 @@ def to_str(value: Rational) -> str:
     return f"{q.numerator}/{q.denominator}"
 
 
-def sign(value: Rational) -> int:
-    """-1, 0 or 1.  The single seam where exact signs are decided."""
-    return (value > 0) - (value < 0)
+def sign(value: Any) -> int:
+    """-1, 0 or 1: the sign of an exact number (converted with :func:`as_rational`, so a
+    float is refused rather than decided).
+
+    There is no single sign seam in polyrelu: the region engine decides signs of integer
+    rows in numpy (int64 with overflow guards, or Python integers), the rest compares
+    ``mpq`` values with 0.  Both are exact; floats only ever propose.
+
+    >>> sign("-3/4"), sign(0), sign(mpq(5, 2))
+    (-1, 0, 1)
+    """
+    q = as_rational(value, field="value")
+    return (q > 0) - (q < 0)
 
 
 def is_rational(value: Any) -> bool:
