@@ -15,7 +15,7 @@ from polyrelu.verify import verify
 from polyrelu.errors import CertificateError, ShapeError
 from polyrelu.exact.linalg import solve
 from polyrelu.exact.rational import Rational
-from polyrelu.training.trainer import ExactReluTrainer, _all_splits_optimum, _solve, sign_bound
+from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum, _solve, sign_bound
 
 LOSSES = ("absolute", "squared", "hinge")
 
@@ -72,7 +72,7 @@ def test_arrangement_cells_equal_brute_force_over_all_splits(loss, w, data, bias
     X = [[mpq(a)] for a, _ in data]
     y = _labels(loss, [mpq(b) for _, b in data])
     t = ExactReluTrainer(width=w, loss=loss, output_bias=bias).fit(X, y)
-    assert t.loss_ == _all_splits_optimum(t, X, y)
+    assert t.loss_ == all_splits_optimum(t, X, y)
     verify(t.certificate_)
 
 
@@ -82,7 +82,7 @@ def test_brute_force_in_two_dimensions(loss):
     y = _labels(loss, [-1, 1, 1, -1])  # XOR
     for bias in (False, True):
         t = ExactReluTrainer(width=2, loss=loss, output_bias=bias).fit(X, y)
-        assert t.loss_ == _all_splits_optimum(t, X, y)
+        assert t.loss_ == all_splits_optimum(t, X, y)
 
 
 @pytest.mark.parametrize("loss", LOSSES)
@@ -180,7 +180,7 @@ def test_degenerate_data(loss):
     X = [[k, 2 * k] for k in range(-2, 3)]  # collinear points in R^2
     y = [abs(k) for k in range(-2, 3)]
     t = ExactReluTrainer(width=2, loss=loss).fit(X, y)
-    assert t.loss_ == 0 and t.loss_ == _all_splits_optimum(t, X, y)
+    assert t.loss_ == 0 and t.loss_ == all_splits_optimum(t, X, y)
     verify(t.certificate_)
 
 

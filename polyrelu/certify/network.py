@@ -96,7 +96,7 @@ def network_certificate(res: NetworkRegions) -> dict[str, Any]:
 
     for u, v in G.edges():
         aff = [a for _, a in cons_of[u]] + [a for _, a in cons_of[v]]
-        pt = proofs.closed_point(aff, n, strict_of(u) + strict_of(v))
+        pt = cddlib.closed_point(aff, n, strict_of(u) + strict_of(v))
         if pt is None:
             raise InternalError(f"regions {u} and {v} are joined but no point of both closures lies in the domain")
         joins.append({"regions": [min(u, v), max(u, v)], "point": [to_str(x) for x in pt]})

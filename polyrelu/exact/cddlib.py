@@ -16,7 +16,7 @@ from gmpy2 import mpq
 from .rational import Rational
 from ..errors import InternalError
 
-__all__ = ["lp", "LPResult", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
+__all__ = ["lp", "LPResult", "closed_point", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
 
 
 def _frac(v) -> Fraction:
@@ -154,3 +154,21 @@ def extreme_points(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational,
     mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
     cdd.gmp.matrix_canonicalize(mat)
     return sorted(tuple(_mpq(v) for v in row[1:]) for row in mat.array)
+
+
+def closed_point(constraints: Sequence[tuple[Sequence[Rational], Rational]], dim: int,
+                 strict: Sequence[bool] | None = None) -> tuple[Rational, ...] | None:
+    """A point x with every f_k(x) = g_k . x + c_k >= 0 (> 0 where ``strict[k]``), or
+    None if there is none (affine functions given as (g_k, c_k); exact LP)."""
+    strict = list(strict) if strict is not None else [False] * len(constraints)
+    if not any(strict):
+        ineqs = [[f[1]] + list(f[0]) for f in constraints]
+        res = lp(dim, ineqs)
+        return tuple(res.x) if res.status == "optimal" else None
+    # maximise t subject to f_k >= 0, f_k - t >= 0 (strict k), t <= 1: positive optimum iff feasible
+    ineqs = [[f[1]] + list(f[0]) + [mpq(-1) if s else mpq(0)] for f, s in zip(constraints, strict)]
+    ineqs.append([mpq(1)] + [mpq(0)] * dim + [mpq(-1)])
+    res = lp(dim + 1, ineqs, objective=[mpq(0)] * (dim + 1) + [mpq(1)], maximize=True)
+    if res.status != "optimal" or res.value <= 0:
+        return None
+    return tuple(res.x[:dim])

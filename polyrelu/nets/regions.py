@@ -352,14 +352,12 @@ def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: i
     """Whether closure(R_i) ∩ closure(R_j) meets the open domain (rows ``dom``): pieces
     are connected sets *inside* the domain, so regions touching only on its boundary stay
     apart.  Exact LP (maximise the slack of the domain rows)."""
-    from ..certify import proofs
-
     def aff(r):
         return tuple(mpq(int(v)) for v in r[:n]), mpq(-int(r[n]))
 
     cons = [aff(r) for r in list(rows_i) + list(rows_j)] + [aff(r) for r in dom]
     strict = [False] * (rows_i.shape[0] + rows_j.shape[0]) + [True] * dom.shape[0]
-    return proofs.closed_point(cons, n, strict) is not None
+    return cddlib.closed_point(cons, n, strict) is not None
 
 
 def pattern_constraints(net: ReluNetwork, pattern) -> list[tuple[dict, tuple]]:

@@ -205,7 +205,7 @@ def check_support_network() -> list[Verdict]:
             maps.add(net.local_affine_map(r.witness).matrix[0])
             ok &= net.evaluate(r.witness)[0] == Z.support(r.witness)
         same = maps == set(Z.vertices())
-        shape = net.size == 2 * len(Z._nonzero) and net.n_hidden_layers == 1
+        shape = net.size == 2 * (Z.n_generators - Z.n_zero_generators) and net.n_hidden_layers == 1
         verdict = HOLDS if ok and same and shape else FAILS
         rows.append(Verdict("Lemma 3.7, Thm 3.6", "g_Z is a 2m-neuron one-hidden-layer net with one affine piece per vertex", name,
                             verdict, f"{len(maps)} affine maps on {n} activation regions, {Z.n_vertices} vertices, size {net.size}",
@@ -404,13 +404,13 @@ def check_algorithm_1() -> list[Verdict]:
     import random
 
     from ..exact import cddlib
-    from ..training.trainer import ExactReluTrainer, _all_splits_optimum
+    from ..training.trainer import ExactReluTrainer, all_splits_optimum
 
     rows = []
     for n, D in [(1, 7), (2, 6), (2, 8)]:
         rng = random.Random(10 * n + D)
         X: list[Any] = [tuple(mpq(rng.randint(-30, 30)) for _ in range(n)) for _ in range(D)]
-        cells = ExactReluTrainer()._problem(X, tuple(mpq(0) for _ in X))[0].cells
+        n_cells = ExactReluTrainer(width=1).fit(X, [0] * D).n_cells_  # the trainer's activation splits of one neuron
         realisable = 0  # independent route: one exact LP per subset (is the open cell nonempty?)
         for signs in itertools.product((1, -1), repeat=D):
             rows_ = [[mpq(0)] + [s * v for v in x + (mpq(1),)] + [mpq(-1)] for s, x in zip(signs, X)]
@@ -418,19 +418,19 @@ def check_algorithm_1() -> list[Verdict]:
             res = cddlib.lp(n + 2, rows_, objective=[mpq(0)] * (n + 2) + [mpq(1)], maximize=True)
             realisable += res.status == "optimal" and res.value > 0
         bound = 2 * sum(comb(D - 1, i) for i in range(n + 1))
-        ok = len(cells) == realisable
-        verdict = FAILS if not ok or len(cells) > bound else HOLDS if len(cells) == bound else BOUND
+        ok = n_cells == realisable
+        verdict = FAILS if not ok or n_cells > bound else HOLDS if n_cells == bound else BOUND
         rows.append(Verdict("Section 4 (Algorithm 1)", "the activation splits of one neuron are the cells of the central "
                             "arrangement {(a, b) : a.x_j + b = 0}: at most 2 sum_{i<=n} C(D-1, i)",
                             f"random integer data, n = {n}, D = {D}", verdict,
-                            f"{len(cells)} cells, {realisable} of the 2^{D} splits realisable, bound {bound}",
+                            f"{n_cells} cells, {realisable} of the 2^{D} splits realisable, bound {bound}",
                             "arrangement enumeration vs one exact LP per subset"))
     for loss, n, D, w in [("absolute", 1, 6, 1), ("squared", 1, 5, 2), ("hinge", 2, 6, 1), ("squared", 2, 5, 1)]:
         rng = random.Random(D * w + n)
         X = [[rng.randint(-4, 4) for _ in range(n)] for _ in range(D)]
         y = [rng.choice((-1, 1)) if loss == "hinge" else rng.randint(-4, 4) for _ in range(D)]
         t = ExactReluTrainer(width=w, loss=loss).fit(X, y)
-        brute = _all_splits_optimum(t, X, y)
+        brute = all_splits_optimum(t, X, y)
         rows.append(Verdict("Thm 4.1", "Algorithm 1 (cells x signs, one convex program each) finds the global optimum",
                             f"{loss} loss, n = {n}, D = {D}, w = {w}", HOLDS if brute == t.loss_ else FAILS,
                             f"optimum {to_str(t.loss_)}, brute force over all 2^(Dw) splits {to_str(brute)}",

@@ -58,7 +58,7 @@ from ..nets.network import ReluNetwork
 from ..parallel import default_workers, run_tasks, scheduler
 from ..exact.rational import Rational, as_matrix, as_rational, as_vector, to_str
 
-__all__ = ["ExactReluTrainer", "sign_bound", "paper_bound"]
+__all__ = ["ExactReluTrainer", "sign_bound", "paper_bound", "all_splits_optimum"]
 
 LOSSES = ("squared", "absolute", "hinge")
 _ZERO = mpq(0)
@@ -517,8 +517,9 @@ def _bits(mask: int) -> list[int]:
     return out
 
 
-def _all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> Rational:
-    """Brute force over all 2^(D w) activation splits (for tests on tiny data): the same
+def all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> Rational:
+    """The optimum by brute force over all 2^(D w) activation splits (a reference for tests
+    and the paper's claims on tiny data): the same
     subproblems over every (subset, sign) per neuron, realisable or not (an unrealisable
     split's closed cone still contains 0 and only networks that a cell closure also has)."""
     Xs, ys = trainer._validate(X, y)
