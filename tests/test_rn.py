@@ -45,11 +45,11 @@ def test_max_network_exactly_equals_a_different_construction(n, q):
     rng = random.Random(n * 10 + q)
     fs = [([rng.randint(-4, 4) for _ in range(n)], rng.randint(-4, 4)) for _ in range(q)]
     assert networks_equal(max_affine(fs), max_affine_sequential(fs)) == (True, None)
-    # and a wrong one is caught with a witness point
-    wrong = max_affine(fs[:-1])
-    same, x = networks_equal(max_affine(fs), wrong)
-    if not same:
-        assert max(value(f, x) for f in fs) != max(value(f, x) for f in fs[:-1])
+    # and a wrong one is caught with a witness point: lifting the last function by 100
+    # changes the max at x = 0 (from at most 4 to at least 96), so they differ
+    lifted = fs[:-1] + [(fs[-1][0], fs[-1][1] + 100)]
+    same, x = networks_equal(max_affine(fs), max_affine(lifted))
+    assert not same and max(value(f, x) for f in fs) != max(value(f, x) for f in lifted)
 
 
 @settings(max_examples=15)

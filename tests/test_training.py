@@ -170,7 +170,8 @@ def test_a_wrong_proposal_falls_back_to_exact_lawson_hanson():
 def test_degenerate_data(loss):
     # duplicate x with different labels: absolute fits anything in [0, 2], squared the mean
     t = ExactReluTrainer(width=1, loss=loss).fit([[1], [1]], [0, 2])
-    assert t.loss_ == 1 and t.predict([[1]]) == ((mpq(1),) if loss == "squared" else t.predict([[1]]))
+    (p,) = t.predict([[1]])
+    assert t.loss_ == 1 and (p == 1 if loss == "squared" else 0 <= p <= 2)  # |p| + |p - 2| = 2 exactly on [0, 2]
     t = ExactReluTrainer(width=2, loss=loss, output_bias=True).fit([[2, 2]] * 3, [1, 1, 1])  # all equal, D < n + 1
     assert t.loss_ == 0
     t = ExactReluTrainer(width=2, loss=loss, output_bias=True).fit([[1], [1]], [0, 2])  # duplicates, certified
