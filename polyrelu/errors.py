@@ -48,9 +48,10 @@ class ShapeError(PolyReluError, ValueError):
     """Matrices or vectors whose shapes do not fit together."""
 
 
-class InvalidParameterError(PolyReluError, ValueError):
-    """A parameter outside its allowed range: a hyperparameter, an option, or a number
-    that must be positive (a rescaling factor, a width, a depth)."""
+class InvalidParameterError(PolyReluError, ValueError, TypeError):
+    """A parameter of the wrong kind or outside its allowed range: a hyperparameter, an
+    option, an object of the wrong class, or a number that must be positive (a rescaling
+    factor, a width, a depth).  Both ``except ValueError`` and ``except TypeError`` catch it."""
 
 
 class NotFittedError(PolyReluError, ValueError, AttributeError):

@@ -200,3 +200,35 @@ def test_errors_are_polyrelu_errors_and_builtins():
     assert issubclass(NotFittedError, AttributeError) and issubclass(NotFittedError, PolyReluError)
     assert issubclass(ResourceLimitError, PolyReluError) and not issubclass(ResourceLimitError, FileFormatError)
     assert issubclass(InternalError, PolyReluError) and not issubclass(BudgetExceededError, FileFormatError)
+
+
+def _probe_cases():
+    import polyrelu as P
+    from polyrelu.paper.constructions import max_of_two
+
+    net = max_of_two()
+    line = P.ReluNetwork(1, [([[1]], [0]), ([[1]], [0])])
+    return {
+        "zonotope dim": lambda: P.Zonotope([], dim=2.5),
+        "regions network": lambda: P.network_regions("x"),
+        "regions domain": lambda: P.network_regions(net, domain="x"),
+        "regions max_regions": lambda: P.network_regions(net, max_regions=1.5),
+        "regions max_seconds": lambda: P.network_regions(net, max_seconds="x"),
+        "regions workers": lambda: P.network_regions(net, workers=0),
+        "equal": lambda: P.networks_equal(net, "x"),
+        "pwl output": lambda: P.PWL1D.from_network(line, output=5),
+        "pwl network": lambda: P.PWL1D.from_network("x"),
+        "trainer workers": lambda: P.ExactReluTrainer(workers=-1).fit([[1]], [1]),
+        "trainer output_bias": lambda: P.ExactReluTrainer(output_bias="yes").fit([[1]], [1]),
+        "arrangement certificate": lambda: P.arrangement_certificate("x"),
+        "network certificate": lambda: P.network_certificate("x"),
+        "compose": lambda: net.compose("x"),
+        "stack": lambda: net.stack("x"),
+        "affine compose": lambda: P.AffineMap.from_lists([[1]], [0]).compose("x"),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_probe_cases()))
+def test_public_entries_refuse_wrong_kinds_with_polyrelu_errors(case):
+    with pytest.raises(PolyReluError):
+        _probe_cases()[case]()

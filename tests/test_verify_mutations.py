@@ -268,3 +268,27 @@ def test_importing_the_verifier_loads_no_enumeration_code():
                  "networkx", "highspy")
     loaded = [m for m in mods if any(m == f or m.startswith(f + ".") for f in forbidden)]
     assert loaded == [], f"importing polyrelu.verify loads enumeration code: {loaded}"
+
+
+# --------------------------------------------------------------------------- the command
+def test_cli_verify_exit_codes(certificates, tmp_path, capsys):
+    from polyrelu.cli import main
+    from polyrelu.io import formats
+
+    good = tmp_path / "good.json"
+    formats.dump_atomic(certificates["network-empty"], good)
+    assert main(["verify", str(good)]) == 0
+    assert "certificate valid: 0 activation regions" in capsys.readouterr().out
+    bad = json.loads(json.dumps(certificates["training-hinge"]))
+    bad["solved"][2]["u"][1] = 7.5
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))  # a JSON float: the file itself is refused (exit 3)
+    assert main(["verify", str(path)]) == 3
+    bad["solved"][2]["u"][1] = "x"
+    path.write_text(json.dumps(bad))
+    assert main(["verify", str(path)]) == 1
+    assert "certificate rejected: solved[2].u[1]: expected a rational string" in capsys.readouterr().err
+    net = tmp_path / "net.json"
+    formats.dump_atomic(certificates["network"]["network"], net)  # a network, not a certificate
+    assert main(["verify", str(net)]) == 3
+    assert "not a certificate format" in capsys.readouterr().err

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InternalError
+from ..errors import InternalError, InvalidParameterError
 from ..exact.rational import to_str
 from ..geometry.arrangement import HyperplaneArrangement
 from ..geometry.polyhedron import OpenPolyhedron
@@ -34,6 +34,8 @@ FORMAT = "polyrelu.arrangement-certificate"
 
 def arrangement_certificate(arr: HyperplaneArrangement, *, inside: OpenPolyhedron | None = None) -> dict[str, Any]:
     """A JSON-ready certificate of the regions of ``arr`` (inside ``inside`` if given)."""
+    if not isinstance(arr, HyperplaneArrangement):
+        raise InvalidParameterError(f"arr must be a HyperplaneArrangement, got {type(arr).__name__}")
 
     regions = arr.regions(inside=inside)
     G = arr.region_graph(inside=inside)

@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 
 from .. import cells
-from ..errors import BudgetExceededError, InternalError
+from ..errors import BudgetExceededError, InternalError, InvalidParameterError
 from ..exact import cddlib
 from ..exact.linalg import integer_row
 from ..exact.rational import to_str
@@ -39,6 +39,8 @@ FORMAT = "polyrelu.network-certificate"
 
 def network_certificate(res: NetworkRegions) -> dict[str, Any]:
     """A JSON-ready certificate of the regions and counts in ``res``."""
+    if not isinstance(res, NetworkRegions):
+        raise InvalidParameterError(f"res must be the NetworkRegions of network_regions(...), got {type(res).__name__}")
     if res.partial:
         raise BudgetExceededError("a partial result (its budget ran out) cannot be certified; rerun without max_regions/max_seconds")
     net, n = res.network, res.network.input_dim

@@ -67,6 +67,8 @@ class AffineMap:
 
     def compose(self, inner: "AffineMap") -> "AffineMap":
         """``self o inner``."""
+        if not isinstance(inner, AffineMap):
+            raise ShapeError(f"inner must be an AffineMap, got {type(inner).__name__}")
         if inner.output_dim != self.input_dim:
             raise ShapeError(f"cannot compose: inner map has {inner.output_dim} outputs, outer expects {self.input_dim}")
         cols = list(zip(*inner.matrix)) if inner.matrix else []

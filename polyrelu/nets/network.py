@@ -68,6 +68,11 @@ class Layer:
         return AffineMap(self.weights, self.biases, self.n_in)
 
 
+def _expect_network(obj: Any, name: str) -> None:
+    if not isinstance(obj, ReluNetwork):
+        raise InvalidParameterError(f"{name} must be a ReluNetwork, got {type(obj).__name__}")
+
+
 def _bit(p: Any, field: str) -> int:
     """0 or 1 given as an integer (numpy integers too; bools, floats and strings refused)."""
     if not isinstance(p, bool) and hasattr(p, "__index__") and operator.index(p) in (0, 1):
@@ -256,6 +261,7 @@ class ReluNetwork:
         The inner output layer and the outer first layer merge into one affine map, so
         depths add minus one and sizes add.
         """
+        _expect_network(inner, "inner")
         if inner.output_dim != self.input_dim:
             raise ShapeError(
                 f"cannot compose: the inner network has {inner.output_dim} outputs but the outer one "
@@ -284,6 +290,7 @@ class ReluNetwork:
 
     def stack(self, other: "ReluNetwork") -> "ReluNetwork":
         """Side by side on the same input: outputs ``(self(x), other(x))``; depths padded."""
+        _expect_network(other, "other")
         if other.input_dim != self.input_dim:
             raise ShapeError(f"cannot stack networks with input dimensions {self.input_dim} and {other.input_dim}")
         depth = max(self.depth, other.depth)
@@ -301,6 +308,7 @@ class ReluNetwork:
 
     def add(self, other: "ReluNetwork") -> "ReluNetwork":
         """The network of ``x -> self(x) + other(x)`` (Lemma D.2), depths padded."""
+        _expect_network(other, "other")
         if other.output_dim != self.output_dim:
             raise ShapeError(f"cannot add networks with {self.output_dim} and {other.output_dim} outputs")
         both = self.stack(other)

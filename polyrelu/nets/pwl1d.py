@@ -136,8 +136,12 @@ class PWL1D:
     @classmethod
     def from_network(cls, net: ReluNetwork, *, output: int = 0) -> "PWL1D":
         """The exact function of an R -> R network (breakpoint propagation)."""
+        if not isinstance(net, ReluNetwork):
+            raise InvalidParameterError(f"net must be a ReluNetwork, got {type(net).__name__}")
         if net.input_dim != 1:
             raise ShapeError(f"from_network needs a network on R, this one has input_dim {net.input_dim}")
+        if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < net.output_dim:
+            raise InvalidParameterError(f"output is {output!r}; the network has outputs 0..{net.output_dim - 1}")
         # state: grid points (sorted), values of every current unit at the grid points,
         # and every unit's slopes to the left and right of the grid
         grid: list[Rational] = []

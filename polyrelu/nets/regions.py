@@ -38,7 +38,7 @@ from gmpy2 import mpq
 from ..exact import cddlib
 from .. import cells
 from ..exact.affine import AffineMap
-from ..errors import ShapeError
+from ..errors import InvalidParameterError, ShapeError
 from ..exact.linalg import integer_row, lcm_denominators
 from .network import ReluNetwork
 from ..geometry.polyhedron import OpenPolyhedron
@@ -417,6 +417,15 @@ def network_regions(
         not the network's activation regions.
     progress : callable(layer, done_cells, total_cells), optional
     """
+    if not isinstance(network, ReluNetwork):
+        raise InvalidParameterError(f"network must be a ReluNetwork, got {type(network).__name__}")
+    if domain is not None and not isinstance(domain, OpenPolyhedron):
+        raise InvalidParameterError(f"domain must be an OpenPolyhedron or None, got {type(domain).__name__}")
+    for name, v in (("workers", workers), ("max_regions", max_regions)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise InvalidParameterError(f"{name} is {v!r}; give an integer >= 1 or None")
+    if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float)) or not max_seconds > 0):
+        raise InvalidParameterError(f"max_seconds is {max_seconds!r}; give a positive number or None")
     n = network.input_dim
     if domain is not None:
         if domain.dim != n:

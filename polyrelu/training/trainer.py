@@ -326,6 +326,11 @@ class ExactReluTrainer:
             raise InvalidParameterError(f"width is {self.width!r}; it must be an integer >= 1")
         if self.loss not in LOSSES:
             raise InvalidParameterError(f"loss is {self.loss!r}; expected one of {', '.join(LOSSES)}")
+        for name in ("output_bias", "certify"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidParameterError(f"{name} is {getattr(self, name)!r}; give True or False")
+        if self.workers is not None and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1):
+            raise InvalidParameterError(f"workers is {self.workers!r}; give an integer >= 1 or None")
         for name in ("max_seconds", "max_subproblems"):
             v = getattr(self, name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0):
