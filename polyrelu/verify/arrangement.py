@@ -95,16 +95,6 @@ def _ref_reader(n_planes: int, n_walls: int):
     return read_ref
 
 
-def affine_pairs(v: Any, at: str, dim: int) -> tuple[tuple[tuple[Rational, ...], Rational], ...]:
-    """``[{"a": [...], "b": "p/q"}, ...]``."""
-    out = []
-    for i, h in enumerate(S.lst(v, at)):
-        hw = S.join(at, i)
-        S.obj(h, hw, ("a", "b"))
-        out.append((S.vector(h["a"], S.join(hw, "a"), dim), S.rational(h["b"], S.join(hw, "b"))))
-    return tuple(out)
-
-
 def _region(r: Any, at: str, dim: int, n_planes: int, read_ref) -> Region:
     base = ("signs", "witness", "bounded", "facets", "implied")
     S.obj(r, at, base, ("bounded_by", "ray"))
@@ -136,7 +126,7 @@ def read(cert: Any, at: str = "") -> ArrangementCertificate:
     S.text(arr["format"], S.join(arr_at, "format"), ("polyrelu.arrangement",))
     S.integer(arr["version"], S.join(arr_at, "version"), 1, 2)
     dim = S.integer(arr["dim"], S.join(arr_at, "dim"), 1)
-    planes = affine_pairs(arr["hyperplanes"], S.join(arr_at, "hyperplanes"), dim)
+    planes = S.affine_pairs(arr["hyperplanes"], S.join(arr_at, "hyperplanes"), dim)
     for i, (a, _) in enumerate(planes):
         if all(v == 0 for v in a):
             S.fail(S.join(S.join(S.join(arr_at, "hyperplanes"), i), "a"), "a hyperplane needs a nonzero normal")
@@ -145,7 +135,7 @@ def read(cert: Any, at: str = "") -> ArrangementCertificate:
         dom_at = S.join(at, "domain")
         dom = S.obj(cert["domain"], dom_at, ("dim", "inequalities"))
         S.integer(dom["dim"], S.join(dom_at, "dim"), dim, dim + 1)
-        walls = affine_pairs(dom["inequalities"], S.join(dom_at, "inequalities"), dim)
+        walls = S.affine_pairs(dom["inequalities"], S.join(dom_at, "inequalities"), dim)
     read_ref = _ref_reader(len(planes), len(walls))
     reg_at = S.join(at, "regions")
     regions = tuple(_region(r, S.join(reg_at, k), dim, len(planes), read_ref) for k, r in enumerate(S.lst(cert["regions"], reg_at)))

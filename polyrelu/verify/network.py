@@ -52,7 +52,6 @@ from gmpy2 import mpq
 from ..exact.rational import Rational
 from ..nets.network import ReluNetwork
 from . import schema as S
-from .arrangement import affine_pairs
 from .facets import Facet, Implied, check_complete, check_facet_points, one_key, read_facets, read_implied
 from .inequalities import Affine, dot, infeasible, proportional, value
 
@@ -162,7 +161,7 @@ def read(cert: Any) -> NetworkCertificate:
     if cert["domain"] is not None:
         dom = S.obj(cert["domain"], "domain", ("dim", "inequalities"))
         S.integer(dom["dim"], "domain.dim", n, n + 1)
-        walls = affine_pairs(dom["inequalities"], "domain.inequalities", n)
+        walls = S.affine_pairs(dom["inequalities"], "domain.inequalities", n)
     read_ref = _ref_reader(widths, len(walls))
     regions = []
     for k, r in enumerate(S.lst(cert["regions"], "regions")):

@@ -27,7 +27,7 @@ from ..io import formats
 from ..nets.network import ReluNetwork
 
 __all__ = ["fail", "describe", "join", "obj", "lst", "integer", "boolean", "rational", "vector", "text",
-           "network", "digest"]
+           "affine_pairs", "network", "digest"]
 
 _RATIONAL = re.compile(r"-?[0-9]+(/[0-9]+)?", re.ASCII)
 
@@ -93,10 +93,15 @@ def integer(v: Any, at: str, lo: int | None = None, hi: int | None = None) -> in
     if isinstance(v, bool) or not isinstance(v, int):
         fail(at, f"expected an integer, got {describe(v)}")
     if (lo is not None and v < lo) or (hi is not None and v >= hi):
-        if hi is None:
-            fail(at, f"expected an integer >= {lo}, got {describe(v)}")
-        fail(at, f"expected an integer in [{lo}, {hi}), got {describe(v)}" if lo is not None else
-             f"expected an integer < {hi}, got {describe(v)}")
+        if lo is not None and hi == lo + 1:
+            want = f"the integer {lo}"
+        elif hi is None:
+            want = f"an integer >= {lo}"
+        elif lo is None:
+            want = f"an integer < {hi}"
+        else:
+            want = f"an integer from {lo} to {hi - 1}"
+        fail(at, f"expected {want}, got {describe(v)}")
     return v
 
 
@@ -127,6 +132,16 @@ def rational(v: Any, at: str) -> Rational:
 def vector(v: Any, at: str, n: int) -> tuple[Rational, ...]:
     """A list of ``n`` rational strings."""
     return tuple(rational(x, join(at, i)) for i, x in enumerate(lst(v, at, n)))
+
+
+def affine_pairs(v: Any, at: str, dim: int) -> tuple[tuple[tuple[Rational, ...], Rational], ...]:
+    """``[{"a": [...], "b": "p/q"}, ...]``."""
+    out = []
+    for i, h in enumerate(lst(v, at)):
+        hw = join(at, i)
+        obj(h, hw, ("a", "b"))
+        out.append((vector(h["a"], join(hw, "a"), dim), rational(h["b"], join(hw, "b"))))
+    return tuple(out)
 
 
 def network(v: Any, at: str) -> ReluNetwork:
