@@ -227,13 +227,19 @@ def test_mutations_are_rejected_cleanly(certificates, name):
 @pytest.mark.slow
 def test_every_mutation_is_rejected_cleanly(certificates):
     totals = {"tried": 0, "rejected": 0, "neutral": 0}
+    reasons: dict[str, int] = defaultdict(int)
     for name, cert in certificates.items():
         out = _campaign(cert, list(mutations(cert)))
         _check(name, out)
+        print(f"\n{name}: tried {out['tried']}, rejected {out['rejected']}, neutral {len(out['neutral'])}", end="")
         totals["tried"] += out["tried"]
         totals["rejected"] += out["rejected"]
         totals["neutral"] += len(out["neutral"])
+        for _, _, reason in out["neutral"]:
+            reasons[reason[:60]] += 1
     print(f"\nmutations tried {totals['tried']}, rejected {totals['rejected']}, accepted as neutral {totals['neutral']}, crashes 0")
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        print(f"  {count:6d}  {reason}...")
 
 
 # --------------------------------------------------------------------------- not a certificate
