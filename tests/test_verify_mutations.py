@@ -4,7 +4,8 @@ For each certificate below, every mutation of :mod:`certificate_mutations` (numb
 strings, floats, huge and negative values; lists to objects and back; missing, extra and
 swapped entries; truncation; null) is fed to :func:`polyrelu.verify.verify`, which must
 raise :class:`CertificateError` (or :class:`FileFormatError` when the mutation makes the
-object not a certificate at all: the root or its ``"format"``) and nothing else.
+object not a certificate polyrelu reads: the root, its ``"format"`` or ``"version"``) and
+nothing else.
 
 Some mutations leave a valid certificate: reordering a list whose order means nothing,
 choosing another point where any point of a set serves, dropping a proof that is not
@@ -185,7 +186,9 @@ def _neutral(cert: dict[str, Any]) -> Callable[[Mutation, dict[str, Any], dict[s
 
 
 def _expected(m: Mutation) -> type:
-    return FileFormatError if m.path in ((), ("format",)) else CertificateError
+    """The root, its "format" and its "version" decide whether this is a certificate this
+    polyrelu reads at all (bad input); everything else is a certificate's content."""
+    return FileFormatError if m.path in ((), ("format",), ("version",)) else CertificateError
 
 
 # --------------------------------------------------------------------------- the run
@@ -243,7 +246,9 @@ def test_every_mutation_is_rejected_cleanly(certificates):
 
 
 # --------------------------------------------------------------------------- not a certificate
-@pytest.mark.parametrize("obj", [[], "x", 7, None, {}, {"format": "polyrelu.network"}, {"format": ["x"]}, {"format": None}])
+@pytest.mark.parametrize("obj", [[], "x", 7, None, {}, {"format": "polyrelu.network"}, {"format": ["x"]}, {"format": None},
+                                 {"format": "polyrelu.network-certificate", "version": 2},
+                                 {"format": "polyrelu.network-certificate", "version": True}])
 def test_non_certificates_are_bad_input(obj):
     with pytest.raises(FileFormatError):
         verify(obj)

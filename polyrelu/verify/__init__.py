@@ -55,8 +55,8 @@ def verify(cert: Any) -> dict[str, Any]:
     Raises
     ------
     FileFormatError
-        ``cert`` is not a certificate at all: not a JSON object, or its ``"format"`` is
-        not one of :data:`FORMATS`.
+        ``cert`` is not a certificate this polyrelu reads: not a JSON object, its
+        ``"format"`` is not one of :data:`FORMATS`, or its ``"version"`` is not 1.
     CertificateError
         The certificate is malformed or does not prove what it claims; the message names
         the JSON path of the field and the reason.
@@ -67,4 +67,7 @@ def verify(cert: Any) -> dict[str, Any]:
     if not isinstance(fmt, str) or fmt not in FORMATS:
         raise FileFormatError(f"\"format\" is {fmt!r}, which is not a certificate format; this polyrelu verifies "
                               f"{', '.join(FORMATS)}")
+    version = cert.get("version")
+    if isinstance(version, bool) or version != 1:
+        raise FileFormatError(f"{fmt} version {version!r} is not supported; this polyrelu verifies version 1")
     return FORMATS[fmt](cert)
