@@ -17,14 +17,19 @@ __all__ = [
     "InvalidParameterError",
     "NotFittedError",
     "FileFormatError",
+    "OutputPathError",
+    "PathCollisionError",
     "InvalidArrangementError",
     "InvalidPolyhedronError",
     "CertificateError",
+    "NotRepresentableError",
     "BudgetExceededError",
     "ResourceLimitError",
     "MissingDependencyError",
     "InternalError",
     "CompilationError",
+    "ExpressionError",
+    "ConjectureSpecError",
 ]
 
 
@@ -62,6 +67,15 @@ class FileFormatError(PolyReluError, ValueError):
     """A polyrelu file that is malformed, truncated, of the wrong format or version."""
 
 
+class OutputPathError(PolyReluError, OSError):
+    """An output location that cannot be written (missing folder, no permission, a
+    directory, a read-only file or file system); raised before any work is done."""
+
+
+class PathCollisionError(PolyReluError, ValueError):
+    """An output path that names an input file or another output (after resolving links)."""
+
+
 class InvalidArrangementError(PolyReluError, ValueError):
     """A hyperplane arrangement that cannot be built (for example a zero normal)."""
 
@@ -72,6 +86,11 @@ class InvalidPolyhedronError(PolyReluError, ValueError):
 
 class CertificateError(PolyReluError, ValueError):
     """A certificate that does not prove what it claims; the message says why."""
+
+
+class NotRepresentableError(PolyReluError, ValueError):
+    """An exact number that a requested float format cannot hold exactly (for example a
+    weight of 1/3 exported to float64 without permission to round)."""
 
 
 class BudgetExceededError(PolyReluError, RuntimeError):
@@ -97,3 +116,13 @@ class InternalError(PolyReluError, RuntimeError):
 
 class CompilationError(InternalError):
     """A compiled network failed its exact equality check against its definition."""
+
+
+class ExpressionError(PolyReluError, ValueError):
+    """A target expression (``polyrelu equal --to``) that does not parse; the message
+    names the position and what was expected there."""
+
+
+class ConjectureSpecError(PolyReluError, ValueError):
+    """A conjecture search that cannot run as specified: a bad search-space string, a
+    conjecture file without the required names, or a checkpoint of another search."""

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate data/examples/ (the paper's small networks, including both functions of
-Figure 1) and data/certificates/ (certificates of their regions and pieces).
+Figure 1, and the small arrangement, zonotope, polyhedron and affine-function files the
+README uses) and data/certificates/ (certificates of their regions and pieces).
 
     python scripts/make_examples.py           # write data/examples/*.json
     python scripts/make_examples.py --check   # exit 1 if the shipped files differ
@@ -21,9 +22,9 @@ OUT = Path(__file__).resolve().parent.parent / "data" / "examples"
 
 def examples() -> dict[str, dict]:
     nets = {
-        "absolute_value": (absolute_value(), "|x| = s(x) + s(-x) (PAPER.md §1)"),
-        "max_of_two": (max_of_two(), "max{x1, x2}, one hidden layer of 4 neurons (PAPER.md §3)"),
-        "tent": (zigzag(["1/2"], 1), "zig-zag h_a with a = (1/2), M = 1 (PAPER.md §4)"),
+        "absolute_value": (absolute_value(), "|x| = s(x) + s(-x) (docs/mathematics.md §1)"),
+        "max_of_two": (max_of_two(), "max{x1, x2}, one hidden layer of 4 neurons (docs/mathematics.md §3)"),
+        "tent": (zigzag(["1/2"], 1), "zig-zag h_a with a = (1/2), M = 1 (docs/mathematics.md §4)"),
         "figure1_hard": (hard_function([["1/2"], ["1/2"]], 1), "H = h_a o h_a, a = (1/2), M = 1 (the paper's Figure 1)"),
     }
     from polyrelu.paper.constructions.zonotope_family import zonotope_family
@@ -33,9 +34,27 @@ def examples() -> dict[str, dict]:
         zonotope_family([["1/2"], ["1/2"]], [["1/4", "1/2"], ["-1/2", 0], [0, "-1/4"], ["-1/4", "-1/4"]]),
         "Figure 1 (right): H o g_Z, c = (1/4,1/2), (-1/2,0), (0,-1/4), (-1/4,-1/4), a^1 = a^2 = (1/2), M = 1",
     )
+    from polyrelu.geometry.arrangement import HyperplaneArrangement
+    from polyrelu.geometry.polyhedron import FORMAT as POLYHEDRON
+    from polyrelu.geometry.polyhedron import OpenPolyhedron
+    from polyrelu.geometry.zonotope import Zonotope
+    from polyrelu.io.functions import FORMAT as FUNCTIONS
+
+    objects = {name: (net.to_dict(), what) for name, (net, what) in nets.items()}
+    objects["arrangement"] = (
+        HyperplaneArrangement([([1, 0], 0), ([0, 1], 0), ([1, 1], 1), ([2, 2], 2)]).to_dict(),
+        "x1 = 0, x2 = 0 and x1 + x2 = 1 written twice (coincident): 7 regions, 1 bounded",
+    )
+    objects["zonotope"] = (Zonotope([[1, 0], [0, 1], [1, 1]], [0, 0]).to_dict(), "a hexagon: generators (1,0), (0,1), (1,1)")
+    objects["square"] = (dict(OpenPolyhedron.box(2, -1, 1).to_dict(), format=POLYHEDRON, version=1),
+                         "the open square (-1, 1)^2, for --domain (a . x < b)")
+    objects["max_affine"] = (
+        {"format": FUNCTIONS, "version": 1, "dim": 2, "functions": [{"a": ["1", "0"], "c": "0"}, {"a": ["0", "1"], "c": "0"},
+                                                                    {"a": ["0", "0"], "c": "0"}]},
+        "x1, x2 and 0: polyrelu max-net builds max{x1, x2, 0}",
+    )
     out = {}
-    for name, (net, what) in nets.items():
-        d = net.to_dict()
+    for name, (d, what) in objects.items():
         d["metadata"] = {"description": what, "generated_by": "scripts/make_examples.py"}
         out[name] = d
     return out

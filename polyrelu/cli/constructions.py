@@ -8,18 +8,20 @@ import click
 
 from ..errors import PolyReluError
 from ..exact.rational import as_rational
-from ..io import formats
-from .app import cli, rational_list, write_or_print
+from .app import INPUT_FILE, OUTPUT_FILE, cli, prepare_outputs, rational_list, write_or_print
+
+OUT_HELP = "Write the network JSON to this file (default: stdout)."
 
 
 @cli.command("zigzag")
 @click.option("--a", "a_text", required=True, metavar="A1,A2,...", help="Breakpoints 0 < a_1 < ... < a_{w-1} < M (rationals).")
 @click.option("--M", "M_text", default="1", show_default=True, help="The height and period M > 0.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
+@click.option("--out", type=OUTPUT_FILE, help=OUT_HELP)
 def zigzag_cmd(a_text: str, M_text: str, out: Path | None) -> None:
-    """The zig-zag h_a of PAPER.md §4 as a network (w neurons, no output bias)."""
+    """The zig-zag h_a of docs/mathematics.md §4 as a network (w neurons, no output bias)."""
     from ..paper.constructions import zigzag
 
+    prepare_outputs({"--out": out})
     try:
         net = zigzag(rational_list(a_text, "--a"), as_rational(M_text, field="--M"))
     except PolyReluError as exc:
@@ -32,11 +34,12 @@ def zigzag_cmd(a_text: str, M_text: str, out: Path | None) -> None:
 @click.option("--widths", required=True, metavar="W1,W2,...", help="Width of each zig-zag (each >= 2); k = number of widths.")
 @click.option("--M", "M_text", default="1", show_default=True, help="The height and period M > 0.")
 @click.option("--seed", type=int, default=None, help="Random breakpoints from this seed (default: equally spaced a_i = i M / w).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
+@click.option("--out", type=OUTPUT_FILE, help=OUT_HELP)
 def hard_function_cmd(widths: str, M_text: str, seed: int | None, out: Path | None) -> None:
-    """H = h_{a^k} o ... o h_{a^1}: k hidden layers of the given widths (PAPER.md §4)."""
+    """H = h_{a^k} o ... o h_{a^1}: k hidden layers of the given widths (docs/mathematics.md §4)."""
     from ..paper.constructions import hard_function, random_hard_function
 
+    prepare_outputs({"--out": out})
     try:
         ws = [int(v) for v in widths.split(",") if v.strip()]
     except ValueError:
@@ -56,31 +59,22 @@ def hard_function_cmd(widths: str, M_text: str, seed: int | None, out: Path | No
 
 
 @cli.command("max-net")
-@click.argument("functions", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("functions", type=INPUT_FILE)
 @click.option("--min", "use_min", is_flag=True, help="The minimum instead of the maximum.")
 @click.option("--check/--no-check", default=True, show_default=True, help="Prove the result equal to a sequential max chain (exact).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
+@click.option("--out", type=OUTPUT_FILE, help=OUT_HELP)
 def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -> None:
     """The max (or min) of affine functions as a network with ceil(log2 q) hidden layers.
 
     FUNCTIONS is {"format": "polyrelu.affine-functions", "version": 1, "dim": n,
-    "functions": [{"a": [...], "c": ...}, ...]} (each x -> a.x + c).
+    "functions": [{"a": [...], "c": ...}, ...]} (each x -> a.x + c, every a of length n).
     """
-    from ..errors import FileFormatError, InternalError
+    from ..io.functions import load_affine_functions
     from ..paper.constructions.maxnet import max_affine, min_affine
 
-    obj = formats.load(functions)
-    formats.check_header(obj, "polyrelu.affine-functions", source=str(functions))
-    fs = obj.get("functions")
-    if not isinstance(fs, list) or not fs or not all(isinstance(f, dict) and "a" in f and "c" in f for f in fs):
-        raise FileFormatError(f"{functions}: field \"functions\" must be a nonempty list of {{\"a\": [...], \"c\": ...}}")
-    pairs = [(f["a"], f["c"]) for f in fs]
-    try:
-        net = min_affine(pairs, check=check) if use_min else max_affine(pairs, check=check)
-    except InternalError:
-        raise
-    except PolyReluError as exc:
-        raise FileFormatError(f"{functions}: {exc}") from None
+    prepare_outputs({"--out": out}, {"FUNCTIONS": functions})
+    _, pairs = load_affine_functions(functions)
+    net = min_affine(pairs, check=check) if use_min else max_affine(pairs, check=check)
     write_or_print(net, out)
 
 
@@ -92,7 +86,7 @@ def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -
 @click.option("--k", "k", type=int, required=True, help="Number of zig-zags (hidden layers of H).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random generators (integers in [-9, 9]) and breakpoints.")
 @click.option("--M", "M_text", default="1", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
+@click.option("--out", type=OUTPUT_FILE, help=OUT_HELP)
 def zonotope_family_cmd(n: int, m: int, w: int, k: int, seed: int, M_text: str, out: Path | None) -> None:
     """A random member of ZONOTOPE^n_{k,w,m} = H o g_Z (depth k + 2, size 2m + wk)."""
     import random
@@ -103,6 +97,7 @@ def zonotope_family_cmd(n: int, m: int, w: int, k: int, seed: int, M_text: str, 
 
     if n < 1 or m < 1 or w < 2 or k < 1:
         raise click.UsageError("need n >= 1, m >= 1, w >= 2, k >= 1")
+    prepare_outputs({"--out": out})
     rng = random.Random(seed)
     M = as_rational(M_text, field="--M")
     gens = [[rng.randint(-9, 9) or 1 for _ in range(n)] for _ in range(m)]

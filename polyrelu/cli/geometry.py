@@ -7,38 +7,36 @@ from typing import Any
 
 import click
 
-from ..errors import PolyReluError
+from ..errors import InternalError
 from ..exact.rational import to_str
 from ..io import formats, graphs
-from .app import ClaimFalse, cli, emit_json
+from .app import INPUT_FILE, OUTPUT_FILE, cli, domain_file, emit_json, parse_domain, prepare_outputs, write_outputs
 
 
 @cli.command("arrangement")
-@click.argument("arrangement", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("arrangement", type=INPUT_FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
-@click.option("--inside", type=click.Path(dir_okay=False, path_type=Path), help="Only regions inside this open polyhedron (JSON: {\"dim\": d, \"inequalities\": [{\"a\": [...], \"b\": ...}]}, meaning a.x < b).")
-@click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a certificate that 'polyrelu verify' checks.")
-@click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the region-adjacency graph (JSON).")
+@click.option("--domain", "--inside", "domain", metavar="box:LO,HI|FILE.json",
+              help="Only regions inside the open cube (LO, HI)^d or inside the open polyhedron of a JSON file "
+                   "({\"dim\": d, \"inequalities\": [{\"a\": [...], \"b\": ...}]}, meaning a.x < b).")
+@click.option("--certificate", "cert_out", type=OUTPUT_FILE, help="Write a certificate that 'polyrelu verify' checks.")
+@click.option("--graph", "graph_out", type=OUTPUT_FILE, help="Write the region-adjacency graph (polyrelu.region-graph JSON).")
 @click.option("--no-check", is_flag=True, help="Skip the second count route (characteristic polynomial); it is skipped automatically above 60 hyperplanes.")
-def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_out: Path | None, graph_out: Path | None, no_check: bool) -> None:
+def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_out: Path | None, graph_out: Path | None, no_check: bool) -> None:
     """Count and certify the regions of a hyperplane arrangement exactly.
 
     ARRANGEMENT is a JSON file {"format": "polyrelu.arrangement", "version": 1,
     "dim": d, "hyperplanes": [{"a": [...], "b": ...}, ...]} (hyperplanes a.x = b).
     Regions are counted by exact enumeration and, as an independent check, from the
-    characteristic polynomial (Zaslavsky); a disagreement is reported as exit code 1.
+    characteristic polynomial (Zaslavsky); a disagreement is a bug in polyrelu (exit 5).
     """
     from ..certify import arrangement_certificate
     from ..geometry.arrangement import HyperplaneArrangement
-    from ..geometry.polyhedron import OpenPolyhedron
 
+    prepare_outputs({"--certificate": cert_out, "--graph": graph_out}, {"ARRANGEMENT": arrangement, "--domain": domain_file(domain)})
     arr = HyperplaneArrangement.load(arrangement)
-    domain = None
-    if inside is not None:
-        try:
-            domain = OpenPolyhedron.from_dict(formats.load(inside))
-        except PolyReluError as exc:
-            raise type(exc)(f"{inside}: {exc}") from None
+    where_text = domain
+    domain = parse_domain(domain, arr.dim)
     info: dict[str, Any] = {
         "dim": arr.dim,
         "hyperplanes": arr.n_hyperplanes,
@@ -55,20 +53,26 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
         info["characteristic_polynomial"] = list(chi)
         info["regions_zaslavsky"] = arr.n_regions_zaslavsky()
         info["bounded_regions_zaslavsky"] = arr.n_bounded_regions_zaslavsky()
+    if check and (info["regions"] != info["regions_zaslavsky"] or info["bounded_regions"] != info["bounded_regions_zaslavsky"]):
+        raise InternalError(f"enumeration ({info['regions']} regions, {info['bounded_regions']} bounded) and the characteristic "
+                            f"polynomial ({info['regions_zaslavsky']}, {info['bounded_regions_zaslavsky']}) disagree")
+    files = []
     if graph_out is not None:
         G = arr.region_graph(inside=domain)
         info["graph_edges"] = G.number_of_edges()
-        formats.dump_atomic(graphs.arrangement_graph_to_dict(G), graph_out)
+        files.append((graph_out, formats.dumps(graphs.arrangement_graph_to_dict(G))))
     if cert_out is not None:
-        formats.dump_atomic(arrangement_certificate(arr, inside=domain), cert_out)
+        files.append((cert_out, formats.dumps(arrangement_certificate(arr, inside=domain))))
+    write_outputs(files)
     if as_json:
         emit_json(info)
     else:
-        where = " inside the given polyhedron" if domain is not None else ""
         click.echo(f"{arr.n_hyperplanes} hyperplanes ({arr.n_classes} distinct) in R^{arr.dim}, rank {arr.rank}"
                    f"{', central' if arr.is_central else ''}{', essential' if arr.is_essential else ', not essential'}")
-        click.echo(f"regions{where}:          {info['regions']}")
-        click.echo(f"bounded regions{where}:  {info['bounded_regions']}")
+        if domain is not None:
+            click.echo(f"inside {where_text} (regions of the arrangement restricted to it):")
+        click.echo(f"regions:          {info['regions']}")
+        click.echo(f"bounded regions:  {info['bounded_regions']}")
         if check:
             click.echo(f"characteristic polynomial: {_poly_text(info['characteristic_polynomial'])}")
             click.echo(f"Zaslavsky: |chi(-1)| = {info['regions_zaslavsky']}, bounded = {info['bounded_regions_zaslavsky']}")
@@ -76,8 +80,6 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
             click.echo(f"region graph: {info['graph_edges']} edges -> {graph_out}")
         if cert_out is not None:
             click.echo(f"certificate -> {cert_out}")
-    if check and (info["regions"] != info["regions_zaslavsky"] or info["bounded_regions"] != info["bounded_regions_zaslavsky"]):
-        raise ClaimFalse("enumeration and characteristic polynomial disagree; please report this as a bug")
 
 
 
@@ -88,7 +90,7 @@ def _poly_text(coeffs: list[int]) -> str:
 
 
 @cli.command("zonotope")
-@click.argument("zonotope", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("zonotope", type=INPUT_FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 @click.option("--list", "list_vertices", is_flag=True, help="Also print the vertices (p/q coordinates).")
 @click.option("--check-cdd", is_flag=True, help="Also compute the vertices by iterated Minkowski sums in cdd (slow) and compare.")
@@ -98,7 +100,7 @@ def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: 
     ZONOTOPE is a JSON file {"format": "polyrelu.zonotope", "version": 1,
     "generators": [[...], ...], "center": [...]}.  Vertices come from the regions of
     the central arrangement {r : <r, b_i> = 0}; --check-cdd recomputes them as the
-    paper describes (Minkowski sum of segments) and exits 1 if the two differ.
+    paper describes (Minkowski sum of segments); a difference is a bug in polyrelu (exit 5).
     """
     from ..geometry.zonotope import Zonotope
 
@@ -120,6 +122,8 @@ def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: 
     if check_cdd:
         agree = sorted(Z.vertices()) == Z.vertices_cdd()
         info["cdd_agrees"] = agree
+        if not agree:
+            raise InternalError("the cdd route and the arrangement route give different vertices")
     if as_json:
         emit_json(info)
     else:
@@ -132,5 +136,3 @@ def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: 
             click.echo(f"cdd route         {'agrees' if agree else 'DISAGREES'}")
         for x in info.get("vertex_list", []):
             click.echo("  " + " ".join(x))
-    if not agree:
-        raise ClaimFalse("the cdd route and the arrangement route give different vertices; please report this as a bug")

@@ -11,11 +11,14 @@ from ..errors import PolyReluError
 from ..exact.rational import as_rational, to_str
 from ..io import formats, graphs
 from ..nets.network import ReluNetwork
-from .app import EXIT_PARTIAL, ClaimFalse, cli, emit_json, parse_domain
+from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, POSITIVE_INT, SECONDS, ClaimFalse, cli, domain_file, emit_json,
+                  parse_domain, prepare_outputs, write_outputs)
+
+DOMAIN_HELP = "Only inside the open cube (LO, HI)^n, or inside the open polyhedron of a JSON file (see 'polyrelu --help')."
 
 
 @cli.command()
-@click.argument("network", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("network", type=INPUT_FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 def inspect(network: Path, as_json: bool) -> None:
     """Shape, depth, width and size of NETWORK (a polyrelu.nets.network JSON file)."""
@@ -43,7 +46,7 @@ def inspect(network: Path, as_json: bool) -> None:
 
 
 @cli.command("eval", context_settings={"ignore_unknown_options": True})
-@click.argument("network", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("network", type=INPUT_FILE)
 @click.argument("point", nargs=-1, type=click.UNPROCESSED)
 @click.option("--pattern", is_flag=True, help="Also print the activation pattern at the point.")
 def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
@@ -71,14 +74,14 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
 
 
 @cli.command("regions")
-@click.argument("network", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--domain", metavar="box:LO,HI", help="Only inside the cube (LO, HI)^n (an interval on R).")
+@click.argument("network", type=INPUT_FILE)
+@click.option("--domain", "--inside", "domain", metavar="box:LO,HI|FILE.json", help=DOMAIN_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
-@click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the region-adjacency graph (JSON).")
-@click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a certificate of the regions and counts ('polyrelu verify' checks it).")
-@click.option("--workers", type=int, default=None, help="Processes (default: all cores for large layers).")
-@click.option("--max-regions", type=int, default=None, help="Stop after a layer yields more regions (partial result, exit 4).")
-@click.option("--max-seconds", type=float, default=None, help="Stop after a layer once this time is spent (partial result, exit 4).")
+@click.option("--graph", "graph_out", type=OUTPUT_FILE, help="Write the region-adjacency graph (polyrelu.network-region-graph JSON).")
+@click.option("--certificate", "cert_out", type=OUTPUT_FILE, help="Write a certificate of the regions and counts ('polyrelu verify' checks it).")
+@click.option("--workers", type=POSITIVE_INT, default=None, help="Processes (default: all cores for large layers).")
+@click.option("--max-regions", type=POSITIVE_INT, default=None, help="Stop after a layer yields more regions (partial result, exit 4).")
+@click.option("--max-seconds", type=SECONDS, default=None, help="Stop after a layer once this time is spent (partial result, exit 4).")
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="Run on a Dask distributed cluster (e.g. tcp://host:8786); same results.")
 def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, cert_out: Path | None,
                 workers: int | None, max_regions: int | None, max_seconds: float | None, scheduler: str | None) -> None:
@@ -91,6 +94,7 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     from ..certify import network_certificate
     from ..nets.regions import network_regions
 
+    prepare_outputs({"--graph": graph_out, "--certificate": cert_out}, {"NETWORK": network, "--domain": domain_file(domain)})
     net = ReluNetwork.load(network)
     dom = parse_domain(domain, net.input_dim)
     def show(layer: int, done: int, total: int) -> None:
@@ -104,12 +108,13 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
                               progress=show if sys.stderr.isatty() else None)
     finally:
         set_scheduler(None)
+    files = []
     if cert_out is not None and not res.partial:
-        formats.dump_atomic(network_certificate(res), cert_out)
+        files.append((cert_out, formats.dumps(network_certificate(res))))
     info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
     if graph_out is not None and not res.partial:
-        G = res.region_graph()
-        formats.dump_atomic(graphs.network_graph_to_dict(G), graph_out)
+        files.append((graph_out, formats.dumps(graphs.network_graph_to_dict(res.region_graph()))))
+    write_outputs(files)
     if as_json:
         emit_json(info)
     else:
@@ -126,18 +131,41 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
 
 
 @cli.command("equal")
-@click.argument("first", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("second", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--domain", metavar="box:LO,HI", help="Compare only inside the cube (LO, HI)^n.")
-def equal_cmd(first: Path, second: Path, domain: str | None) -> None:
+@click.argument("first", type=INPUT_FILE)
+@click.argument("second", type=INPUT_FILE, required=False)
+@click.option("--to", "target", metavar="EXPR", default=None,
+              help='Compare FIRST with an expression instead of a second network, e.g. "max(0, x1, x2, x3, x4)".')
+@click.option("--domain", "--inside", "domain", metavar="box:LO,HI|FILE.json", help="Compare only there: " + DOMAIN_HELP)
+def equal_cmd(first: Path, second: Path | None, target: str | None, domain: str | None) -> None:
     """Decide exactly whether two networks compute the same function (exit 1 if not,
-    printing a rational point where they differ)."""
+    printing a rational point where they differ).
+
+    With --to EXPR the second function is an expression in x1..xn: max(...), min(...),
+    relu(.), abs(.), +, -, rational scalars (3/4, 0.25), products by constants and
+    parentheses, compiled to a network by the Thm 2.1 constructions.
+    """
     from ..nets.equality import networks_equal
 
-    f, g = ReluNetwork.load(first), ReluNetwork.load(second)
-    same, x = networks_equal(f, g, domain=parse_domain(domain, f.input_dim))
+    if (second is None) == (target is None):
+        raise click.UsageError("give a second network SECOND or an expression --to EXPR (exactly one)")
+    f = ReluNetwork.load(first)
+    dom = parse_domain(domain, f.input_dim)
+    where = f" on {domain}" if domain else " on R^%d" % f.input_dim
+    if target is not None:
+        from ..conjecture.expression import equal_to_expression
+
+        r = equal_to_expression(f, target, domain=dom)
+        if r["equal"]:
+            click.echo(f"equal: the network computes {target}{where}")
+            return
+        click.echo("different at x = (" + ", ".join(to_str(v) for v in r["point"]) + ")")
+        click.echo("  network:    " + to_str(r["network_value"]))
+        click.echo("  expression: " + to_str(r["expression_value"]))
+        raise ClaimFalse("the network does not compute the expression")
+    g = ReluNetwork.load(second)
+    same, x = networks_equal(f, g, domain=dom)
     if same:
-        click.echo("equal: the networks compute the same function" + (f" on {domain}" if domain else " on R^%d" % f.input_dim))
+        click.echo("equal: the networks compute the same function" + where)
         return
     click.echo("different at x = (" + ", ".join(to_str(v) for v in x) + ")")
     click.echo("  first:  " + " ".join(to_str(v) for v in f.evaluate(x)))

@@ -10,30 +10,34 @@ import click
 
 from ..exact.rational import to_str
 from ..io import formats
-from .app import EXIT_PARTIAL, cli, emit_json
+from .app import EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, POSITIVE_INT, SECONDS, cli, emit_json, prepare_outputs, write_outputs
 
 
 @cli.command("train")
-@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--width", type=int, required=True, help="Hidden neurons w >= 1.")
+@click.argument("data", type=INPUT_FILE)
+@click.option("--width", type=POSITIVE_INT, required=True, help="Hidden neurons w >= 1.")
 @click.option("--loss", type=click.Choice(["absolute", "squared", "hinge"]), default="absolute", show_default=True,
               help="Hinge loss needs labels -1 and 1.")
 @click.option("--output-bias", is_flag=True, help="Allow a constant added to the output.")
+@click.option("--no-header", is_flag=True, help="DATA has no header row: every row is a point (by default the first row names the columns).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the optimal network JSON here.")
-@click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", type=OUTPUT_FILE, help="Write the optimal (or, if a budget ran out, best found) network JSON to this file.")
+@click.option("--certificate", "cert_out", type=OUTPUT_FILE,
               help="Write an optimality certificate ('polyrelu verify' checks it).")
-@click.option("--workers", type=int, default=None, help="Processes (default: all cores when there are many subproblems).")
-@click.option("--max-seconds", type=float, default=None, help="Stop with the best network so far, not certified (exit 4).")
-@click.option("--max-subproblems", type=int, default=None, help="Stop after this many convex subproblems (exit 4).")
+@click.option("--workers", type=POSITIVE_INT, default=None, help="Processes (default: all cores when there are many subproblems).")
+@click.option("--max-seconds", type=SECONDS, default=None, help="Stop with the best network so far, not certified (exit 4).")
+@click.option("--max-subproblems", type=POSITIVE_INT, default=None, help="Stop after this many convex subproblems (exit 4).")
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="Solve the subproblems on a Dask cluster (e.g. tcp://host:8786).")
-def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: bool, out: Path | None, cert_out: Path | None,
+def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: bool, as_json: bool, out: Path | None, cert_out: Path | None,
               workers: int | None, max_seconds: float | None, max_subproblems: int | None, scheduler: str | None) -> None:
     """Globally optimal one-hidden-layer network for DATA, exactly (the paper's Algorithm 1).
 
-    DATA is a CSV file: a header row, then one point per row with the label in the last
-    column; numbers are integers, decimals (their exact decimal value) or p/q.  The loss
-    reported is the exact empirical risk (mean loss over the points).
+    DATA is a CSV file: a header row (or none, with --no-header), then one point per row
+    with the label in the last column; numbers are integers, decimals (their exact decimal
+    value) or p/q.  A first row of numbers without --no-header is refused (it would be
+    lost as a header).  The loss reported is the exact empirical risk (mean loss over the
+    points).  Without --output-bias the network has no output constant (the paper's
+    convention), so for example XOR at width 2 has squared loss 1/4; with it, 0.
 
     \b
     Example:
@@ -44,12 +48,8 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
     from ..io.dataset import read_csv
     from ..training.trainer import ExactReluTrainer
 
-    X, y = read_csv(data)
-    for name, v in (("--width", width), ("--workers", workers), ("--max-subproblems", max_subproblems)):
-        if v is not None and v < 1:
-            raise click.BadParameter(f"{v} is not allowed; it must be at least 1", param_hint=name)
-    if max_seconds is not None and not max_seconds > 0:
-        raise click.BadParameter(f"{max_seconds} is not allowed; give a positive number of seconds", param_hint="--max-seconds")
+    prepare_outputs({"--out": out, "--certificate": cert_out}, {"DATA": data})
+    X, y = read_csv(data, header=not no_header)
     t = ExactReluTrainer(width=width, loss=loss, output_bias=output_bias, workers=workers, max_seconds=max_seconds,
                          max_subproblems=max_subproblems, certify=cert_out is not None)
 
@@ -62,10 +62,10 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
         t.fit(X, y, progress=show if sys.stderr.isatty() else None)
     finally:
         set_scheduler(None)
-    if out is not None:
-        t.network_.save(out)
+    files = [(out, t.network_.to_json())] if out is not None else []
     if cert_out is not None and t.certified_:
-        formats.dump_atomic(t.certificate_, cert_out)
+        files.append((cert_out, formats.dumps(t.certificate_)))
+    write_outputs(files)
     info = {"loss": to_str(t.loss_), "width": width, "loss_function": loss, "certified": t.certified_,
             "lower_bound": to_str(t.lower_bound_), "subproblems": t.n_subproblems_, "pruned": t.n_pruned_,
             "candidates": t.n_candidates_, "cells": t.n_cells_, "paper_bound": t.paper_bound_, "network": t.network_.to_dict()}

@@ -7,20 +7,32 @@ from pathlib import Path
 import click
 
 from ..io import formats
-from .app import ClaimFalse, cli, emit_json
+from .app import INPUT_FILE, ClaimFalse, cli, emit_json
+
+CERTIFICATE_FORMATS = ("polyrelu.arrangement-certificate", "polyrelu.network-certificate", "polyrelu.training-certificate")
 
 
 @cli.command("verify")
-@click.argument("certificate", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("certificate", type=INPUT_FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def verify_cmd(certificate: Path, as_json: bool) -> None:
-    """Check a certificate with the independent verifier (exit 1 if it is rejected)."""
+    """Check a certificate with the independent verifier (exit 1 if it is rejected; exit 3
+    if the file is not a certificate at all)."""
+    from ..errors import CertificateError, FileFormatError
     from ..verify import verify
-    from ..errors import CertificateError
 
     obj = formats.load(certificate)
+    if not isinstance(obj, dict):
+        raise FileFormatError(f"{certificate}: expected a JSON object (a certificate), got {formats.describe(obj)}")
+    fmt = obj.get("format")
+    if fmt not in CERTIFICATE_FORMATS:
+        raise FileFormatError(f"{certificate}: field \"format\" is {formats.describe(fmt)}, not a certificate; "
+                              f"polyrelu verify reads {', '.join(CERTIFICATE_FORMATS)}")
+    formats.check_header(obj, fmt, source=str(certificate))  # an unknown version cannot be read: exit 3
     try:
         summary = verify(obj)
+    except FileFormatError:
+        raise  # bad input (exit 3), not a rejected certificate
     except CertificateError as exc:
         raise ClaimFalse(f"certificate rejected: {exc}") from None
     if as_json:

@@ -1,22 +1,74 @@
 """The only importer of pycddlib: exact LPs and V/H conversions (``cdd.gmp``).
 
 pycddlib's exact module works with ``fractions.Fraction``; conversion to and from
-polyrelu's ``mpq`` happens here and nowhere else.
+polyrelu's ``mpq`` happens here and nowhere else.  pycddlib converts numbers through
+decimal text, so each call lifts Python's 4,300-digit int/str limit for its duration
+(polyrelu reads numbers of any size; see ``as_rational``).
 """
 
 from __future__ import annotations
 
+import functools
+import sys
+from math import gcd
 from fractions import Fraction
-from typing import Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 import cdd
 import cdd.gmp
 from gmpy2 import mpq
 
+from . import simplex
 from .rational import Rational
 from ..errors import InternalError
 
 __all__ = ["lp", "LPResult", "closed_point", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+#: cddlib's GMP LP (used by lp, redundancy tests and canonicalisation) first runs a
+#: floating-point phase.  With integer coefficients beyond 2^53 a double cannot hold them
+#: and that phase misbehaves: on some such inputs cddlib 0.94m reads out of bounds and
+#: aborts the process (seen near 2^63; never below 2^56 in 10,800 random redundancy
+#: tests).  LPs whose rows, scaled to primitive integers, have an entry of at least this
+#: size go to polyrelu's own exact simplex (:mod:`polyrelu.exact.simplex`) instead.
+FLOAT_SAFE = 1 << 50
+
+
+def _beyond_float(rows: Sequence[Sequence]) -> bool:
+    """Whether some row, scaled to integers with no common factor, has an entry >= FLOAT_SAFE."""
+    for r in rows:
+        qs = [mpq(v) for v in r]
+        den = 1
+        for q in qs:
+            d = int(q.denominator)
+            if d != 1:
+                den = den * d // gcd(den, d)
+        ints = [int(q.numerator) * (den // int(q.denominator)) for q in qs]
+        g = 0
+        for v in ints:
+            g = gcd(g, v)
+        if g and max(abs(v) for v in ints) // g >= FLOAT_SAFE:
+            return True
+    return False
+
+
+def _any_size(fn: _F) -> _F:
+    """Run ``fn`` with Python's int/str digit limit lifted (restored afterwards)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        old = sys.get_int_max_str_digits()
+        if old == 0:
+            return fn(*args, **kwargs)
+        sys.set_int_max_str_digits(0)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            sys.set_int_max_str_digits(old)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _frac(v) -> Fraction:
@@ -38,6 +90,7 @@ class LPResult:
         self.status, self.x, self.value, self.dual = status, x, value, dual
 
 
+@_any_size
 def lp(
     n_vars: int,
     inequalities: Sequence[Sequence] = (),
@@ -55,6 +108,9 @@ def lp(
     minimisation, ``lam = -dual`` satisfies sum_k lam_k row_k[1:] = objective[1:] with
     lam >= 0 on inequality rows (callers that rely on this check it exactly).
     """
+    if _beyond_float(list(equalities) + list(inequalities) + ([objective] if objective is not None else [])):
+        sol = simplex.solve(n_vars, inequalities, equalities, objective, maximize=maximize)
+        return LPResult(sol.status, sol.x, sol.value, sol.dual)
     rows = [list(map(_frac, r)) for r in equalities] + [list(map(_frac, r)) for r in inequalities]
     if not rows:
         rows = [[Fraction(1)] + [Fraction(0)] * n_vars]  # 1 >= 0
@@ -84,11 +140,17 @@ def lp(
         return LPResult("optimal", tuple(_mpq(v) for v in prog.primal_solution), _mpq(prog.obj_value), tuple(dual))
     if st in (cdd.LPStatusType.INCONSISTENT, cdd.LPStatusType.STRUC_INCONSISTENT):
         return LPResult("infeasible", None, None)
-    if st in (cdd.LPStatusType.DUAL_INCONSISTENT, cdd.LPStatusType.STRUC_DUAL_INCONSISTENT, cdd.LPStatusType.UNBOUNDED):
+    if st == cdd.LPStatusType.UNBOUNDED:
+        return LPResult("unbounded", None, None)
+    if st in (cdd.LPStatusType.DUAL_INCONSISTENT, cdd.LPStatusType.STRUC_DUAL_INCONSISTENT):
+        # the dual is infeasible: the primal is unbounded if it is feasible at all
+        if objective is None or lp(n_vars, inequalities, equalities).status == "infeasible":
+            return LPResult("infeasible", None, None)
         return LPResult("unbounded", None, None)
     raise InternalError(f"cddlib returned LP status {st!r}")
 
 
+@_any_size
 def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()):
     """Vertices and rays of {x : row[0] + row[1:] . x >= 0 (and = 0 for equalities)}.
 
@@ -112,6 +174,7 @@ def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()
     return tuple(points), tuple(rays), tuple(lines)
 
 
+@_any_size
 def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
     """Irredundant H-representation of conv(points) + cone(rays).
 
@@ -130,6 +193,7 @@ def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
     return tuple(ins), tuple(eqs)
 
 
+@_any_size
 def irredundant(rows: Sequence[Sequence[int]]) -> list[int]:
     """Indices of the irredundant rows, given as engine rows
     ``[a | e]`` meaning a . x - e >= 0 (integers), for a full-dimensional polyhedron.
@@ -139,21 +203,59 @@ def irredundant(rows: Sequence[Sequence[int]]) -> list[int]:
     """
     if len(rows) <= 1:
         return list(range(len(rows)))
+    if _beyond_float(rows):
+        return _irredundant_exact(rows)
     arr = [[Fraction(-int(r[-1]))] + [Fraction(int(v)) for v in r[:-1]] for r in rows]
     mat = cdd.gmp.matrix_from_array(arr, rep_type=cdd.RepType.INEQUALITY)
     red = cdd.gmp.redundant_rows(mat)
     return [i for i in range(len(rows)) if i not in red]
 
 
+@_any_size
 def extreme_points(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational, ...]]:
     """The extreme points among ``points``, sorted (exact redundancy removal in cdd)."""
     uniq = sorted(set(tuple(mpq(v) for v in p) for p in points))
     if len(uniq) <= 1:
         return uniq
+    if _beyond_float(uniq):
+        return _extreme_points_exact(uniq)
     rows = [[Fraction(1)] + [_frac(v) for v in p] for p in uniq]
     mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
     cdd.gmp.matrix_canonicalize(mat)
     return sorted(tuple(_mpq(v) for v in row[1:]) for row in mat.array)
+
+
+def _irredundant_exact(rows: Sequence[Sequence[int]]) -> list[int]:
+    """:func:`irredundant` by exact simplex LPs, in cddlib's order: from the last row to
+    the first, a row is redundant (and dropped) if the remaining rows imply it:
+    min row_i(x) over {other remaining rows >= 0, row_i >= -1} is >= 0."""
+    aff = [[mpq(-int(r[-1]))] + [mpq(int(v)) for v in r[:-1]] for r in rows]
+    n = len(aff[0]) - 1
+    alive = list(range(len(aff)))
+    for i in range(len(aff) - 1, -1, -1):
+        others = [aff[j] for j in alive if j != i]
+        floor = [aff[i][0] + 1] + aff[i][1:]
+        res = simplex.solve(n, others + [floor], objective=aff[i])
+        if res.status == "optimal" and res.value >= 0:
+            alive.remove(i)
+    return alive
+
+
+def _extreme_points_exact(points: list[tuple[Rational, ...]]) -> list[tuple[Rational, ...]]:
+    """:func:`extreme_points` by exact simplex LPs: a point is dropped if it is a convex
+    combination of the other remaining points (distinct points assumed)."""
+    alive = list(points)
+    n = len(points[0])
+    for p in list(points):
+        others = [q for q in alive if q != p]
+        if not others:
+            break
+        k = len(others)
+        eqs = [[-p[j]] + [q[j] for q in others] for j in range(n)] + [[mpq(-1)] + [mpq(1)] * k]
+        ineqs = [[mpq(0)] + [mpq(1) if t == s else mpq(0) for t in range(k)] for s in range(k)]
+        if simplex.solve(k, ineqs, eqs).status == "optimal":
+            alive.remove(p)
+    return sorted(alive)
 
 
 def closed_point(constraints: Sequence[tuple[Sequence[Rational], Rational]], dim: int,

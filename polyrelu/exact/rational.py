@@ -44,16 +44,21 @@ __all__ = [
     "as_vector",
     "as_matrix",
     "as_affine_pair",
+    "MAX_DECIMAL_EXPONENT",
 ]
 
 #: The exact rational type used everywhere in polyrelu (gmpy2's ``mpq``).
 Rational: TypeAlias = mpq
 
 _NONFINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
-_RATIONAL_TEXT = re.compile(
-    r"^[+-]?([0-9]+(/[0-9]+)?|[0-9]*\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+\.?([eE][+-]?[0-9]+)?)$"
-)
-_MAX_EXPONENT = 100_000  # "1e999999999" would take hours to expand; refuse such exponents
+_RATIONAL_TEXT = re.compile(r"^[+-]?([0-9]+(/[0-9]+)?|[0-9]*\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+\.?([eE][+-]?[0-9]+)?)$")
+
+#: The largest |exponent| accepted in decimal notation such as ``"1e-300"``.  Digits that
+#: are written out are read exactly at any length (GMP parses them; Python's 4,300-digit
+#: ``int`` limit does not apply), but an exponent asks for digits the text does not spell
+#: out: ``"1e-99999999"`` would be a 100-million-digit denominator.  Write such numbers
+#: out, or as ``"p/q"``.
+MAX_DECIMAL_EXPONENT = 10_000
 
 _FLOAT_HINT = (
     "pass it as a string (\"0.1\" means exactly 1/10) or convert it with "
@@ -71,6 +76,9 @@ def as_rational(value: Any, *, field: str | None = None) -> Rational:
     Accepted: ``int`` (any size), ``fractions.Fraction``, gmpy2 ``mpq``/``mpz``,
     numpy integers, finite ``decimal.Decimal``, and strings ``"p/q"``, ``"-7"``,
     ``"0.125"``, ``"1e-3"`` (a decimal string means its exact decimal value).
+    Strings of digits are read exactly at any length; a decimal exponent must lie within
+    +-:data:`MAX_DECIMAL_EXPONENT` (it would otherwise ask for digits the text does not
+    spell out).
 
     Parameters
     ----------
@@ -92,6 +100,12 @@ def as_rational(value: Any, *, field: str | None = None) -> Rational:
     --------
     >>> as_rational("10/4")
     mpq(5,2)
+    >>> as_rational("9" * 5000) == 10**5000 - 1, as_rational("-1.5e-3")
+    (True, mpq(-3,2000))
+    >>> as_rational("1e-99999999")
+    Traceback (most recent call last):
+    ...
+    polyrelu.errors.InvalidRationalError: '1e-99999999' has a decimal exponent beyond +-10000; write the number out in digits or as "p/q"
     >>> as_rational(0.1)
     Traceback (most recent call last):
     ...
@@ -131,27 +145,38 @@ def as_rational(value: Any, *, field: str | None = None) -> Rational:
 def _parse(text: str, field: str | None) -> Rational:
     s = text.strip()
     if _NONFINITE.match(s):
-        raise NonFiniteNumberError(f"{_where(field)}got {text!r}; NaN and infinities have no rational value")
+        raise NonFiniteNumberError(f"{_where(field)}got {_short(text)}; NaN and infinities have no rational value")
     if not _RATIONAL_TEXT.match(s):
         raise InvalidRationalError(
-            f"{_where(field)}{text!r} is not a rational number; write it as \"p/q\", an integer "
+            f"{_where(field)}{_short(text)} is not a rational number; write it as \"p/q\", an integer "
             "such as \"-7\" or a decimal such as \"0.125\""
         )
     if "/" in s:
         num, den = s.split("/")
-        if mpz(den) == 0:
-            raise InvalidRationalError(f"{_where(field)}{text!r} has a zero denominator")
-        return mpq(mpz(num), mpz(den))  # mpz parses any number of digits (int() stops at 4300)
+        d = mpz(den)
+        if d == 0:
+            raise InvalidRationalError(f"{_where(field)}{_short(text)} has a zero denominator")
+        return mpq(mpz(num), d)
     mantissa, _, exponent = s.lower().partition("e")
+    e = 0
+    if exponent:
+        digits = exponent.lstrip("+-").lstrip("0")
+        if len(digits) > len(str(MAX_DECIMAL_EXPONENT)) or int(digits or "0") > MAX_DECIMAL_EXPONENT:
+            raise InvalidRationalError(
+                f"{_where(field)}{_short(text)} has a decimal exponent beyond +-{MAX_DECIMAL_EXPONENT}; "
+                "write the number out in digits or as \"p/q\""
+            )
+        e = -int(digits or "0") if exponent.startswith("-") else int(digits or "0")
     whole, _, frac = mantissa.partition(".")
-    if len(exponent.lstrip("+-")) > 6 or abs(int(exponent or 0)) > _MAX_EXPONENT:
-        raise InvalidRationalError(
-            f"{_where(field)}{text!r} has a decimal exponent beyond +-{_MAX_EXPONENT}; write the number as \"p/q\""
-        )
-    digits = mpz((whole.lstrip("+-") or "0") + frac)
-    value = mpq(-digits if whole.startswith("-") else digits)
-    e = int(exponent or 0) - len(frac)
-    return value * mpq(10) ** e if e >= 0 else value / mpq(10) ** -e
+    n = mpz((whole.lstrip("+-") or "0") + frac)
+    if mantissa.startswith("-"):
+        n = -n
+    scale = len(frac) - e
+    return mpq(n, mpz(10) ** scale) if scale >= 0 else mpq(n * mpz(10) ** (-scale))
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:30]) + f"... ({len(text)} characters)"
 
 
 def from_float(value: float) -> Rational:
@@ -259,6 +284,9 @@ def as_affine_pair(item: Any, *, field: str, length: int | None, meaning: str, e
     if isinstance(item, dict):
         if "a" not in item or "b" not in item:
             raise error(f"{field} needs \"a\" and \"b\" ({meaning})")
+        extra = sorted(str(k) for k in item if k not in ("a", "b"))
+        if extra:
+            raise error(f"{field} has unknown field(s) {', '.join(extra)}; allowed: a, b ({meaning})")
         a, b = item["a"], item["b"]
     else:
         try:

@@ -364,12 +364,23 @@ class HyperplaneArrangement:
 
     @classmethod
     def from_dict(cls, obj: Any, *, source: str = "arrangement") -> "HyperplaneArrangement":
+        """Read a ``polyrelu.arrangement`` object strictly: ``dim`` is required, every
+        normal must have ``dim`` entries, and unknown fields are refused with their path.
+
+        >>> HyperplaneArrangement.from_dict({"format": "polyrelu.arrangement", "version": 1, "dim": 2,
+        ...     "hyperplanes": [{"a": [1, 0], "b": 0, "c": 1}]})
+        Traceback (most recent call last):
+        ...
+        polyrelu.errors.FileFormatError: arrangement: hyperplanes[0]: unknown field "c" (allowed: a, b)
+        """
         formats.check_header(obj, FORMAT, source=source)
-        for key in ("dim", "hyperplanes"):
-            if key not in obj:
-                raise FileFormatError(f"{source}: missing field \"{key}\"")
+        formats.fields(obj, "", required=("format", "version", "dim", "hyperplanes"), optional=("metadata",), source=source)
+        formats.positive_int(obj["dim"], "field \"dim\"", source=source)
         if not isinstance(obj["hyperplanes"], list):
-            raise FileFormatError(f"{source}: field \"hyperplanes\" must be a list")
+            raise FileFormatError(f"{source}: field \"hyperplanes\" must be a list of {{\"a\": [...], \"b\": ...}}, "
+                                  f"got {formats.describe(obj['hyperplanes'])}")
+        for i, h in enumerate(obj["hyperplanes"]):
+            formats.fields(h, f"hyperplanes[{i}]", required=("a", "b"), source=source)
         try:
             return cls(obj["hyperplanes"], dim=obj["dim"])
         except (InvalidArrangementError, ValueError, TypeError) as exc:

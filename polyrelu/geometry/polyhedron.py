@@ -8,11 +8,14 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from .. import cells
-from ..errors import InvalidPolyhedronError
+from ..errors import FileFormatError, InvalidPolyhedronError
+from ..io import formats
 from ..exact.linalg import integer_row
 from ..exact.rational import Rational, as_affine_pair, as_rational, as_vector, to_str
 
-__all__ = ["OpenPolyhedron"]
+__all__ = ["OpenPolyhedron", "FORMAT"]
+
+FORMAT = "polyrelu.polyhedron"
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,34 @@ class OpenPolyhedron:
         return {"dim": self.dim, "inequalities": [{"a": [to_str(v) for v in a], "b": to_str(b)} for a, b in self.inequalities]}
 
     @classmethod
-    def from_dict(cls, obj: Any) -> "OpenPolyhedron":
-        if not isinstance(obj, dict) or "dim" not in obj or "inequalities" not in obj:
-            raise InvalidPolyhedronError("a polyhedron needs \"dim\" and \"inequalities\" (list of {\"a\": [...], \"b\": ...})")
-        return cls.from_inequalities(obj["dim"], obj["inequalities"])
+    def from_dict(cls, obj: Any, *, source: str = "polyhedron") -> "OpenPolyhedron":
+        """Read ``{"dim": d, "inequalities": [{"a": [...], "b": ...}, ...]}`` (a . x < b),
+        optionally with ``"format": "polyrelu.polyhedron", "version": 1`` and a free-form
+        ``"metadata"``.  Unknown fields are refused with their JSON path, and every ``a``
+        must have ``dim`` entries.
+
+        >>> OpenPolyhedron.from_dict({"dim": 1, "inequalities": [{"a": [1], "b": 2}]}).contains([1])
+        True
+        >>> OpenPolyhedron.from_dict({"dim": 2, "inequalities": [{"a": [1], "b": 2}]})
+        Traceback (most recent call last):
+        ...
+        polyrelu.errors.FileFormatError: polyhedron: inequalities[0].a has length 1 but 2 was expected
+        """
+        if isinstance(obj, dict) and "format" in obj:
+            formats.check_header(obj, FORMAT, source=source)
+        formats.fields(obj, "", required=("dim", "inequalities"), optional=("format", "version", "metadata"), source=source)
+        formats.positive_int(obj["dim"], "field \"dim\"", source=source)
+        if not isinstance(obj["inequalities"], list):
+            raise FileFormatError(f"{source}: field \"inequalities\" must be a list of {{\"a\": [...], \"b\": ...}}, "
+                                  f"got {formats.describe(obj['inequalities'])}")
+        for i, item in enumerate(obj["inequalities"]):
+            formats.fields(item, f"inequalities[{i}]", required=("a", "b"), source=source)
+        try:
+            return cls.from_inequalities(obj["dim"], obj["inequalities"])
+        except (ValueError, TypeError) as exc:
+            raise FileFormatError(f"{source}: {exc}") from None
+
+    @classmethod
+    def load(cls, path: Any) -> "OpenPolyhedron":
+        """Read a polyhedron file (see :meth:`from_dict`)."""
+        return cls.from_dict(formats.load(path), source=str(path))

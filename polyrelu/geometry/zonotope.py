@@ -1,4 +1,4 @@
-"""Zonotopes Z = c + sum_i [-b_i, b_i] (PAPER.md §5), exactly, two ways.
+"""Zonotopes Z = c + sum_i [-b_i, b_i] (docs/mathematics.md §5), exactly, two ways.
 
 * **Fast route** (default): the vertices of Z are in bijection with the regions of the
   central arrangement {r : <r, b_i> = 0}; the region with sign vector e gives the vertex
@@ -286,11 +286,39 @@ class Zonotope:
 
     @classmethod
     def from_dict(cls, obj: Any, *, source: str = "zonotope") -> "Zonotope":
+        """Read a ``polyrelu.zonotope`` object strictly.  ``"center"`` is required (the
+        Python constructor defaults it to the origin; a file says so explicitly), an
+        optional ``"dim"`` must agree with the vectors' lengths, and unknown fields are
+        refused with their JSON path.
+
+        >>> Zonotope.from_dict({"format": "polyrelu.zonotope", "version": 1, "generators": [[1, 0]]})
+        Traceback (most recent call last):
+        ...
+        polyrelu.errors.FileFormatError: zonotope: missing field "center"; write "center": ["0", ...] (one entry per coordinate) for a zonotope centred at the origin
+        """
         formats.check_header(obj, FORMAT, source=source)
-        if "generators" not in obj or not isinstance(obj["generators"], list):
-            raise FileFormatError(f"{source}: field \"generators\" must be a list of vectors")
         try:
-            return cls(obj["generators"], obj.get("center"), dim=obj.get("dim"))
+            formats.fields(obj, "", required=("format", "version", "generators", "center"), optional=("dim", "metadata"), source=source)
+        except FileFormatError as exc:
+            if isinstance(obj, dict) and "center" not in obj and str(exc).endswith('missing field "center"'):
+                raise FileFormatError(f"{exc}; write \"center\": [\"0\", ...] (one entry per coordinate) "
+                                      "for a zonotope centred at the origin") from None
+            raise
+        if "dim" in obj:
+            formats.positive_int(obj["dim"], "field \"dim\"", source=source)
+        if not isinstance(obj["generators"], list):
+            raise FileFormatError(f"{source}: field \"generators\" must be a list of vectors, got {formats.describe(obj['generators'])}")
+        if not isinstance(obj["center"], list):
+            raise FileFormatError(f"{source}: field \"center\" must be a list of numbers, got {formats.describe(obj['center'])}")
+        n = obj.get("dim", len(obj["center"]))
+        for i, g in enumerate(obj["generators"]):
+            if isinstance(g, list) and len(g) != n:
+                why = "dim" if "dim" in obj else "the center"
+                raise FileFormatError(f"{source}: generators[{i}] has {len(g)} entries but {why} has {n}")
+        if len(obj["center"]) != n:
+            raise FileFormatError(f"{source}: center has {len(obj['center'])} entries but dim is {n}")
+        try:
+            return cls(obj["generators"], obj["center"], dim=n)
         except (ShapeError, ValueError, TypeError) as exc:
             raise FileFormatError(f"{source}: {exc}") from None
 

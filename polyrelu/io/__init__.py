@@ -1,2 +1,3 @@
-"""Files: versioned JSON formats with strict loading, canonical atomic writing and digests
-(formats), region-adjacency graphs (graphs), CSV training data (dataset)."""
+"""Files in and out: strict versioned JSON (:mod:`.formats`), outputs checked before the
+work and written all-or-nothing (:mod:`.outputs`), region graphs (:mod:`.graphs`),
+affine-function lists (:mod:`.functions`) and training CSV (:mod:`.dataset`)."""

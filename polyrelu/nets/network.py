@@ -2,7 +2,7 @@
 
 A :class:`ReluNetwork` is a list of affine layers ``T_1, ..., T_{k+1}``; every layer but
 the last is followed by ReLU, so ``f = T_{k+1} o s o T_k o ... o s o T_1`` with
-``s(x) = max(0, x)``.  Sizes are counted as in the paper (PAPER.md §1):
+``s(x) = max(0, x)``.  Sizes are counted as in the paper (docs/mathematics.md §1):
 
 * ``depth`` = k + 1, the number of affine maps;
 * ``width`` = the largest hidden width (0 for an affine map);
@@ -115,6 +115,10 @@ class ReluNetwork:
             elif isinstance(layer, dict):
                 if "weights" not in layer or "biases" not in layer:
                     raise ShapeError(f"layers[{i}] must have \"weights\" and \"biases\"")
+                extra = sorted(str(k) for k in layer if k not in ("weights", "biases"))
+                if extra:
+                    raise ShapeError(f"layers[{i}] has unknown field(s) {', '.join(extra)}; allowed: weights, biases "
+                                     "(every layer but the last is followed by ReLU)")
                 w, b = layer["weights"], layer["biases"]
             else:
                 try:
@@ -164,7 +168,7 @@ class ReluNetwork:
 
     @property
     def depth(self) -> int:
-        """k + 1: the number of affine maps (PAPER.md §1)."""
+        """k + 1: the number of affine maps (docs/mathematics.md §1)."""
         return len(self._layers)
 
     @property
@@ -366,19 +370,32 @@ class ReluNetwork:
 
     @classmethod
     def from_dict(cls, obj: Any, *, source: str = "network") -> "ReluNetwork":
+        """Read a ``polyrelu.network`` object strictly: unknown fields (anywhere) are
+        refused with their JSON path, and every shape must agree with ``input_dim``.
+
+        >>> ReluNetwork.from_dict({"format": "polyrelu.network", "version": 1, "input_dim": 1,
+        ...     "layers": [{"weights": [[1]], "biases": [0], "activation": "sigmoid"}]})
+        Traceback (most recent call last):
+        ...
+        polyrelu.errors.FileFormatError: network: layers[0]: unknown field "activation" (allowed: weights, biases); every layer but the last is followed by ReLU, and no other activation exists
+        """
         formats.check_header(obj, FORMAT, source=source)
-        for key in ("input_dim", "layers"):
-            if key not in obj:
-                raise FileFormatError(f"{source}: missing field \"{key}\"")
-        unknown = set(obj) - {"format", "version", "input_dim", "layers", "metadata"}
-        if unknown:
-            raise FileFormatError(f"{source}: unknown field(s) {sorted(unknown)}; allowed: input_dim, layers, metadata")
+        formats.fields(obj, "", required=("format", "version", "input_dim", "layers"), optional=("metadata",), source=source)
+        formats.positive_int(obj["input_dim"], "field \"input_dim\"", source=source)
         layers = obj["layers"]
-        if not isinstance(layers, list):
-            raise FileFormatError(f"{source}: field \"layers\" must be a list, got {type(layers).__name__}")
+        if not isinstance(layers, list) or not layers:
+            raise FileFormatError(f"{source}: field \"layers\" must be a nonempty list of {{\"weights\": ..., \"biases\": ...}}, "
+                                  f"got {formats.describe(layers)}")
         for i, layer in enumerate(layers):
-            if not isinstance(layer, dict):
-                raise FileFormatError(f"{source}: layers[{i}] must be an object with \"weights\" and \"biases\"")
+            try:
+                formats.fields(layer, f"layers[{i}]", required=("weights", "biases"), source=source)
+            except FileFormatError as exc:
+                if isinstance(layer, dict) and "activation" in layer:
+                    raise FileFormatError(f"{exc}; every layer but the last is followed by ReLU, and no other activation exists") from None
+                raise
+        if obj["input_dim"].bit_length() > 64:  # no list is that long; say so without printing every digit
+            raise FileFormatError(f"{source}: field \"input_dim\" is {formats.describe(obj['input_dim'])}; "
+                                  "it must equal the length of the rows of layers[0].weights")
         try:
             return cls(obj["input_dim"], layers)
         except (ShapeError, ValueError, TypeError) as exc:

@@ -1,4 +1,4 @@
-"""Exact continuous piecewise-linear functions on R (PAPER.md §3-§4).
+"""Exact continuous piecewise-linear functions on R (docs/mathematics.md §3-§4).
 
 A :class:`PWL1D` is given by breakpoints t_1 < ... < t_k, the values f(t_i), and the
 slopes left of t_1 and right of t_k (for k = 0: a value at 0 and one slope).  It is kept

@@ -9,7 +9,7 @@ affine on it, with the same region engine (no LP).  Neurons that are constant on
 pre-activation is > 0 and inactive (0) where it is < 0 *or identically 0* on the whole
 region (ReLU(0) = 0, so both choices compute the same function there).
 
-Three counts (PAPER.md §2), always reported separately:
+Three counts (docs/mathematics.md §2), always reported separately:
 
 * activation regions — the cells above;
 * linear regions — activation regions merged across shared facets when their affine maps

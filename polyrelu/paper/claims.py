@@ -63,7 +63,7 @@ def _verdict_from_points(reference, claim, instance, n, bad, what) -> Verdict:
 def check_absolute_value() -> list[Verdict]:
     net = absolute_value()
     n, bad = _agree(lambda x: net.evaluate(x)[0], lambda x: abs(x[0]), _grid(-4, 4, 8, 1))
-    rows = [_verdict_from_points("PAPER §1", "|x| = s(x) + s(-x)", "x in [-4, 4], step 1/8", n, bad, "network = |x|")]
+    rows = [_verdict_from_points("docs/mathematics.md §1", "|x| = s(x) + s(-x)", "x in [-4, 4], step 1/8", n, bad, "network = |x|")]
     return rows
 
 
@@ -72,7 +72,7 @@ def check_max_gadget() -> list[Verdict]:
     n, bad = _agree(lambda x: net.evaluate(x)[0], lambda x: max(x), _grid(-3, 3, 3, 2))
     rows = [
         _verdict_from_points(
-            "Thm 2.1 (proof), PAPER §3",
+            "Thm 2.1 (proof), docs/mathematics.md §3",
             "max{u, v} = (s(u+v) - s(-u-v) + s(u-v) + s(v-u)) / 2",
             "(u, v) in [-3, 3]^2, step 1/3",
             n,
@@ -115,10 +115,10 @@ def check_zigzags() -> list[Verdict]:
         pts = sorted({mpq(0), *a, M} | {mpq(i, 16) * M for i in range(-16, 33)})
         n, bad = _agree(lambda x: net.evaluate(x)[0], lambda x: zigzag_by_definition(a, M, x[0]), [(p,) for p in pts])
         inst = f"a = ({', '.join(map(to_str, a))}), M = {to_str(M)}"
-        rows.append(_verdict_from_points("PAPER §4", "h_a is the zig-zag of its definition", inst, n, bad, "network = definition"))
+        rows.append(_verdict_from_points("docs/mathematics.md §4", "h_a is the zig-zag of its definition", inst, n, bad, "network = definition"))
         shape = net.size == len(a) + 1 and not net.has_output_bias
         rows.append(
-            Verdict("PAPER §4", "h_a has w hidden neurons and no output bias", inst, HOLDS if shape else FAILS,
+            Verdict("docs/mathematics.md §4", "h_a has w hidden neurons and no output bias", inst, HOLDS if shape else FAILS,
                     f"size {net.size}, output bias {'yes' if net.has_output_bias else 'no'}", "network shape")
         )
     return rows
@@ -214,7 +214,7 @@ def check_support_network() -> list[Verdict]:
 
 
 def check_one_layer_regions() -> list[Verdict]:
-    """PAPER §7: one hidden layer of w neurons on R^n has at most sum_{i<=n} C(w, i)
+    """docs/mathematics.md §7: one hidden layer of w neurons on R^n has at most sum_{i<=n} C(w, i)
     regions, attained by neurons in general position."""
     from math import comb
     import random
@@ -231,7 +231,7 @@ def check_one_layer_regions() -> list[Verdict]:
         evidence = f"{r} regions, bound {bound}"
         if z != r:
             verdict, evidence = FAILS, f"enumeration {r} and |chi(-1)| = {z} disagree (a polyrelu bug)"
-        rows.append(Verdict("PAPER §7 (Zaslavsky)", "one hidden layer of w neurons on R^n: at most sum_{i<=n} C(w, i) regions",
+        rows.append(Verdict("docs/mathematics.md §7 (Zaslavsky)", "one hidden layer of w neurons on R^n: at most sum_{i<=n} C(w, i) regions",
                             f"random integer layer, n = {n}, w = {w}", verdict, evidence,
                             "exact region enumeration, checked against |chi(-1)|"))
     return rows

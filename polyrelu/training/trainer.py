@@ -1,4 +1,4 @@
-"""Exact global-optimum training of one hidden layer (the paper's Algorithm 1, PAPER.md §6).
+"""Exact global-optimum training of one hidden layer (the paper's Algorithm 1, docs/mathematics.md §6).
 
 Model: f(x) = sum_{i=1}^w s_i ReLU(a_i . x + b_i) (+ c with ``output_bias=True``), with
 s_i in {+1, -1} (positive homogeneity lets every one-hidden-layer net be written so).

@@ -1,4 +1,4 @@
-"""Small exact gadgets of PAPER.md §1 and §3."""
+"""Small exact gadgets of docs/mathematics.md §1 and §3."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def identity(dim: int = 1) -> ReluNetwork:
 
 
 def max_of_two() -> ReluNetwork:
-    """max{x1, x2} = (s(x1+x2) - s(-x1-x2) + s(x1-x2) + s(x2-x1)) / 2 (PAPER.md §3).
+    """max{x1, x2} = (s(x1+x2) - s(-x1-x2) + s(x1-x2) + s(x2-x1)) / 2 (docs/mathematics.md §3).
 
     One hidden layer of 4 neurons on R^2, no output bias.
     """

@@ -1,4 +1,4 @@
-"""Max gadgets and the Thm 2.1 compiler (PAPER.md §3).
+"""Max gadgets and the Thm 2.1 compiler (docs/mathematics.md §3).
 
 >>> net = max_affine([([1, 0], 0), ([0, 1], 0), ([-1, -1], 0)])   # max{x1, x2, -x1-x2}
 >>> net.n_hidden_layers, net.evaluate(["1/2", "-3"])

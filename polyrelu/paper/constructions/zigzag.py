@@ -1,4 +1,4 @@
-"""Zig-zag functions h_a and hard functions H (PAPER.md §4, Section 3.1 of the paper)."""
+"""Zig-zag functions h_a and hard functions H (docs/mathematics.md §4, Section 3.1 of the paper)."""
 
 from __future__ import annotations
 

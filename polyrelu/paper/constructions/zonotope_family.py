@@ -1,4 +1,4 @@
-"""The family ZONOTOPE^n_{k,w,m}[a^1..a^k, b^1..b^m] = H o g_Z (PAPER.md §5).
+"""The family ZONOTOPE^n_{k,w,m}[a^1..a^k, b^1..b^m] = H o g_Z (docs/mathematics.md §5).
 
 g_Z is the support function of Z(b) (one hidden layer of 2m neurons, Lemma 3.7) and H the
 hard function of the a's (k hidden layers of width w); the composition has depth k + 2
