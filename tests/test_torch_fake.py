@@ -59,6 +59,15 @@ class Tanh:
     pass
 
 
+class Dropout:
+    pass
+
+
+class Flatten:
+    def __init__(self, start_dim: int = 1, end_dim: int = -1):
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+
 class Sequential:
     def __init__(self, *layers):
         self._layers = layers
@@ -92,6 +101,13 @@ def test_sequential_imports_exactly():
     assert Fraction(int(got.numerator), int(got.denominator)) == expected
 
 
+def test_inference_no_ops_and_nested_blocks_are_read_through():
+    plain = from_torch(Sequential(Linear([[1.0, -2.0]], [0.5]), ReLU(), Linear([[3.0]], [0.0])))
+    decorated = from_torch(Sequential(Flatten(), Sequential(Linear([[1.0, -2.0]], [0.5]), Dropout()), ReLU(),
+                                      Sequential(Dropout(), Linear([[3.0]], [0.0]))))
+    assert decorated == plain
+
+
 def test_float64_weights_keep_their_binary_value():
     net = from_torch(Sequential(Linear([[0.1]], [0.0], "float64")))
     q = net.layers[0].weights[0][0]
@@ -106,7 +122,9 @@ def test_float64_weights_keep_their_binary_value():
         (lambda: Sequential(ReLU(), Linear([[1.0]], [0.0])), "expected Linear"),
         (lambda: Sequential(Linear([[1, 2]], [0], "int64")), "dtype"),
         (lambda: Sequential(), "non-empty"),
-        (lambda: object(), "non-empty"),
+        (lambda: Sequential(Dropout()), "non-empty"),
+        (lambda: Sequential(Flatten(0, -1), Linear([[1.0]], [0.0])), "Flatten"),
+        (lambda: object(), "expects a torch.nn.Sequential"),
     ],
 )
 def test_unsupported_models_refused(model, match):

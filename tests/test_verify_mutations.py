@@ -302,4 +302,4 @@ def test_cli_verify_exit_codes(certificates, tmp_path, capsys):
     net = tmp_path / "net.json"
     formats.dump_atomic(certificates["network"]["network"], net)  # a network, not a certificate
     assert main(["verify", str(net)]) == 3
-    assert "not a certificate format" in capsys.readouterr().err
+    assert "not a certificate" in capsys.readouterr().err

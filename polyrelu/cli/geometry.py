@@ -36,7 +36,7 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
     prepare_outputs({"--certificate": cert_out, "--graph": graph_out}, {"ARRANGEMENT": arrangement, "--domain": domain_file(domain)})
     arr = HyperplaneArrangement.load(arrangement)
     where_text = domain
-    domain = parse_domain(domain, arr.dim)
+    inside = parse_domain(domain, arr.dim)
     info: dict[str, Any] = {
         "dim": arr.dim,
         "hyperplanes": arr.n_hyperplanes,
@@ -44,10 +44,10 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
         "rank": arr.rank,
         "central": arr.is_central,
         "essential": arr.is_essential,
-        "regions": arr.n_regions(inside=domain),
-        "bounded_regions": arr.n_bounded_regions(inside=domain),
+        "regions": arr.n_regions(inside=inside),
+        "bounded_regions": arr.n_bounded_regions(inside=inside),
     }
-    check = domain is None and not no_check and arr.n_hyperplanes <= 60
+    check = inside is None and not no_check and arr.n_hyperplanes <= 60
     if check:
         chi = arr.characteristic_polynomial
         info["characteristic_polynomial"] = list(chi)
@@ -58,11 +58,11 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
                             f"polynomial ({info['regions_zaslavsky']}, {info['bounded_regions_zaslavsky']}) disagree")
     files = []
     if graph_out is not None:
-        G = arr.region_graph(inside=domain)
+        G = arr.region_graph(inside=inside)
         info["graph_edges"] = G.number_of_edges()
         files.append((graph_out, formats.dumps(graphs.arrangement_graph_to_dict(G))))
     if cert_out is not None:
-        files.append((cert_out, formats.dumps(arrangement_certificate(arr, inside=domain))))
+        files.append((cert_out, formats.dumps(arrangement_certificate(arr, inside=inside))))
     write_outputs(files)
     if as_json:
         emit_json(info)
