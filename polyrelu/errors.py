@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "PolyReluError",
+    "JournalError",
     "FloatNotAllowedError",
     "NonFiniteNumberError",
     "InvalidRationalError",
@@ -126,3 +127,8 @@ class ExpressionError(PolyReluError, ValueError):
 class ConjectureSpecError(PolyReluError, ValueError):
     """A conjecture search that cannot run as specified: a bad search-space string, a
     conjecture file without the required names, or a checkpoint of another search."""
+
+
+class JournalError(PolyReluError, ValueError):
+    """A sweep journal belongs to a different table, parameters or polyrelu version, or is
+    not a journal at all (delete it, or give another --journal path)."""

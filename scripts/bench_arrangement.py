@@ -27,8 +27,9 @@ from _bench import fmt_s, peer_python, run_fresh, run_peer  # noqa: E402
 
 
 def instance(N: int, d: int, seed: int) -> list[list[int]]:
-    rng = np.random.default_rng(seed)
-    return rng.integers(-20, 21, size=(N, d + 1)).tolist()
+    from polyrelu.paper.instances import integer_matrix  # the one instance generator
+
+    return integer_matrix((N, d + 1), -20, 20, seed).tolist()
 
 
 def one(N: int, d: int, seed: int, workers: int | None, graph: bool) -> dict:

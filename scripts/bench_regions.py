@@ -30,8 +30,9 @@ from _bench import ROOT, peer_python, run_fresh  # noqa: E402
 
 
 def random_net(dims: list[int], seed: int):
-    rng = np.random.default_rng(seed)
-    return [(rng.integers(-99, 100, size=(b, a)).tolist(), rng.integers(-99, 100, size=b).tolist()) for a, b in zip(dims, dims[1:])]
+    from polyrelu.paper.instances import random_network_layers  # the one instance generator
+
+    return random_network_layers(dims, seed, -99, 99)
 
 
 # ------------------------------------------------------------------ baseline

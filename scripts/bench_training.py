@@ -42,9 +42,10 @@ from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum  # no
 
 
 def instance(n: int, D: int, seed: int, spread: int = 5):
-    """D points with integer coordinates in [-spread, spread] and integer labels in [-5, 5]."""
-    rng = np.random.default_rng(seed)
-    return rng.integers(-spread, spread + 1, size=(D, n)).tolist(), rng.integers(-5, 6, size=D).tolist()
+    """Points with integer coordinates in [-spread, spread] and integer labels in [-5, 5]."""
+    from polyrelu.paper.instances import random_dataset  # the one instance generator
+
+    return random_dataset(n, D, seed, spread=spread, labels="bench")
 
 
 def exact_risk(net: ReluNetwork, X, y, loss: str):

@@ -27,7 +27,9 @@ from _bench import fmt_s, peer_python, run_fresh, run_peer  # noqa: E402
 
 
 def instance(m: int, n: int, seed: int) -> list[list[int]]:
-    return np.random.default_rng(seed).integers(-1000, 1001, size=(m, n)).tolist()
+    from polyrelu.paper.instances import integer_matrix  # the one instance generator
+
+    return integer_matrix((m, n), -1000, 1000, seed).tolist()
 
 
 def one(m: int, n: int, seed: int, cdd: bool) -> dict:

@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""Regenerate data/examples/ (the paper's small networks, including both functions of
+"""Regenerate data/examples/ (the paper's small networks, including the three panels of
 Figure 1, and the small arrangement, zonotope, polyhedron and affine-function files the
 README uses) and data/certificates/ (certificates of their regions and pieces).
 
-    python scripts/make_examples.py           # write data/examples/*.json
+    python scripts/make_examples.py           # write data/examples/*.json and data/certificates/*.json
     python scripts/make_examples.py --check   # exit 1 if the shipped files differ
+
+Figure 1 (docs/mathematics.md §5): M = 1 and every a^i = (1/2); left ZONOTOPE^2_{2,2,2} with
+b = (0,1), (1,0) (k = 2 zig-zag layers); middle ZONOTOPE^2_{2,2,4} and right ZONOTOPE^2_{3,2,4}
+with c = (1/4,1/2), (-1/2,0), (0,-1/4), (-1/4,-1/4).  The figures themselves are drawn by
+``polyrelu paper --figures data/figures``.
 """
 
 from __future__ import annotations
@@ -25,15 +30,14 @@ def examples() -> dict[str, dict]:
         "absolute_value": (absolute_value(), "|x| = s(x) + s(-x) (docs/mathematics.md §1)"),
         "max_of_two": (max_of_two(), "max{x1, x2}, one hidden layer of 4 neurons (docs/mathematics.md §3)"),
         "tent": (zigzag(["1/2"], 1), "zig-zag h_a with a = (1/2), M = 1 (docs/mathematics.md §4)"),
-        "figure1_hard": (hard_function([["1/2"], ["1/2"]], 1), "H = h_a o h_a, a = (1/2), M = 1 (the paper's Figure 1)"),
+        "figure1_hard": (hard_function([["1/2"], ["1/2"]], 1), "H = h_{a^2} o h_{a^1}, a^1 = a^2 = (1/2), M = 1 (the hard function of Figure 1, left and middle)"),
     }
-    from polyrelu.paper.constructions.zonotope_family import zonotope_family
+    from polyrelu.paper.claims import FIGURE1_PANELS, figure1_network
 
-    nets["figure1_left"] = (zonotope_family([["1/2"]], [[0, 1], [1, 0]]), "Figure 1 (left): H o g_Z, b = (0,1), (1,0), a^1 = (1/2), M = 1")
-    nets["figure1_right"] = (
-        zonotope_family([["1/2"], ["1/2"]], [["1/4", "1/2"], ["-1/2", 0], [0, "-1/4"], ["-1/4", "-1/4"]]),
-        "Figure 1 (right): H o g_Z, c = (1/4,1/2), (-1/2,0), (0,-1/4), (-1/4,-1/4), a^1 = a^2 = (1/2), M = 1",
-    )
+    for panel, (name, bps, gens) in FIGURE1_PANELS.items():
+        a = ", ".join(f"a^{i + 1}" for i in range(len(bps)))
+        b = "; ".join("(" + ", ".join(str(v) for v in g) + ")" for g in gens)
+        nets[f"figure1_{panel}"] = (figure1_network(panel), f"Figure 1 ({panel}): {name} = H o g_Z with {a} = (1/2), generators {b}, M = 1")
     from polyrelu.geometry.arrangement import HyperplaneArrangement
     from polyrelu.geometry.polyhedron import FORMAT as POLYHEDRON
     from polyrelu.geometry.polyhedron import OpenPolyhedron
@@ -66,7 +70,8 @@ def certificates() -> dict[str, dict]:
     from polyrelu.nets.regions import network_regions
 
     ex = examples()
-    return {name: network_certificate(network_regions(ReluNetwork.from_dict(ex[name]), workers=1)) for name in ("figure1_left", "figure1_right")}
+    return {name: network_certificate(network_regions(ReluNetwork.from_dict(ex[name]), workers=1))
+            for name in ("figure1_left", "figure1_middle", "figure1_right")}
 
 
 def main() -> int:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up polyrelu on a Debian-like machine: system headers for pycddlib, a virtual
-# environment in .venv, and the package with its test dependencies.  Idempotent.
+# environment in .venv, and the package with its test and plot (matplotlib) dependencies.  Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +47,7 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
 log=$(mktemp)
-if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]" >"$log" 2>&1; then
+if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,plot]" >"$log" 2>&1; then
   cat "$log" >&2; rm -f "$log"
   echo "setup: pip could not install polyrelu (output above)" >&2; exit 1
 fi

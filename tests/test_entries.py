@@ -165,10 +165,10 @@ def test_linear_algebra_refuses_floats():
 
 
 def test_claims_unknown_check():
-    from polyrelu.paper.claims import run_checks
+    from polyrelu.paper.claims import run_statements
 
-    with pytest.raises(InvalidParameterError, match="unknown check"):
-        run_checks(["no-such-check"])
+    with pytest.raises(InvalidParameterError, match="unknown statement"):
+        run_statements(["no-such-check"])
 
 
 # --------------------------------------------------------------------------- numbers and files

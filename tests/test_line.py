@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from polyrelu.paper.closed_forms import lemma_d5_upper_bound, lemma_d6_min_size, min_size_by_d5
 from polyrelu.cli import main
-from polyrelu.paper.constructions import random_breakpoints, random_hard_function, zigzag
+from polyrelu.paper.constructions import zigzag
+from polyrelu.paper.instances import random_breakpoints, random_hard_function
 from polyrelu.nets.network import ReluNetwork
 from polyrelu.paper.claims import zigzag_by_definition
 from polyrelu.geometry.polyhedron import OpenPolyhedron

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from polyrelu.cli import main
-from polyrelu.paper.constructions import random_breakpoints
+from polyrelu.paper.instances import zonotope_family_instance
 from polyrelu.paper.constructions.maxnet import compile_lattice, compile_max_sum, max_affine, max_affine_sequential, min_affine, theorem_21_depth_bound
 from polyrelu.paper.constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
 from polyrelu.errors import InvalidParameterError
@@ -74,9 +74,8 @@ def test_lattice_form():
 
 @pytest.mark.parametrize("n, m, w, k", [(2, 2, 2, 1), (2, 3, 3, 1), (2, 4, 2, 2), (3, 3, 2, 1), (3, 4, 2, 1)])
 def test_family_shape_and_two_piece_counts(n, m, w, k):
-    rng = random.Random(n * 1000 + m * 100 + w * 10 + k)
-    gens = [[rng.randint(-9, 9) or 1 for _ in range(n)] for _ in range(m)]
-    bps = [random_breakpoints(w, 1, rng.randint(0, 999)) for _ in range(k)]
+    inst = zonotope_family_instance(n, m, w, k, seed=3)
+    gens, bps = inst.generators, inst.breakpoints
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net = zonotope_family(bps, gens)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..errors import BudgetExceededError, InternalError, PolyReluError, ResourceLimitError
-from . import conjecture, constructions, geometry, networks, paper, training, verify  # noqa: F401  (registers the commands)
+from . import conjecture, constructions, geometry, networks, paper, plot, tables, training, verify  # noqa: F401  (registers the commands)
 from .app import (BUG_REPORT, EXIT_BAD_INPUT, EXIT_CLAIM_FALSE, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE,
                   ClaimFalse, cli)
 

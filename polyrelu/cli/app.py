@@ -46,7 +46,9 @@ Options shared by the commands (the same name means the same thing everywhere):
                          (--inside is the same option)
   --out FILE             the network a command builds or trains (zigzag,
                          hard-function, max-net, zonotope-family, train);
-                         paper --out DIR is a folder for report.md and report.json
+                         paper --out DIR is the report folder (report.md, .tex,
+                         rows, provenance, certificates/, figures/); table --out
+                         F writes a table and its provenance F.provenance.json
   --certificate FILE     a certificate that 'polyrelu verify' checks
   --graph FILE           the region-adjacency graph (polyrelu's own JSON format,
                          see polyrelu/io/graphs.py)

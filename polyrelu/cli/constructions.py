@@ -33,11 +33,13 @@ def zigzag_cmd(a_text: str, M_text: str, out: Path | None) -> None:
 @cli.command("hard-function")
 @click.option("--widths", required=True, metavar="W1,W2,...", help="Width of each zig-zag (each >= 2); k = number of widths.")
 @click.option("--M", "M_text", default="1", show_default=True, help="The height and period M > 0.")
-@click.option("--seed", type=int, default=None, help="Random breakpoints from this seed (default: equally spaced a_i = i M / w).")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Random breakpoints from this seed, the same instance as the hard-functions table (default: equally spaced a_i = i M / w).")
 @click.option("--out", type=OUTPUT_FILE, help=OUT_HELP)
 def hard_function_cmd(widths: str, M_text: str, seed: int | None, out: Path | None) -> None:
     """H = h_{a^k} o ... o h_{a^1}: k hidden layers of the given widths (docs/mathematics.md §4)."""
-    from ..paper.constructions import hard_function, random_hard_function
+    from ..paper.constructions import hard_function
+    from ..paper.instances import random_hard_function
 
     prepare_outputs({"--out": out})
     try:
@@ -84,27 +86,25 @@ def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -
 @click.option("--m", "m", type=int, required=True, help="Number of zonotope generators.")
 @click.option("--w", "w", type=int, required=True, help="Width of each zig-zag (>= 2).")
 @click.option("--k", "k", type=int, required=True, help="Number of zig-zags (hidden layers of H).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random generators (integers in [-9, 9]) and breakpoints.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="The instance: random generators (nonzero integers in [-9, 9]) and breakpoints; the same member as "
+                   "`polyrelu table zonotope-family` and `polyrelu paper` rows with this seed.")
 @click.option("--M", "M_text", default="1", show_default=True)
 @click.option("--out", type=OUTPUT_FILE, help=OUT_HELP)
 def zonotope_family_cmd(n: int, m: int, w: int, k: int, seed: int, M_text: str, out: Path | None) -> None:
-    """A random member of ZONOTOPE^n_{k,w,m} = H o g_Z (depth k + 2, size 2m + wk)."""
-    import random
+    """A random member of ZONOTOPE^n_{k,w,m} = H o g_Z (depth k + 2, size 2m + wk; docs/mathematics.md §5)."""
     import warnings
 
-    from ..paper.constructions import random_breakpoints
-    from ..paper.constructions.zonotope_family import zonotope_family
+    from ..paper.instances import zonotope_family_instance
 
     if n < 1 or m < 1 or w < 2 or k < 1:
         raise click.UsageError("need n >= 1, m >= 1, w >= 2, k >= 1")
     prepare_outputs({"--out": out})
-    rng = random.Random(seed)
     M = as_rational(M_text, field="--M")
-    gens = [[rng.randint(-9, 9) or 1 for _ in range(n)] for _ in range(m)]
-    bps = [random_breakpoints(w, M, rng.randint(0, 10**6)) for _ in range(k)]
+    inst = zonotope_family_instance(n, m, w, k, seed=seed, M=M)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        net = zonotope_family(bps, gens, M)
+        net = inst.network(M)
     for wmsg in caught:
         click.echo(f"warning: {wmsg.message}", err=True)
     write_or_print(net, out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -97,15 +96,13 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     prepare_outputs({"--graph": graph_out, "--certificate": cert_out}, {"NETWORK": network, "--domain": domain_file(domain)})
     net = ReluNetwork.load(network)
     dom = parse_domain(domain, net.input_dim)
-    def show(layer: int, done: int, total: int) -> None:
-        click.echo(f"\rlayer {layer + 1}/{net.n_hidden_layers}: {total} regions", err=True, nl=layer + 1 == net.n_hidden_layers)
-
     from ..parallel import set_scheduler
+    from .progress import layers
 
     set_scheduler(scheduler)
     try:
-        res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds,
-                              progress=show if sys.stderr.isatty() else None)
+        with layers("regions", net.n_hidden_layers) as show:
+            res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds, progress=show)
     finally:
         set_scheduler(None)
     files = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +52,16 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: b
     t = ExactReluTrainer(width=width, loss=loss, output_bias=output_bias, workers=workers, max_seconds=max_seconds,
                          max_subproblems=max_subproblems, certify=cert_out is not None)
 
-    def show(done: int, total: int, best: Any) -> None:
-        click.echo(f"\rsubproblems {done}/{total}  best loss {float(best):.6g}" if best is not None else f"\rsubproblems {done}/{total}",
-                   err=True, nl=done == total)
+    from .progress import bar
 
     set_scheduler(scheduler)
     try:
-        t.fit(X, y, progress=show if sys.stderr.isatty() else None)
+        with bar("subproblems", unit="subproblem") as update:
+            def show(done: int, total: int, best: Any) -> None:
+                if update is not None:
+                    update(done, total)
+
+            t.fit(X, y, progress=show if update is not None else None)
     finally:
         set_scheduler(None)
     files = [(out, t.network_.to_json())] if out is not None else []

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 from functools import cached_property
-from math import comb
 from typing import Any, Sequence
 
 import numpy as np
@@ -33,6 +32,7 @@ from .arrangement import HyperplaneArrangement
 from ..errors import FileFormatError, ShapeError
 from ..exact.linalg import integer_row, lcm_denominators, nullspace, rank, rref
 from ..nets.network import ReluNetwork
+from ..paper.closed_forms import zonotope_vertex_bound
 from ..exact.rational import Rational, as_matrix, as_vector, to_str
 
 __all__ = ["Zonotope", "FORMAT", "vertex_bound"]
@@ -41,10 +41,9 @@ FORMAT = "polyrelu.zonotope"
 
 
 def vertex_bound(n: int, m: int) -> int:
-    """Thm 3.6: |vert Z| <= 2 sum_{i=0}^{n-1} C(m-1, i) (equality in general position)."""
-    if m == 0:
-        return 1
-    return 2 * sum(comb(m - 1, i) for i in range(n))
+    """Thm 3.6: |vert Z| <= 2 sum_{i=0}^{n-1} C(m-1, i) (equality in general position);
+    the closed form lives in :mod:`polyrelu.paper.closed_forms`."""
+    return zonotope_vertex_bound(n, m)
 
 
 class Zonotope:

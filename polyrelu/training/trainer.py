@@ -55,6 +55,7 @@ from ..certify.arrangement import arrangement_certificate
 from ..geometry.arrangement import HyperplaneArrangement
 from ..errors import InternalError, InvalidParameterError, NotFittedError, ResourceLimitError, ShapeError
 from ..nets.network import ReluNetwork
+from ..paper.closed_forms import algorithm1_subproblem_bound
 from ..parallel import default_workers, run_tasks, scheduler
 from ..exact.rational import Rational, as_matrix, as_rational, as_vector, to_str
 
@@ -66,8 +67,9 @@ _MAX_CANDIDATES = 20_000_000  # multisets held in memory (about 3 GB)
 
 
 def paper_bound(D: int, n: int, w: int) -> int:
-    """The paper's count 2^w D^(n w) of convex subproblems."""
-    return 2**w * D ** (n * w)
+    """The paper's count 2^w D^(n w) of convex subproblems (the closed form lives in
+    :mod:`polyrelu.paper.closed_forms`)."""
+    return algorithm1_subproblem_bound(D, n, w)
 
 
 # --------------------------------------------------------------------------- sign bound

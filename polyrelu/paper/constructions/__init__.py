@@ -1,6 +1,7 @@
-"""The paper's constructions: small gadgets, zig-zags and hard functions."""
+"""The paper's constructions: small gadgets, zig-zags and hard functions, max networks,
+the zonotope family (docs/mathematics.md §1-§5).  Random members: :mod:`polyrelu.paper.instances`."""
 
 from .gadgets import absolute_value, identity, max_of_two
-from .zigzag import hard_function, random_breakpoints, random_hard_function, zigzag
+from .zigzag import hard_function, zigzag
 
-__all__ = ["absolute_value", "identity", "max_of_two", "zigzag", "hard_function", "random_breakpoints", "random_hard_function"]
+__all__ = ["absolute_value", "identity", "max_of_two", "zigzag", "hard_function"]

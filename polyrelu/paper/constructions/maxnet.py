@@ -8,13 +8,13 @@
 from __future__ import annotations
 
 import functools
-from math import ceil, log2
 from typing import Any, Sequence
 
 from ...exact.affine import AffineMap
 from ...errors import InvalidParameterError, ShapeError
 from ...nets.network import ReluNetwork
 from ...exact.rational import Rational, as_rational, as_vector
+from ..closed_forms import theorem_21_depth_bound  # noqa: F401  (re-exported: Thm 2.1's bound)
 
 __all__ = ["max_affine", "min_affine", "max_affine_sequential", "compile_max_sum", "compile_lattice", "theorem_21_depth_bound"]
 
@@ -102,11 +102,6 @@ def max_affine_sequential(functions: Sequence[tuple[Any, Any]]) -> ReluNetwork:
         step = ReluNetwork(2, [([[1, -1], [0, 1], [0, -1]], [0, 0, 0]), ([[1, 1, -1]], [0])])
         net = step.compose(pair)
     return net
-
-
-def theorem_21_depth_bound(n: int) -> int:
-    """Thm 2.1: depth at most ceil(log2(n + 1)) + 1 for PWL functions on R^n."""
-    return ceil(log2(n + 1)) + 1
 
 
 def compile_max_sum(terms: Sequence[tuple[int, Sequence[tuple[Any, Any]]]], *, check: bool = False) -> ReluNetwork:

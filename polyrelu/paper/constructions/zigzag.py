@@ -1,4 +1,7 @@
-"""Zig-zag functions h_a and hard functions H (docs/mathematics.md §4, Section 3.1 of the paper)."""
+"""Zig-zag functions h_a and hard functions H (docs/mathematics.md §4, Section 3.1 of the paper).
+
+Random members of the family come from :mod:`polyrelu.paper.instances`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from ...errors import InvalidParameterError, ShapeError
 from ...nets.network import ReluNetwork
 from ...exact.rational import Rational, as_rational, as_vector, to_str
 
-__all__ = ["zigzag", "hard_function", "check_breakpoints", "random_breakpoints", "random_hard_function"]
+__all__ = ["zigzag", "hard_function", "check_breakpoints"]
 
 
 def check_breakpoints(a: Sequence[Any], M: Any, *, field: str = "a") -> tuple[tuple[Rational, ...], Rational]:
@@ -63,26 +66,3 @@ def hard_function(breakpoints: Sequence[Sequence[Any]], M: Any) -> ReluNetwork:
     for h in nets[1:]:
         net = h.compose(net)
     return net
-
-
-def random_breakpoints(w: int, M: Any, seed: int) -> tuple[Rational, ...]:
-    """w - 1 random rationals 0 < a_1 < ... < a_{w-1} < M (denominators up to 8w), seeded."""
-    import random
-
-    from gmpy2 import mpq
-
-    if isinstance(w, bool) or not isinstance(w, int) or w < 2:
-        raise InvalidParameterError(f"w is {w!r}; a zig-zag needs an integer width w >= 2")
-    m = as_rational(M, field="M")
-    if m <= 0:
-        raise InvalidParameterError(f"M is {to_str(m)}; it must be positive")
-    rng = random.Random(seed)
-    den = 8 * w
-    picks = sorted(rng.sample(range(1, den), w - 1))
-    return tuple(m * mpq(p, den) for p in picks)
-
-
-def random_hard_function(widths: Sequence[int], M: Any, seed: int) -> tuple[ReluNetwork, list[tuple[Rational, ...]]]:
-    """A random member of the hard-function family with the given widths (and its a's)."""
-    bps = [random_breakpoints(w, M, seed * 1000 + i) for i, w in enumerate(widths)]
-    return hard_function(bps, M), bps

@@ -27,6 +27,7 @@ from typing import Any, Sequence
 
 from ...errors import InvalidParameterError
 from ...nets.network import ReluNetwork
+from ..closed_forms import zonotope_family_count as paper_family_count  # noqa: F401  (Prop. 3.8 as printed)
 from .zigzag import check_breakpoints, hard_function
 
 __all__ = ["zonotope_family", "family_pieces_by_cones", "paper_family_count"]
@@ -69,10 +70,3 @@ def family_pieces_by_cones(breakpoints: Sequence[Sequence[Any]], generators: Seq
     if Z.dim == 1:
         return Z.n_vertices * len(slopes)
     return Z.n_vertices * (len(slopes) - flat) + flat
-
-
-def paper_family_count(n: int, m: int, widths: Sequence[int]) -> int:
-    """Prop. 3.8 / Thm 3.9 as printed: (sum_{i<n} C(m-1, i)) w^k."""
-    from math import comb, prod
-
-    return sum(comb(m - 1, i) for i in range(n)) * prod(widths)
