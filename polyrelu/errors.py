@@ -15,6 +15,8 @@ __all__ = [
     "NonFiniteNumberError",
     "InvalidRationalError",
     "ShapeError",
+    "InvalidParameterError",
+    "NotFittedError",
     "FileFormatError",
     "OutputPathError",
     "PathCollisionError",
@@ -23,6 +25,8 @@ __all__ = [
     "CertificateError",
     "NotRepresentableError",
     "BudgetExceededError",
+    "ResourceLimitError",
+    "MissingDependencyError",
     "InternalError",
     "CompilationError",
     "ExpressionError",
@@ -48,6 +52,16 @@ class InvalidRationalError(PolyReluError, ValueError):
 
 class ShapeError(PolyReluError, ValueError):
     """Matrices or vectors whose shapes do not fit together."""
+
+
+class InvalidParameterError(PolyReluError, ValueError, TypeError):
+    """A parameter of the wrong kind or outside its allowed range: a hyperparameter, an
+    option, an object of the wrong class, or a number that must be positive (a rescaling
+    factor, a width, a depth).  Both ``except ValueError`` and ``except TypeError`` catch it."""
+
+
+class NotFittedError(PolyReluError, ValueError, AttributeError):
+    """A fitted attribute or ``predict`` was used before ``fit``."""
 
 
 class FileFormatError(PolyReluError, ValueError):
@@ -81,11 +95,24 @@ class NotRepresentableError(PolyReluError, ValueError):
 
 
 class BudgetExceededError(PolyReluError, RuntimeError):
-    """A computation stopped because its region or time budget ran out."""
+    """A computation stopped because the budget its caller set (``max_regions``,
+    ``max_seconds``, ``max_subproblems``) ran out, and the operation asked for needs the
+    complete result (for example a certificate of a partial enumeration).  CLI exit 4."""
+
+
+class ResourceLimitError(PolyReluError, RuntimeError):
+    """The problem is larger than a fixed limit of polyrelu (not a budget the caller set);
+    the message names the limit and how to stay below it.  The input is not malformed."""
+
+
+class MissingDependencyError(PolyReluError, ImportError):
+    """An optional dependency (torch, dask) is needed for what was asked; the message
+    says how to install it."""
 
 
 class InternalError(PolyReluError, RuntimeError):
-    """An internal invariant failed: a bug in polyrelu, never a property of the input."""
+    """An internal invariant failed: a bug in polyrelu, never a property of the input.
+    Please report it with the input that caused it.  CLI exit 5."""
 
 
 class CompilationError(InternalError):

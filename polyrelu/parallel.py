@@ -25,7 +25,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Callable, Sequence
 
-from .errors import BudgetExceededError, PolyReluError
+from .errors import BudgetExceededError, MissingDependencyError, PolyReluError
 
 __all__ = ["default_workers", "Budget", "Executor", "run_tasks", "SchedulerUnreachableError", "NOT_RUN"]
 
@@ -288,8 +288,8 @@ def _connect(scheduler: Any, timeout: float):
     try:
         from distributed import Client
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise SchedulerUnreachableError("a Dask scheduler was given but dask[distributed] is not installed: "
-                                        "pip install 'dask[distributed]'") from exc
+        raise MissingDependencyError("a Dask scheduler was given but dask[distributed] is not installed: "
+                                     "pip install 'dask[distributed]'") from exc
     if isinstance(scheduler, Client):
         return scheduler, False
     import logging

@@ -38,7 +38,7 @@ from _bench import ROOT, peer_python  # noqa: E402
 
 from polyrelu.nets.network import ReluNetwork  # noqa: E402
 from polyrelu.exact.rational import from_float  # noqa: E402
-from polyrelu.training.trainer import ExactReluTrainer, _all_splits_optimum  # noqa: E402
+from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum  # noqa: E402
 
 
 def instance(n: int, D: int, seed: int, spread: int = 5):
@@ -134,7 +134,7 @@ def compare(args) -> int:
                     cell_scnn = f"{float(got[0]):.4f}{gap(got[0], tr.loss_)} ({got[1]:.2f} s)"
                     if got[2] > w:  # what it had before the cut to w neurons (a wider model: not comparable)
                         cell_scnn += f"; its {got[2]} neurons: {float(got[3]):.4f}"
-            brute = _all_splits_optimum(tr, X, y) if D * w <= 8 else None
+            brute = all_splits_optimum(tr, X, y) if D * w <= 8 else None
             if any(v < tr.loss_ for v in others.values()) or (brute is not None and brute != tr.loss_):
                 print(f"VIOLATION on {loss} n={n} D={D} w={w}: exact {tr.loss_}, others {others}, brute {brute}", file=sys.stderr)
                 return 1

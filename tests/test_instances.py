@@ -53,10 +53,10 @@ def test_random_pwl_has_the_pieces_it_promises(p, seed, flat):
 
 
 def test_bad_seeds_are_refused():
-    from polyrelu.errors import ShapeError
+    from polyrelu.errors import InvalidParameterError
 
     for bad in (-1, 1.5, "3", True):
-        with pytest.raises(ShapeError, match="seed"):
+        with pytest.raises(InvalidParameterError, match="seed"):
             instances.random_breakpoints(3, 1, bad)
 
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from polyrelu import cells as _engine
 from polyrelu.exact.cddlib import lp
 from polyrelu.geometry.arrangement import HyperplaneArrangement
-from polyrelu.verify.certificates import verify
+from polyrelu.verify import verify
 from polyrelu.cli import main
 from polyrelu.errors import CertificateError
 from polyrelu.nets.network import ReluNetwork

@@ -5,7 +5,7 @@ from gmpy2 import mpq
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from polyrelu.errors import FileFormatError, FloatNotAllowedError, NonFiniteNumberError, ShapeError
+from polyrelu.errors import FileFormatError, FloatNotAllowedError, InvalidParameterError, NonFiniteNumberError, ShapeError
 from polyrelu.nets.network import ReluNetwork
 from polyrelu.exact.rational import Rational
 from strategies import networks, points, rationals
@@ -117,7 +117,7 @@ def test_local_affine_map_on_a_boundary_with_given_pattern():
     left = absnet.local_affine_map([0], pattern=[[0, 1]])
     right = absnet.local_affine_map([0], pattern=[[1, 0]])
     assert left.matrix == ((mpq(-1),),) and right.matrix == ((mpq(1),),)
-    with pytest.raises(ShapeError, match="pre-activation at x is 1"):
+    with pytest.raises(InvalidParameterError, match="pre-activation at x is 1"):
         absnet.local_affine_map([1], pattern=[[0, 1]])
 
 

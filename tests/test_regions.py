@@ -111,12 +111,32 @@ def test_same_answer_with_processes():
     assert [r.witness for r in a.regions] == [r.witness for r in b.regions]
 
 
-def test_average_degree_at_most_2n():
+def test_region_graph_edges_are_boundaries_and_planar():
     net = rand_net([2, 5, 4, 1], 9)
-    G = network_regions(net).region_graph()
-    assert 2 * G.number_of_edges() <= 2 * 2 * G.number_of_nodes()
+    res = network_regions(net)
+    G = res.region_graph()
+    # the regions of a network on R^2 are convex and tile the plane: their adjacency graph
+    # is planar, so E <= 3V - 6
+    assert G.number_of_nodes() >= 3 and G.number_of_edges() <= 3 * G.number_of_nodes() - 6
     for u, v, d in G.edges(data=True):
-        assert d["point"] is not None
+        pu, pv = res.regions[u].pattern, res.regions[v].pattern
+        z = net.preactivations(d["point"])
+        assert pu != pv and any(val == 0 for layer in z for val in layer)  # on a boundary
+        for li, layer in enumerate(z):  # preactivations are continuous: a nonzero one fixes the bit on both sides
+            for j, val in enumerate(layer):
+                if val != 0:
+                    assert pu[li][j] == pv[li][j] == (1 if val > 0 else 0)
+
+
+def test_region_graph_of_lines_in_general_position():
+    # one hidden layer of N neurons whose lines are in general position: the regions are
+    # those of the arrangement, 1 + N + C(N, 2) of them, and each line is cut into N
+    # segments by the others, each a facet between two regions: N^2 edges
+    lines = [(1, 0, 0), (0, 1, 0), (1, 1, -1), (1, -1, 2), (2, 1, 3)]
+    N = len(lines)
+    net = ReluNetwork(2, [([[a, b] for a, b, _ in lines], [c for _, _, c in lines]), ([[1] * N], [0])])
+    G = network_regions(net).region_graph()
+    assert G.number_of_nodes() == 1 + N + N * (N - 1) // 2 and G.number_of_edges() == N * N
 
 
 def test_equality():
@@ -148,7 +168,7 @@ def test_cli_regions_and_equal(tmp_path, capsys):
 # ------------------------------------------------------------- certificates
 import copy  # noqa: E402
 
-from polyrelu.verify.certificates import verify  # noqa: E402
+from polyrelu.verify import verify  # noqa: E402
 from polyrelu.errors import CertificateError  # noqa: E402
 from polyrelu.certify import network_certificate
 
@@ -181,9 +201,9 @@ def _bad_join(c):
     "change, reason",
     [
         (_drop_region, "not listed|regions"),
-        (lambda c: c["counts"].__setitem__("pieces", c["counts"]["pieces"] + 1), "differ from the verified counts"),
-        (lambda c: c["regions"][0].__setitem__("witness", c["regions"][1]["witness"]), "witness does not have the claimed pattern"),
-        (_bad_join, "equal affine maps|both closures"),
+        (lambda c: c["counts"].__setitem__("pieces", c["counts"]["pieces"] + 1), r"counts\.pieces: is \d+ but the verified count is"),
+        (lambda c: c["regions"][0].__setitem__("witness", c["regions"][1]["witness"]), r"regions\[0\]\.witness: does not have the claimed pattern"),
+        (_bad_join, "different affine maps|both closures"),
         (lambda c: c["network"]["layers"][-1]["biases"].__setitem__(0, "7"), "digest"),
         (lambda c: c["regions"][0]["facets"].pop(), "not a listed facet|neither a facet"),
     ],

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from gmpy2 import mpq
 
-from polyrelu.certify import proofs
+from polyrelu.exact import cddlib
 from polyrelu.cli import main
 from polyrelu.exact.linalg import integer_row
 from polyrelu.geometry.polyhedron import OpenPolyhedron
@@ -127,7 +127,7 @@ def test_linear_regions_and_pieces_by_brute_force(dims, seed, dom, zero):
         aff = lambda r: (tuple(mpq(int(v)) for v in r[:n]), mpq(-int(r[n])))
         cons = [aff(r) for r in list(R[i]) + list(R[j])] + [aff(r) for r in dom_rows]
         strict = [False] * (len(R[i]) + len(R[j])) + [True] * len(dom_rows)
-        if proofs.closed_point(cons, n, strict) is not None:
+        if cddlib.closed_point(cons, n, strict) is not None:
             meet.append((i, j))
     assert res.n_pieces == comps(meet)
     assert res.n_affine_maps == len(set(maps))

@@ -14,7 +14,7 @@ from polyrelu.cli import main
 from polyrelu.paper.instances import zonotope_family_instance
 from polyrelu.paper.constructions.maxnet import compile_lattice, compile_max_sum, max_affine, max_affine_sequential, min_affine, theorem_21_depth_bound
 from polyrelu.paper.constructions.zonotope_family import family_pieces_by_cones, paper_family_count, zonotope_family
-from polyrelu.errors import ShapeError
+from polyrelu.errors import InvalidParameterError
 from polyrelu.nets.equality import networks_equal
 from polyrelu.nets.regions import network_regions
 
@@ -45,11 +45,11 @@ def test_max_network_exactly_equals_a_different_construction(n, q):
     rng = random.Random(n * 10 + q)
     fs = [([rng.randint(-4, 4) for _ in range(n)], rng.randint(-4, 4)) for _ in range(q)]
     assert networks_equal(max_affine(fs), max_affine_sequential(fs)) == (True, None)
-    # and a wrong one is caught with a witness point
-    wrong = max_affine(fs[:-1])
-    same, x = networks_equal(max_affine(fs), wrong)
-    if not same:
-        assert max(value(f, x) for f in fs) != max(value(f, x) for f in fs[:-1])
+    # and a wrong one is caught with a witness point: lifting the last function by 100
+    # changes the max at x = 0 (from at most 4 to at least 96), so they differ
+    lifted = fs[:-1] + [(fs[-1][0], fs[-1][1] + 100)]
+    same, x = networks_equal(max_affine(fs), max_affine(lifted))
+    assert not same and max(value(f, x) for f in fs) != max(value(f, x) for f in lifted)
 
 
 @settings(max_examples=15)
@@ -68,7 +68,7 @@ def test_lattice_form():
     for x in ([0, 0], [3, -1], [mpq(-1, 2), 5]):
         x = [mpq(v) for v in x]
         assert net.evaluate(x)[0] == max(min(value(f, x) for f in fs[:2]), min(value(f, x) for f in fs[2:]))
-    with pytest.raises(ShapeError):
+    with pytest.raises(InvalidParameterError, match="must be \\+1 or -1"):
         compile_max_sum([(2, fs)])
 
 
@@ -88,9 +88,9 @@ def test_family_degenerate_generators():
     with pytest.warns(UserWarning, match="not in general position"):
         net = zonotope_family([["1/2"]], [[1, 0], [2, 0], [0, 1]])
     assert network_regions(net).n_pieces == family_pieces_by_cones([["1/2"]], [[1, 0], [2, 0], [0, 1]])
-    with pytest.raises(ShapeError, match="zero vector"):
+    with pytest.raises(InvalidParameterError, match="zero vector"):
         zonotope_family([["1/2"]], [[1, 0], [0, 0]])
-    with pytest.raises(ShapeError):
+    with pytest.raises(InvalidParameterError, match="less than M"):
         zonotope_family([["3/2"]], [[1, 0], [0, 1]])
 
 

@@ -8,19 +8,23 @@ from typing import Sequence
 import numpy as np
 
 from .integers import SAFE, compact, maxabs, primitive, row_gcd, wide
+from ..errors import InternalError
 
 __all__ = ["pivot", "restrict_rows", "lift", "identity_dirs"]
 
 
 def pivot(h: Sequence[int]) -> int:
+    """The column of h's smallest nonzero coefficient (h must have one)."""
     d = len(h) - 1
-    best = None
+    best: int | None = None
     for j in range(d):
         v = abs(int(h[j]))
         if v and (best is None or v < abs(int(h[best]))):
             best = j
             if v == 1:
                 break
+    if best is None:
+        raise InternalError("pivot of a zero row")
     return best
 
 

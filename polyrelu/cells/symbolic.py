@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .integers import CHUNK, EMPTY, SAFE, matmul, maxabs, row_gcd, sign_matrix, values, wide
+from ..errors import InternalError
 
 __all__ = ["lexsigns", "packed_keys", "first_occurrences", "unique_rows", "realize"]
 
@@ -40,7 +41,7 @@ def lexsigns(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> n
             if zi.size == 0:
                 break
         if zi.size:  # directions always span R^d, so this cannot happen
-            raise AssertionError("symbolic point with a zero sign: directions do not span")
+            raise InternalError("symbolic point with a zero sign: directions do not span")
     return S
 
 

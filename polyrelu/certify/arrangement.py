@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import InternalError, InvalidParameterError
 from ..exact.rational import to_str
 from ..geometry.arrangement import HyperplaneArrangement
 from ..geometry.polyhedron import OpenPolyhedron
@@ -33,6 +34,8 @@ FORMAT = "polyrelu.arrangement-certificate"
 
 def arrangement_certificate(arr: HyperplaneArrangement, *, inside: OpenPolyhedron | None = None) -> dict[str, Any]:
     """A JSON-ready certificate of the regions of ``arr`` (inside ``inside`` if given)."""
+    if not isinstance(arr, HyperplaneArrangement):
+        raise InvalidParameterError(f"arr must be a HyperplaneArrangement, got {type(arr).__name__}")
 
     regions = arr.regions(inside=inside)
     G = arr.region_graph(inside=inside)
@@ -67,7 +70,7 @@ def arrangement_certificate(arr: HyperplaneArrangement, *, inside: OpenPolyhedro
                 continue
             found = proofs.farkas(affine(ref, r.sign_vector), facet_aff)
             if found is None:
-                raise AssertionError(f"no Farkas proof for {ref} in region {i}: facet list incomplete")
+                raise InternalError(f"no Farkas proof for {ref} in region {i}: facet list incomplete")
             lam, slack = found
             implied.append(
                 {
@@ -86,12 +89,12 @@ def arrangement_certificate(arr: HyperplaneArrangement, *, inside: OpenPolyhedro
         if r.is_bounded:
             mu = proofs.bounded_multipliers(facet_aff)
             if mu is None:
-                raise AssertionError(f"region {i} is flagged bounded but has no boundedness proof")
+                raise InternalError(f"region {i} is flagged bounded but has no boundedness proof")
             entry["bounded_by"] = [{**f, "value": to_str(m)} for f, m in zip(facet_refs, mu)]
         else:
             ray = proofs.recession_ray([affine(ref, r.sign_vector) for ref in all_refs], arr.dim)
             if ray is None:
-                raise AssertionError(f"region {i} is flagged unbounded but has no recession ray")
+                raise InternalError(f"region {i} is flagged unbounded but has no recession ray")
             entry["ray"] = [to_str(v) for v in ray]
         out_regions.append(entry)
     cert: dict[str, Any] = {
@@ -105,7 +108,9 @@ def arrangement_certificate(arr: HyperplaneArrangement, *, inside: OpenPolyhedro
         "regions": out_regions,
     }
     if not regions:
-        lam = proofs.emptiness_multipliers([affine({"wall": w}, ()) for w in range(len(walls))])
-        cert["empty_domain"] = [to_str(v) for v in lam] if lam is not None else None
+        empty = proofs.emptiness_multipliers([affine({"wall": w}, ()) for w in range(len(walls))])
+        if empty is None:
+            raise InternalError("no region was found but the domain has no emptiness proof")
+        cert["empty_domain"] = [to_str(v) for v in empty]
     return cert
 

@@ -3,7 +3,8 @@
 
 Per region: the activation pattern, an exact witness, the facets (each with an exact
 point in its relative interior) and Farkas proofs that every other constraint is implied.
-For pieces: a point in both closures (strictly inside the domain) for every join of
+On an empty domain: multipliers proving the domain walls
+inconsistent (``empty_domain``).  For pieces: a point in both closures (strictly inside the domain) for every join of
 regions with equal maps, and an infeasibility proof (Motzkin, domain walls strict) for
 every pair with equal maps left apart.  Facets come from cddlib's exact redundancy test
 and the proofs from exact LPs: meant for checking results, not for the largest networks.
@@ -23,7 +24,7 @@ import networkx as nx
 import numpy as np
 
 from .. import cells
-from ..errors import ShapeError
+from ..errors import BudgetExceededError, InternalError, InvalidParameterError
 from ..exact import cddlib
 from ..exact.linalg import integer_row
 from ..exact.rational import to_str
@@ -38,8 +39,10 @@ FORMAT = "polyrelu.network-certificate"
 
 def network_certificate(res: NetworkRegions) -> dict[str, Any]:
     """A JSON-ready certificate of the regions and counts in ``res``."""
+    if not isinstance(res, NetworkRegions):
+        raise InvalidParameterError(f"res must be the NetworkRegions of network_regions(...), got {type(res).__name__}")
     if res.partial:
-        raise ShapeError("a partial result (budget ran out) cannot be certified")
+        raise BudgetExceededError("a partial result (its budget ran out) cannot be certified; rerun without max_regions/max_seconds")
     net, n = res.network, res.network.input_dim
     walls = res.domain.inequalities if res.domain is not None else ()
     index = {r.pattern: i for i, r in enumerate(res.regions)}
@@ -63,7 +66,7 @@ def network_certificate(res: NetworkRegions) -> dict[str, Any]:
             if "neuron" in ref and not on_wall:  # crossing a domain wall leaves the domain
                 j = index.get(one_sided_pattern(net, pt, tuple(-v for v in aff[0])))
                 if j is None:
-                    raise AssertionError("a facet leads to a region missing from the enumeration")
+                    raise InternalError("a facet leads to a region missing from the enumeration")
             facets.append(entry)
             facet_refs.append(ref)
             facet_aff.append(aff)
@@ -71,7 +74,10 @@ def network_certificate(res: NetworkRegions) -> dict[str, Any]:
         for ref, aff in cons:
             if ref in facet_refs:
                 continue
-            lam, slack = proofs.farkas(aff, facet_aff)
+            found = proofs.farkas(aff, facet_aff)
+            if found is None:
+                raise InternalError("a constraint of a region is neither a facet nor implied by the facets")
+            lam, slack = found
             implied.append({**ref, "slack": to_str(slack),
                             "multipliers": [{**fr, "value": to_str(l)} for fr, l in zip(facet_refs, lam) if l != 0]})
         out.append({
@@ -92,20 +98,20 @@ def network_certificate(res: NetworkRegions) -> dict[str, Any]:
 
     for u, v in G.edges():
         aff = [a for _, a in cons_of[u]] + [a for _, a in cons_of[v]]
-        pt = proofs.closed_point(aff, n, strict_of(u) + strict_of(v))
+        pt = cddlib.closed_point(aff, n, strict_of(u) + strict_of(v))
         if pt is None:
-            raise AssertionError(f"regions {u} and {v} are joined but no point of both closures lies in the domain")
+            raise InternalError(f"regions {u} and {v} are joined but no point of both closures lies in the domain")
         joins.append({"regions": [min(u, v), max(u, v)], "point": [to_str(x) for x in pt]})
     for members in res.map_groups():
         for a_i, i in enumerate(members):
             for j in members[a_i + 1 :]:
                 if comp[i] != comp[j]:
                     aff = [a for _, a in cons_of[i]] + [a for _, a in cons_of[j]]
-                    lam = proofs.closed_infeasibility(aff, strict_of(i) + strict_of(j))
-                    if lam is None:
-                        raise AssertionError(f"regions {i} and {j} are in different pieces but no separation proof exists")
-                    separations.append({"regions": [i, j], "multipliers": [to_str(l) for l in lam]})
-    return {
+                    sep = proofs.closed_infeasibility(aff, strict_of(i) + strict_of(j))
+                    if sep is None:
+                        raise InternalError(f"regions {i} and {j} are in different pieces but no separation proof exists")
+                    separations.append({"regions": [i, j], "multipliers": [to_str(l) for l in sep]})
+    cert: dict[str, Any] = {
         "format": FORMAT,
         "version": 1,
         "network": net.to_dict(),
@@ -116,4 +122,10 @@ def network_certificate(res: NetworkRegions) -> dict[str, Any]:
         "piece_joins": sorted(joins, key=lambda e: e["regions"]),
         "piece_separations": separations,
     }
+    if not res.regions:  # an empty domain: prove it
+        empty = proofs.emptiness_multipliers([(tuple(-v for v in a), b) for a, b in walls])
+        if empty is None:
+            raise InternalError("no region was found but the domain has no emptiness proof")
+        cert["empty_domain"] = [to_str(v) for v in empty]
+    return cert
 

@@ -14,7 +14,7 @@ from ..exact import cddlib
 from ..exact.linalg import nullspace, rank
 from ..exact.rational import Rational
 
-__all__ = ["farkas", "bounded_multipliers", "recession_ray", "emptiness_multipliers", "closed_infeasibility", "closed_point"]
+__all__ = ["farkas", "bounded_multipliers", "recession_ray", "emptiness_multipliers", "closed_infeasibility"]
 
 Affine = tuple[tuple[Rational, ...], Rational]  # (gradient g, constant c): x -> g.x + c
 
@@ -92,19 +92,3 @@ def closed_infeasibility(constraints: Sequence[Affine], strict: Sequence[bool] |
     ineqs = [[mpq(0)] + [mpq(1) if i == k else mpq(0) for i in range(n + 1)] for k in range(n + 1)]
     res = cddlib.lp(n + 1, ineqs, eqs)
     return list(res.x[:n]) if res.status == "optimal" else None
-
-
-def closed_point(constraints: Sequence[Affine], dim: int, strict: Sequence[bool] | None = None) -> tuple[Rational, ...] | None:
-    """A point with every f_k >= 0 (and f_k > 0 where ``strict[k]``), or None."""
-    strict = list(strict) if strict is not None else [False] * len(constraints)
-    if not any(strict):
-        ineqs = [[f[1]] + list(f[0]) for f in constraints]
-        res = cddlib.lp(dim, ineqs)
-        return tuple(res.x) if res.status == "optimal" else None
-    # maximise t subject to f_k >= 0, f_k - t >= 0 (strict k), t <= 1: positive optimum iff feasible
-    ineqs = [[f[1]] + list(f[0]) + [mpq(-1) if s else mpq(0)] for f, s in zip(constraints, strict)]
-    ineqs.append([mpq(1)] + [mpq(0)] * dim + [mpq(-1)])
-    res = cddlib.lp(dim + 1, ineqs, objective=[mpq(0)] * (dim + 1) + [mpq(1)], maximize=True)
-    if res.status != "optimal" or res.value <= 0:
-        return None
-    return tuple(res.x[:dim])

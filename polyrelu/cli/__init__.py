@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import InternalError, PolyReluError
+from ..errors import BudgetExceededError, InternalError, PolyReluError, ResourceLimitError
 from . import conjecture, constructions, geometry, networks, paper, plot, tables, training, verify  # noqa: F401  (registers the commands)
 from .app import (BUG_REPORT, EXIT_BAD_INPUT, EXIT_CLAIM_FALSE, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE,
                   ClaimFalse, cli)
@@ -60,6 +60,12 @@ def _main(argv: list[str] | None) -> int:
     except InternalError as exc:
         click.echo(f"polyrelu: internal error: {exc}; {BUG_REPORT}", err=True)
         return EXIT_INTERNAL
+    except BudgetExceededError as exc:  # the caller's budget ran out before a complete result
+        click.echo(f"polyrelu: budget exhausted: {exc}", err=True)
+        return EXIT_PARTIAL
+    except ResourceLimitError as exc:  # the input is fine but larger than a fixed limit of polyrelu
+        click.echo(f"polyrelu: beyond a limit of polyrelu (the input is not malformed): {exc}", err=True)
+        return EXIT_BAD_INPUT
     except PolyReluError as exc:
         click.echo(f"polyrelu: error: {exc}", err=True)
         return EXIT_BAD_INPUT

@@ -1,6 +1,7 @@
 """The command group, exit codes and the helpers every command shares.
 
-Exit codes: 0 ok, 1 a checked claim is false, 2 usage error, 3 bad input file, 4 a budget
+Exit codes: 0 ok, 1 a checked claim is false, 2 usage error, 3 bad input (a malformed
+file or parameter, or a problem beyond a fixed limit of polyrelu, said so), 4 a budget
 ran out (partial result), 5 internal error (a bug: one line asking for a report, never a
 traceback), 130 interrupted.  click gives composable subcommands, help text and usage
 errors (exit 2) without code of our own.

@@ -181,16 +181,17 @@ def represent_cmd(expression, n, out, space, budget, max_candidates, workers, sc
     files = []
     if cert_out is not None and res.certificate is not None:
         files.append((cert_out, formats.dumps(res.certificate)))
-    if res.status == "refuted" and out is not None:
-        files.append((out, res.counterexample_network.to_json()))
+    found = res.counterexample_network if res.status == "refuted" else None
+    if found is not None and out is not None:
+        files.append((out, found.to_json()))
     write_outputs(files)
     if as_json:
         d = res.to_dict()
         d["found"] = res.status == "refuted"
         emit_json(d)
     else:
-        net = res.counterexample_network
-        if res.status == "refuted":
+        net = found
+        if net is not None:
             click.echo(f"found: {net!r} computes {expression}")
             from ..exact.rational import to_str
 

@@ -40,11 +40,10 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
     arr = HyperplaneArrangement.load(arrangement)
     if workers is not None:
         arr = HyperplaneArrangement(arr.hyperplanes, dim=arr.dim, workers=workers)
-    where_text = domain
-    domain = parse_domain(domain, arr.dim)
+    inside = parse_domain(domain, arr.dim)
     try:
         with executor_for(workers, scheduler) as ex:
-            arr.enumerate(inside=domain, executor=ex, max_seconds=max_seconds, max_regions=max_regions)
+            arr.enumerate(inside=inside, executor=ex, max_seconds=max_seconds, max_regions=max_regions)
     except BudgetExceededError as exc:
         found, done, total = (list(exc.args[1:4]) + [None, None, None])[:3]
         part = {"partial": True, "regions_at_least": found, "steps_done": done, "steps": total}
@@ -63,10 +62,10 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
         "rank": arr.rank,
         "central": arr.is_central,
         "essential": arr.is_essential,
-        "regions": arr.n_regions(inside=domain),
-        "bounded_regions": arr.n_bounded_regions(inside=domain),
+        "regions": arr.n_regions(inside=inside),
+        "bounded_regions": arr.n_bounded_regions(inside=inside),
     }
-    check = domain is None and not no_check and arr.n_hyperplanes <= 60
+    check = inside is None and not no_check and arr.n_hyperplanes <= 60
     if check:
         chi = arr.characteristic_polynomial
         info["characteristic_polynomial"] = list(chi)
@@ -77,11 +76,11 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
                             f"polynomial ({info['regions_zaslavsky']}, {info['bounded_regions_zaslavsky']}) disagree")
     files = []
     if graph_out is not None:
-        G = arr.region_graph(inside=domain)
+        G = arr.region_graph(inside=inside)
         info["graph_edges"] = G.number_of_edges()
         files.append((graph_out, formats.dumps(graphs.arrangement_graph_to_dict(G))))
     if cert_out is not None:
-        files.append((cert_out, formats.dumps(arrangement_certificate(arr, inside=domain))))
+        files.append((cert_out, formats.dumps(arrangement_certificate(arr, inside=inside))))
     write_outputs(files)
     if as_json:
         emit_json(info)
@@ -89,7 +88,7 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
         click.echo(f"{arr.n_hyperplanes} hyperplanes ({arr.n_classes} distinct) in R^{arr.dim}, rank {arr.rank}"
                    f"{', central' if arr.is_central else ''}{', essential' if arr.is_essential else ', not essential'}")
         if domain is not None:
-            click.echo(f"inside {where_text} (regions of the arrangement restricted to it):")
+            click.echo(f"inside {domain} (regions of the arrangement restricted to it):")
         click.echo(f"regions:          {info['regions']}")
         click.echo(f"bounded regions:  {info['bounded_regions']}")
         if check:

@@ -19,7 +19,7 @@ def verify_cmd(certificate: Path, as_json: bool) -> None:
     """Check a certificate with the independent verifier (exit 1 if it is rejected; exit 3
     if the file is not a certificate at all)."""
     from ..errors import CertificateError, FileFormatError
-    from ..verify.certificates import verify
+    from ..verify import verify
 
     obj = formats.load(certificate)
     if not isinstance(obj, dict):

@@ -93,7 +93,8 @@ def regions_and_facets(rows: Sequence[Sequence[int]], n: int) -> tuple[int, int]
     """(regions, facets) of the arrangement of the hyperplanes ``rows`` = (w_1..w_n, b)
     meaning w . x + b = 0, by Whitney's formula (see the module docstring).  Rows must
     have w != 0; coincident rows may repeat (they are merged first)."""
-    return whitney_counts(sorted({primitive_class(r) for r in rows} - {None}), n)
+    classes = {c for c in (primitive_class(r) for r in rows) if c is not None}
+    return whitney_counts(sorted(classes), n)
 
 
 def whitney_counts(classes: Sequence[tuple[int, ...]], n: int) -> tuple[int, int]:

@@ -41,9 +41,10 @@ polyrelu.errors.ExpressionError: position 11: expected ',' or ')' to continue th
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence, cast
 
 from gmpy2 import mpq
 
@@ -111,7 +112,7 @@ def _scale(c, a, n):
 
 
 def _ext(op, args):
-    flat = []
+    flat: list[Any] = []
     for a in args:  # max(a, max(b, c)) = max(a, b, c)
         if isinstance(a, _Ext) and a.op == op:
             flat.extend(a.args)
@@ -138,12 +139,12 @@ class _Parser:
                 start = pos + len(text[pos:]) - len(text[pos:].lstrip())
                 self.fail(start, "a number, x1..x%d, max, min, relu, abs, an operator + - * /, a parenthesis or a comma" % n,
                           found=repr(text[start]))
-            kind = m.lastgroup
+            kind = cast(str, m.lastgroup)  # every alternative of _TOKEN is a named group
             self.tokens.append((kind, m.group(kind), m.start(kind)))
             pos = m.end()
         self.i = 0
 
-    def fail(self, pos: int, expected: str, found: str | None = None):
+    def fail(self, pos: int, expected: str, found: str | None = None) -> NoReturn:
         if found is None:
             found = "the end of the expression" if pos >= len(self.text) else repr(self.text[pos])
         raise ExpressionError(f"position {pos + 1}: expected {expected}, found {found}\n  {self.text}\n  {' ' * pos}^")
@@ -310,13 +311,10 @@ def _compile(node, n: int) -> ReluNetwork:
         proj = [([1 if j == i else 0 for j in range(k)], 0) for i in range(k)]
         tree = max_affine(proj) if node.op == "max" else min_affine(proj)
         return tree.compose(stacked)
-    total = None
-    for c, t in node.terms:
-        part = _compile(t, n).scaled(c)
-        total = part if total is None else total.add(part)
-    if any(v != 0 for v in node.aff.coeffs) or node.aff.const != 0:
-        total = total.add(_affine_net(node.aff, n))
-    return total
+    parts = [_compile(t, n).scaled(c) for c, t in node.terms]
+    if any(v != 0 for v in node.aff.coeffs) or node.aff.const != 0 or not parts:
+        parts.append(_affine_net(node.aff, n))
+    return functools.reduce(ReluNetwork.add, parts)
 
 
 def _text(node) -> str:

@@ -57,7 +57,8 @@ def run_in_parallel(fn: Callable[..., Any], tasks: list[tuple], *, workers: int,
 
 # ------------------------------------------------------------------ merging
 def _merge(results: list[dict]) -> dict:
-    out = {"evaluated": 0, "covered": 0, "counterexamples": 0, "counterexamples_raw": 0, "first": None, "groups": {}, "histogram": {}}
+    out: dict[str, Any] = {"evaluated": 0, "covered": 0, "counterexamples": 0, "counterexamples_raw": 0, "first": None, "groups": {},
+                           "histogram": {}}
     for r in results:
         out["evaluated"] += r["evaluated"]
         for k in ("covered", "counterexamples_raw"):
@@ -205,7 +206,7 @@ def check(conjecture: Conjecture, space=None, *, workers: int | None = None, sch
             if getattr(space, "kind", "") == "exhaustive" else None
         if certify and conjecture.certify is not None:
             certificate = conjecture.certify(net)
-    extremes = {}
+    extremes: dict[str, Any] = {}
     for g, e in sorted(merged["groups"].items()):
         extremes[g] = {}
         for which in ("max", "min"):

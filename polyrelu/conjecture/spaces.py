@@ -613,7 +613,7 @@ class HypothesisSpace:
 
 # ------------------------------------------------------------------ parsing
 def _parse_widths(text: str, *, one_layer: bool):
-    archs = []
+    archs: list[tuple[int, ...]] = []
     for part in text.split(","):
         part = part.strip()
         if not part:
@@ -698,6 +698,7 @@ def parse_space(text: str | None, *, default: str, object_kind: str, depends_on:
         return ZonotopeFamilySpace(n=n, ms=ms, w=integer("w", 2), k=integer("k", 1), weights=weights, chunk=integer("chunk", 200))
     archs = _parse_widths(merged.get("widths", "2"), one_layer=object_kind == "first_layer")
     den = integer("den", 1)
+    base: OneLayerSpace | NetworkSpace
     if object_kind == "first_layer":
         base = OneLayerSpace(n=n, widths=[a[0] for a in archs], weights=weights, den=den, reduce=reduce, chunk=integer("chunk", 4000))
     else:
@@ -723,6 +724,7 @@ def space_from_spec(spec: dict[str, Any]):
         chunk = None
     if objects == "zonotope_family":
         return ZonotopeFamilySpace(n=s["n"], ms=s["ms"], w=s["w"], k=s["k"], weights=weights, chunk=s["chunk"])
+    base: OneLayerSpace | NetworkSpace
     if objects == "first_layer":
         base = OneLayerSpace(n=s["n"], widths=s["widths"], weights=weights, den=s["den"], reduce=s["reduce"],
                              **({"chunk": s["chunk"]} if "chunk" in s and kind != "random" else {}))

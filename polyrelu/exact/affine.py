@@ -24,14 +24,29 @@ def matvec(matrix: Sequence[Sequence[Rational]], x: Sequence[Rational]) -> tuple
 class AffineMap:
     """An exact affine map R^n -> R^m, ``x -> matrix @ x + offset``.
 
+    Entries are converted with :func:`~polyrelu.exact.rational.as_rational` (floats are
+    refused), and the matrix must have ``input_dim`` columns and one row per offset.
+
     >>> f = AffineMap.from_lists([[1, 2]], ["1/2"])
     >>> f(["1", "1"])
     (mpq(7,2),)
+    >>> AffineMap(((0.5,),), (0.1,), 1)
+    Traceback (most recent call last):
+    ...
+    polyrelu.errors.FloatNotAllowedError: matrix[0][0]: got the float 0.5; pass it as a string ("0.1" means exactly 1/10) or convert it with polyrelu.from_float(x) to take the float's exact binary value
     """
 
     matrix: tuple[tuple[Rational, ...], ...]
     offset: tuple[Rational, ...]
     input_dim: int
+
+    def __post_init__(self) -> None:
+        n = self.input_dim
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ShapeError(f"input_dim is {n!r}; it must be an integer >= 0")
+        m = as_matrix(self.matrix, field="matrix", shape=(None, n))
+        object.__setattr__(self, "matrix", m)
+        object.__setattr__(self, "offset", as_vector(self.offset, field="offset", length=len(m)))
 
     @classmethod
     def from_lists(cls, matrix: Any, offset: Any, *, input_dim: int | None = None) -> "AffineMap":
@@ -52,6 +67,8 @@ class AffineMap:
 
     def compose(self, inner: "AffineMap") -> "AffineMap":
         """``self o inner``."""
+        if not isinstance(inner, AffineMap):
+            raise ShapeError(f"inner must be an AffineMap, got {type(inner).__name__}")
         if inner.output_dim != self.input_dim:
             raise ShapeError(f"cannot compose: inner map has {inner.output_dim} outputs, outer expects {self.input_dim}")
         cols = list(zip(*inner.matrix)) if inner.matrix else []

@@ -20,8 +20,9 @@ from gmpy2 import mpq
 
 from . import simplex
 from .rational import Rational
+from ..errors import InternalError
 
-__all__ = ["lp", "LPResult", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
+__all__ = ["lp", "LPResult", "closed_point", "h_to_v", "v_to_h", "irredundant", "extreme_points"]
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -135,7 +136,7 @@ def lp(
             elif k - m < len(equalities):
                 dual[k - m] -= _mpq(v)
             else:
-                raise AssertionError(f"cddlib reported a dual value for row {k} of an LP with {m} rows")
+                raise InternalError(f"cddlib reported a dual value for row {k} of an LP with {m} rows")
         return LPResult("optimal", tuple(_mpq(v) for v in prog.primal_solution), _mpq(prog.obj_value), tuple(dual))
     if st in (cdd.LPStatusType.INCONSISTENT, cdd.LPStatusType.STRUC_INCONSISTENT):
         return LPResult("infeasible", None, None)
@@ -146,7 +147,7 @@ def lp(
         if objective is None or lp(n_vars, inequalities, equalities).status == "infeasible":
             return LPResult("infeasible", None, None)
         return LPResult("unbounded", None, None)
-    raise RuntimeError(f"cddlib returned LP status {st!r}")
+    raise InternalError(f"cddlib returned LP status {st!r}")
 
 
 @_any_size
@@ -184,7 +185,8 @@ def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
     poly = cdd.gmp.polyhedron_from_matrix(mat)
     ineq = cdd.gmp.copy_inequalities(poly)
     cdd.gmp.matrix_canonicalize(ineq)
-    ins, eqs = [], []
+    ins: list[tuple[Rational, ...]] = []
+    eqs: list[tuple[Rational, ...]] = []
     for i, row in enumerate(ineq.array):
         vec = tuple(_mpq(v) for v in row)
         (eqs if i in ineq.lin_set else ins).append(vec)
@@ -254,3 +256,21 @@ def _extreme_points_exact(points: list[tuple[Rational, ...]]) -> list[tuple[Rati
         if simplex.solve(k, ineqs, eqs).status == "optimal":
             alive.remove(p)
     return sorted(alive)
+
+
+def closed_point(constraints: Sequence[tuple[Sequence[Rational], Rational]], dim: int,
+                 strict: Sequence[bool] | None = None) -> tuple[Rational, ...] | None:
+    """A point x with every f_k(x) = g_k . x + c_k >= 0 (> 0 where ``strict[k]``), or
+    None if there is none (affine functions given as (g_k, c_k); exact LP)."""
+    strict = list(strict) if strict is not None else [False] * len(constraints)
+    if not any(strict):
+        ineqs = [[f[1]] + list(f[0]) for f in constraints]
+        res = lp(dim, ineqs)
+        return tuple(res.x) if res.status == "optimal" else None
+    # maximise t subject to f_k >= 0, f_k - t >= 0 (strict k), t <= 1: positive optimum iff feasible
+    ineqs = [[f[1]] + list(f[0]) + [mpq(-1) if s else mpq(0)] for f, s in zip(constraints, strict)]
+    ineqs.append([mpq(1)] + [mpq(0)] * dim + [mpq(-1)])
+    res = lp(dim + 1, ineqs, objective=[mpq(0)] * (dim + 1) + [mpq(1)], maximize=True)
+    if res.status != "optimal" or res.value <= 0:
+        return None
+    return tuple(res.x[:dim])

@@ -1,4 +1,10 @@
-"""Exact small linear algebra over Q and Z: primitive integer rows, RREF, rank, solve."""
+"""Exact small linear algebra over Q and Z: primitive integer rows, RREF, rank, solve.
+
+Entries go through :func:`~polyrelu.exact.rational.as_rational` (floats are refused).
+
+>>> rank([[1, 2], [2, 4], ["1/2", 0]]), solve([[2, 0], [0, 4]], [1, 1]), integer_row(["1/2", "-3/4"])
+(2, (mpq(1,2), mpq(1,4)), (2, -3))
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,8 @@ from typing import Sequence
 
 from gmpy2 import mpq
 
-from .rational import Rational
+from ..errors import FloatNotAllowedError
+from .rational import Rational, as_rational
 
 __all__ = ["primitive_row", "integer_row", "rref", "rank", "solve", "nullspace", "in_row_space", "lcm_denominators"]
 
@@ -15,20 +22,22 @@ __all__ = ["primitive_row", "integer_row", "rref", "rank", "solve", "nullspace",
 def lcm_denominators(values: Sequence[Rational]) -> int:
     l = 1
     for v in values:
-        d = int(v.denominator)
+        d = int(as_rational(v).denominator)
         l = l * d // gcd(l, d)
     return l
 
 
 def integer_row(values: Sequence[Rational]) -> tuple[int, ...]:
     """Scale a rational row by a positive factor to a primitive integer row (gcd 1)."""
-    l = lcm_denominators(values)
-    ints = [int(v * l) for v in values]
-    return primitive_row(ints)
+    qs = [as_rational(v) for v in values]
+    l = lcm_denominators(qs)
+    return primitive_row([int(v * l) for v in qs])
 
 
 def primitive_row(ints: Sequence[int]) -> tuple[int, ...]:
     """Divide an integer row by the gcd of its entries (a positive factor); zero stays zero."""
+    if any(isinstance(v, bool) or not hasattr(v, "__index__") for v in ints):
+        raise FloatNotAllowedError(f"primitive_row expects integers, got {list(ints)!r}")
     g = 0
     for v in ints:
         g = gcd(g, v)
@@ -41,7 +50,7 @@ def primitive_row(ints: Sequence[int]) -> tuple[int, ...]:
 
 def rref(rows: Sequence[Sequence[Rational]]) -> tuple[tuple[tuple[Rational, ...], ...], tuple[int, ...]]:
     """Reduced row echelon form over Q: (nonzero rows, pivot columns).  Canonical for the row space."""
-    m = [[mpq(v) for v in row] for row in rows]
+    m = [[as_rational(v) for v in row] for row in rows]
     if not m:
         return (), ()
     n_cols = len(m[0])
@@ -71,7 +80,7 @@ def rank(rows: Sequence[Sequence[Rational]]) -> int:
 
 def in_row_space(row: Sequence[Rational], basis: tuple[tuple[Rational, ...], ...], pivots: tuple[int, ...]) -> bool:
     """Whether ``row`` lies in the row space given by an RREF ``basis`` with ``pivots``."""
-    v = [mpq(x) for x in row]
+    v = [as_rational(x) for x in row]
     for b, c in zip(basis, pivots):
         if v[c] != 0:
             f = v[c]

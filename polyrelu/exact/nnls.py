@@ -28,6 +28,7 @@ from typing import Callable, Sequence
 from gmpy2 import mpq
 
 from .rational import Rational
+from ..errors import InternalError
 
 __all__ = ["NNLSResult", "nnls"]
 
@@ -118,15 +119,15 @@ def _lawson_hanson(cols, y) -> tuple[dict[int, Rational], list[Rational]]:
         z[j] = mpq(0)
         first = True
         while True:
-            s = _least_squares(cols, P, y)
-            if s is None:  # impossible in exact arithmetic (see the module docstring)
-                raise AssertionError("Lawson-Hanson met linearly dependent passive columns")
-            s = dict(zip(P, s))
+            ls = _least_squares(cols, P, y)
+            if ls is None:  # impossible in exact arithmetic (see the module docstring)
+                raise InternalError("Lawson-Hanson met linearly dependent passive columns")
+            s = dict(zip(P, ls))
             if all(v > 0 for v in s.values()):
                 z = s
                 break
             if first and s[j] <= 0:  # also excluded by the theory
-                raise AssertionError("Lawson-Hanson: the entering column did not enter")
+                raise InternalError("Lawson-Hanson: the entering column did not enter")
             first = False
             alpha = min(z[q] / (z[q] - s[q]) for q in P if s[q] <= 0)
             z = {q: z[q] + alpha * (s[q] - z[q]) for q in P}

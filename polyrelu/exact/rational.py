@@ -25,7 +25,8 @@ import numbers
 import re
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterable
+from collections.abc import Mapping, Set as AbstractSet
+from typing import Any, Iterable, TypeAlias
 
 import gmpy2
 import numpy as np
@@ -47,8 +48,7 @@ __all__ = [
 ]
 
 #: The exact rational type used everywhere in polyrelu (gmpy2's ``mpq``).
-Rational = type(mpq(0))
-_MPZ = type(mpz(0))
+Rational: TypeAlias = mpq
 
 _NONFINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
 _RATIONAL_TEXT = re.compile(r"^[+-]?([0-9]+(/[0-9]+)?|[0-9]*\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+\.?([eE][+-]?[0-9]+)?)$")
@@ -62,7 +62,7 @@ MAX_DECIMAL_EXPONENT = 10_000
 
 _FLOAT_HINT = (
     "pass it as a string (\"0.1\" means exactly 1/10) or convert it with "
-    "polyrelu.rational.from_float(x) to take the float's exact binary value"
+    "polyrelu.from_float(x) to take the float's exact binary value"
 )
 
 
@@ -109,7 +109,7 @@ def as_rational(value: Any, *, field: str | None = None) -> Rational:
     >>> as_rational(0.1)
     Traceback (most recent call last):
     ...
-    polyrelu.errors.FloatNotAllowedError: got the float 0.1; pass it as a string ("0.1" means exactly 1/10) or convert it with polyrelu.rational.from_float(x) to take the float's exact binary value
+    polyrelu.errors.FloatNotAllowedError: got the float 0.1; pass it as a string ("0.1" means exactly 1/10) or convert it with polyrelu.from_float(x) to take the float's exact binary value
     """
     if isinstance(value, Rational):
         return value
@@ -117,7 +117,7 @@ def as_rational(value: Any, *, field: str | None = None) -> Rational:
         raise FloatNotAllowedError(
             f"{_where(field)}got the bool {value!r}; pass 0 or 1 as an integer if a number is meant"
         )
-    if isinstance(value, (int, _MPZ)):
+    if isinstance(value, (int, mpz)):
         return mpq(value)
     if isinstance(value, Fraction):
         return mpq(value.numerator, value.denominator)
@@ -215,9 +215,19 @@ def to_str(value: Rational) -> str:
     return f"{q.numerator}/{q.denominator}"
 
 
-def sign(value: Rational) -> int:
-    """-1, 0 or 1.  The single seam where exact signs are decided."""
-    return (value > 0) - (value < 0)
+def sign(value: Any) -> int:
+    """-1, 0 or 1: the sign of an exact number (converted with :func:`as_rational`, so a
+    float is refused rather than decided).
+
+    There is no single sign seam in polyrelu: the region engine decides signs of integer
+    rows in numpy (int64 with overflow guards, or Python integers), the rest compares
+    ``mpq`` values with 0.  Both are exact; floats only ever propose.
+
+    >>> sign("-3/4"), sign(0), sign(mpq(5, 2))
+    (-1, 0, 1)
+    """
+    q = as_rational(value, field="value")
+    return (q > 0) - (q < 0)
 
 
 def is_rational(value: Any) -> bool:
@@ -227,7 +237,7 @@ def is_rational(value: Any) -> bool:
 
 def as_vector(values: Iterable[Any], *, field: str = "vector", length: int | None = None) -> tuple[Rational, ...]:
     """Convert a sequence of exact numbers to a tuple of :data:`Rational`."""
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+    if isinstance(values, (str, bytes, Mapping, AbstractSet)) or not isinstance(values, Iterable):
         raise ShapeError(f"{field} must be a list of numbers, got {type(values).__name__}")
     out = tuple(as_rational(v, field=f"{field}[{i}]") for i, v in enumerate(values))
     if length is not None and len(out) != length:
@@ -243,11 +253,11 @@ def as_matrix(
     Ragged input is refused with the row that differs; ``shape`` entries that are not
     ``None`` are enforced.
     """
-    if isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+    if isinstance(rows, (str, bytes, Mapping, AbstractSet)) or not isinstance(rows, Iterable):
         raise ShapeError(f"{field} must be a list of rows, got {type(rows).__name__}")
     out = []
     for i, row in enumerate(rows):
-        if isinstance(row, (str, bytes)) or not isinstance(row, Iterable):
+        if isinstance(row, (str, bytes, Mapping, AbstractSet)) or not isinstance(row, Iterable):
             raise ShapeError(f"{field}[{i}] must be a list of numbers, got {type(row).__name__}")
         out.append(as_vector(row, field=f"{field}[{i}]"))
     if out:

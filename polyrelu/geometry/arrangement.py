@@ -27,7 +27,7 @@ from gmpy2 import mpq
 
 from .. import cells
 from ..io import formats
-from ..errors import FileFormatError, InvalidArrangementError, ShapeError
+from ..errors import FileFormatError, InternalError, InvalidArrangementError, ShapeError
 from .lattice import characteristic_polynomial, evaluate_polynomial
 from ..exact.linalg import integer_row, rank
 from .polyhedron import OpenPolyhedron
@@ -74,7 +74,7 @@ class HyperplaneArrangement:
 
     def __init__(self, hyperplanes: Sequence[Any], *, dim: int | None = None, workers: int | None = None):
         self._workers_opt = workers
-        planes = []
+        planes: list[tuple[tuple[Rational, ...], Rational]] = []
         for i, item in enumerate(hyperplanes):
             length = dim if dim is not None else (len(planes[0][0]) if planes else None)
             av, bv = as_affine_pair(item, field=f"hyperplanes[{i}]", length=length, meaning="a . x = b", error=InvalidArrangementError)
@@ -94,7 +94,9 @@ class HyperplaneArrangement:
         self._planes = tuple(planes)
         # classes of coincident hyperplanes
         keys: dict[tuple, int] = {}
-        cls, orient, reps = [], [], []
+        cls: list[int] = []
+        orient: list[int] = []
+        reps: list[tuple[int, ...]] = []
         for a, b in planes:
             key, o = cells.canonical_class_key(integer_row(a + (b,)))
             if key not in keys:
@@ -229,7 +231,7 @@ class HyperplaneArrangement:
             for key in keys:
                 idx = en.keys.get(key)
                 if idx is None:
-                    raise AssertionError("a region met on the bounding box is missing from the enumeration")
+                    raise InternalError("a region met on the bounding box is missing from the enumeration")
                 unbounded[idx] = True
         en.bounded = ~unbounded
         return en.bounded
@@ -340,7 +342,7 @@ class HyperplaneArrangement:
             for k in range(S.shape[0]):
                 u, v = en.keys.get(plus[k].tobytes()), en.keys.get(minus[k].tobytes())
                 if u is None or v is None:
-                    raise AssertionError("a facet leads to a region missing from the enumeration")
+                    raise InternalError("a facet leads to a region missing from the enumeration")
                 point = tuple(mpq(int(t), int(Df[k])) for t in Xf[k])
                 G.add_edge(u, v, hyperplanes=classes[c], point=point)
         return G
@@ -372,7 +374,7 @@ class HyperplaneArrangement:
             for k in range(S.shape[0]):
                 idx = en.keys.get(packed[k].tobytes())
                 if idx is None:
-                    raise AssertionError("a facet on the domain wall leads to a region missing from the enumeration")
+                    raise InternalError("a facet on the domain wall leads to a region missing from the enumeration")
                 out.setdefault(idx, []).append((w, tuple(mpq(int(t), int(Df[k])) for t in Xf[k])))
         return out
 

@@ -12,12 +12,12 @@ this route is for checking, not for large arrangements.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 from gmpy2 import mpq
 
 from ..exact.linalg import in_row_space, rref
-from ..exact.rational import Rational
+from ..exact.rational import Rational, as_rational
 
 __all__ = ["flats", "characteristic_polynomial", "evaluate_polynomial"]
 
@@ -30,9 +30,9 @@ def flats(rows: Sequence[Sequence[Rational]], dim: int) -> list[dict]:
     ``rank``, ``members`` (frozenset of row indices containing it), ``parents`` (flats one
     rank up, i.e. containing it) and ``mu``.
     """
-    rows = [tuple(mpq(v) for v in r) for r in rows]
-    top = {"rank": 0, "members": frozenset(), "parents": (), "mu": 1, "key": ()}
-    levels = [[top]]
+    rows = [tuple(as_rational(v) for v in r) for r in rows]
+    top: dict[str, Any] = {"rank": 0, "members": frozenset(), "parents": (), "mu": 1, "key": ()}
+    levels: list[list[dict[str, Any]]] = [[top]]
     for k in range(1, dim + 1):
         new_level: dict = {}
         for X in levels[-1]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -30,19 +30,25 @@ class OpenPolyhedron:
     dim: int
     inequalities: tuple[tuple[tuple[Rational, ...], Rational], ...] = ()
 
+    def __post_init__(self) -> None:
+        d = self.dim
+        if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+            raise InvalidPolyhedronError(f"dim is {d!r}; it must be a positive integer")
+        if isinstance(self.inequalities, (str, bytes)) or not isinstance(self.inequalities, Iterable):
+            raise InvalidPolyhedronError(f"inequalities must be a list of (a, b) pairs, got {type(self.inequalities).__name__}")
+        out = tuple(as_affine_pair(item, field=f"inequalities[{i}]", length=d, meaning="a . x < b", error=InvalidPolyhedronError)
+                    for i, item in enumerate(self.inequalities))
+        object.__setattr__(self, "inequalities", out)
+
     @classmethod
     def from_inequalities(cls, dim: int, inequalities: Sequence[Any]) -> "OpenPolyhedron":
-        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
-            raise InvalidPolyhedronError(f"dim is {dim!r}; it must be a positive integer")
-        out = []
-        for i, item in enumerate(inequalities):
-            av, bv = as_affine_pair(item, field=f"inequalities[{i}]", length=dim, meaning="a . x < b", error=InvalidPolyhedronError)
-            out.append((av, bv))
-        return cls(dim, tuple(out))
+        return cls(dim, tuple(inequalities))
 
     @classmethod
     def box(cls, dim: int, lo: Any, hi: Any) -> "OpenPolyhedron":
         """The open cube (lo, hi)^dim."""
+        if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
+            raise InvalidPolyhedronError(f"dim is {dim!r}; a box needs a positive integer dimension")
         l, h = as_rational(lo, field="lo"), as_rational(hi, field="hi")
         if not l < h:
             raise InvalidPolyhedronError(f"box bounds lo = {to_str(l)} and hi = {to_str(h)}: lo must be less than hi")

@@ -54,6 +54,8 @@ class Zonotope:
     """
 
     def __init__(self, generators: Sequence[Sequence[Any]], center: Sequence[Any] | None = None, *, dim: int | None = None):
+        if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
+            raise ShapeError(f"dim is {dim!r}; it must be a positive integer")
         gens = as_matrix(generators, field="generators")
         if gens:
             n = len(gens[0])

@@ -116,7 +116,7 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         seen: set[str] = set()
-        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
         raise FileFormatError(f"the field {json.dumps(dup)} appears twice in one object; keep one")
     return obj
 

@@ -45,7 +45,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Sequence, Union, cast
 
 from ..errors import OutputPathError, PathCollisionError
 
@@ -251,7 +251,7 @@ def write_files(files: Sequence[tuple[PathLike, str | bytes]], *, make_folders: 
         for it in items:
             if not it.stream:
                 current = it
-                os.replace(it.tmp, it.real)
+                os.replace(cast(str, it.tmp), it.real)  # written above
                 it.tmp, it.replaced = None, True
         for it in items:
             if it.stream:

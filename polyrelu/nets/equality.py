@@ -13,7 +13,7 @@ from typing import Sequence
 
 from gmpy2 import mpq
 
-from ..errors import InternalError, ShapeError
+from ..errors import InternalError, InvalidParameterError, ShapeError
 from ..exact.rational import Rational
 from ..geometry.polyhedron import OpenPolyhedron
 from .network import ReluNetwork
@@ -33,6 +33,9 @@ def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | N
     Route: enumerate the activation regions of f - g (one network, f.add(g.scaled(-1)));
     f = g iff its affine map is zero on every region.
     """
+    for name, net in (("f", f), ("g", g)):
+        if not isinstance(net, ReluNetwork):
+            raise InvalidParameterError(f"{name} must be a ReluNetwork, got {type(net).__name__}")
     if f.input_dim != g.input_dim or f.output_dim != g.output_dim:
         raise ShapeError(
             f"cannot compare networks R^{f.input_dim} -> R^{f.output_dim} and R^{g.input_dim} -> R^{g.output_dim}"

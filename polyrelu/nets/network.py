@@ -20,6 +20,7 @@ The paper's output layer has no bias; polyrelu allows one and reports it
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -27,7 +28,7 @@ from gmpy2 import mpq
 
 from ..io import formats
 from ..exact.affine import AffineMap, matvec
-from ..errors import FileFormatError, ShapeError
+from ..errors import FileFormatError, InvalidParameterError, ShapeError
 from ..exact.rational import Rational, as_matrix, as_rational, as_vector, to_str
 
 __all__ = ["Layer", "ReluNetwork", "FORMAT"]
@@ -39,10 +40,18 @@ _ONE = mpq(1)
 
 @dataclass(frozen=True)
 class Layer:
-    """One affine layer: ``weights`` has one row per output neuron."""
+    """One affine layer: ``weights`` has one row per output neuron (at least one), one
+    entry per input; entries are converted with :func:`~polyrelu.exact.rational.as_rational`."""
 
     weights: tuple[tuple[Rational, ...], ...]
     biases: tuple[Rational, ...]
+
+    def __post_init__(self) -> None:
+        w = as_matrix(self.weights, field="weights")
+        if not w or not w[0]:
+            raise ShapeError("a layer needs at least one neuron and one input")
+        object.__setattr__(self, "weights", w)
+        object.__setattr__(self, "biases", as_vector(self.biases, field="biases", length=len(w)))
 
     @property
     def n_out(self) -> int:
@@ -57,6 +66,18 @@ class Layer:
 
     def as_affine(self) -> AffineMap:
         return AffineMap(self.weights, self.biases, self.n_in)
+
+
+def _expect_network(obj: Any, name: str) -> None:
+    if not isinstance(obj, ReluNetwork):
+        raise InvalidParameterError(f"{name} must be a ReluNetwork, got {type(obj).__name__}")
+
+
+def _bit(p: Any, field: str) -> int:
+    """0 or 1 given as an integer (numpy integers too; bools, floats and strings refused)."""
+    if not isinstance(p, bool) and hasattr(p, "__index__") and operator.index(p) in (0, 1):
+        return operator.index(p)
+    raise InvalidParameterError(f"{field} is {p!r}; an activation pattern holds 0 (inactive) or 1 (active)")
 
 
 def _relu(z: Iterable[Rational]) -> tuple[Rational, ...]:
@@ -122,7 +143,7 @@ class ReluNetwork:
             prev = len(weights)
         self._input_dim = input_dim
         self._layers = tuple(built)
-        self._hash = None
+        self._hash: int | None = None
 
     # ------------------------------------------------------------------ shape
     @property
@@ -209,15 +230,15 @@ class ReluNetwork:
         if pattern is None:
             pattern = tuple(tuple(1 if v > 0 else 0 for v in z) for z in pre)
         else:
-            pattern = tuple(tuple(int(p) for p in layer) for layer in pattern)
+            pattern = tuple(tuple(_bit(p, f"pattern[{li}][{ni}]") for ni, p in enumerate(layer)) for li, layer in enumerate(pattern))
             if tuple(len(p) for p in pattern) != self.hidden_widths:
                 raise ShapeError(
                     f"pattern has layer widths {tuple(len(p) for p in pattern)} but the network has {self.hidden_widths}"
                 )
             for li, (z, p) in enumerate(zip(pre, pattern)):
                 for ni, (v, a) in enumerate(zip(z, p)):
-                    if a not in (0, 1) or (v > 0 and a != 1) or (v < 0 and a != 0):
-                        raise ShapeError(
+                    if (v > 0 and a != 1) or (v < 0 and a != 0):
+                        raise InvalidParameterError(
                             f"pattern[{li}][{ni}] is {a} but the pre-activation at x is {to_str(v)}; "
                             "use 1 where it is > 0, 0 where it is < 0, either where it is 0"
                         )
@@ -244,6 +265,7 @@ class ReluNetwork:
         The inner output layer and the outer first layer merge into one affine map, so
         depths add minus one and sizes add.
         """
+        _expect_network(inner, "inner")
         if inner.output_dim != self.input_dim:
             raise ShapeError(
                 f"cannot compose: the inner network has {inner.output_dim} outputs but the outer one "
@@ -255,8 +277,8 @@ class ReluNetwork:
 
     def padded(self, depth: int) -> "ReluNetwork":
         """The same function at a larger depth, padding with identity neurons u = s(u) - s(-u)."""
-        if depth < self.depth:
-            raise ShapeError(f"cannot pad a network of depth {self.depth} down to depth {depth}")
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < self.depth:
+            raise InvalidParameterError(f"cannot pad a network of depth {self.depth} to depth {depth!r}; give an integer >= {self.depth}")
         layers = list(self._layers)
         while len(layers) < depth:
             last = layers.pop()
@@ -272,6 +294,7 @@ class ReluNetwork:
 
     def stack(self, other: "ReluNetwork") -> "ReluNetwork":
         """Side by side on the same input: outputs ``(self(x), other(x))``; depths padded."""
+        _expect_network(other, "other")
         if other.input_dim != self.input_dim:
             raise ShapeError(f"cannot stack networks with input dimensions {self.input_dim} and {other.input_dim}")
         depth = max(self.depth, other.depth)
@@ -289,6 +312,7 @@ class ReluNetwork:
 
     def add(self, other: "ReluNetwork") -> "ReluNetwork":
         """The network of ``x -> self(x) + other(x)`` (Lemma D.2), depths padded."""
+        _expect_network(other, "other")
         if other.output_dim != self.output_dim:
             raise ShapeError(f"cannot add networks with {self.output_dim} and {other.output_dim} outputs")
         both = self.stack(other)
@@ -311,9 +335,10 @@ class ReluNetwork:
         weights by 1/c; the function is unchanged (positive homogeneity of ReLU)."""
         c = as_rational(factor, field="factor")
         if c <= 0:
-            raise ShapeError(f"factor is {to_str(c)}; rescaling a neuron needs a positive factor")
-        if not 0 <= layer < self.n_hidden_layers or not 0 <= neuron < self.hidden_widths[layer]:
-            raise ShapeError(f"no hidden neuron ({layer}, {neuron}); hidden widths are {self.hidden_widths}")
+            raise InvalidParameterError(f"factor is {to_str(c)}; rescaling a neuron needs a positive factor")
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in (layer, neuron)) \
+                or not 0 <= layer < self.n_hidden_layers or not 0 <= neuron < self.hidden_widths[layer]:
+            raise InvalidParameterError(f"no hidden neuron ({layer!r}, {neuron!r}); hidden widths are {self.hidden_widths}")
         layers = list(self._layers)
         lin = layers[layer]
         layers[layer] = Layer(

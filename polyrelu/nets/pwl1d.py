@@ -23,7 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 from gmpy2 import mpq
 
-from ..errors import CompilationError, ShapeError
+from ..errors import CompilationError, InternalError, InvalidParameterError, ShapeError
 from .network import ReluNetwork
 from ..exact.rational import Rational, as_rational, as_vector, to_str
 
@@ -42,7 +42,7 @@ class PWL1D:
         v = as_vector(values, field="values", length=len(t))
         for i in range(1, len(t)):
             if not t[i - 1] < t[i]:
-                raise ShapeError(f"breakpoints[{i}] = {to_str(t[i])} must be greater than breakpoints[{i - 1}] = {to_str(t[i - 1])}")
+                raise InvalidParameterError(f"breakpoints[{i}] = {to_str(t[i])} must be greater than breakpoints[{i - 1}] = {to_str(t[i - 1])}")
         if not t:
             raise ShapeError("give at least one breakpoint (use PWL1D.affine for an affine function)")
         self._set(list(t), list(v), as_rational(left_slope, field="left_slope"), as_rational(right_slope, field="right_slope"))
@@ -102,7 +102,7 @@ class PWL1D:
         """Maximal intervals of [lo, hi] on which f is affine (breakpoints strictly inside + 1)."""
         a, b = as_rational(lo, field="lo"), as_rational(hi, field="hi")
         if not a < b:
-            raise ShapeError(f"interval [{to_str(a)}, {to_str(b)}] is empty or a point")
+            raise InvalidParameterError(f"interval [{to_str(a)}, {to_str(b)}] is empty or a point")
         if self.is_affine:
             return 1
         return sum(1 for x in self._t if a < x < b) + 1
@@ -120,7 +120,7 @@ class PWL1D:
         """Exact integral of |f - g| over [lo, hi]."""
         a, b = as_rational(lo, field="lo"), as_rational(hi, field="hi")
         if not a < b:
-            raise ShapeError("the interval must have lo < hi")
+            raise InvalidParameterError(f"interval [{to_str(a)}, {to_str(b)}] is empty or a point; give lo < hi")
         grid = sorted({a, b} | {x for x in self.breakpoints + other.breakpoints if a < x < b})
         total = _ZERO
         for x0, x1 in zip(grid, grid[1:]):
@@ -136,13 +136,19 @@ class PWL1D:
     @classmethod
     def from_network(cls, net: ReluNetwork, *, output: int = 0) -> "PWL1D":
         """The exact function of an R -> R network (breakpoint propagation)."""
+        if not isinstance(net, ReluNetwork):
+            raise InvalidParameterError(f"net must be a ReluNetwork, got {type(net).__name__}")
         if net.input_dim != 1:
             raise ShapeError(f"from_network needs a network on R, this one has input_dim {net.input_dim}")
+        if isinstance(output, bool) or not isinstance(output, int) or not 0 <= output < net.output_dim:
+            raise InvalidParameterError(f"output is {output!r}; the network has outputs 0..{net.output_dim - 1}")
         # state: grid points (sorted), values of every current unit at the grid points,
         # and every unit's slopes to the left and right of the grid
         grid: list[Rational] = []
-        vals = None  # units x grid, object array of mpq
-        left = right = None
+        vals: Any = None  # units x grid, object array of mpq
+        zvals: Any = None
+        left: Any = None
+        right: Any = None
         for li, layer in enumerate(net.layers):
             W = np.array(layer.weights, dtype=object)
             b = np.array(layer.biases, dtype=object)
@@ -161,7 +167,7 @@ class PWL1D:
                     return cls.affine(lslope[output], base[output])
                 return cls(grid, list(zvals[output]), left_slope=lslope[output], right_slope=rslope[output])
             grid, vals, left, right, base = _relu_layer(grid, zvals, lslope, rslope, base if not grid else None)
-        raise AssertionError("unreachable")
+        raise InternalError("PWL1D.from_network fell off its layer loop")
 
     def to_network(self) -> ReluNetwork:
         """Thm 2.2 / Cor. A.1: one hidden layer with at most p neurons (p - 1 when the
@@ -242,7 +248,7 @@ def _relu_layer(grid, zvals, lslope, rslope, base):
             new_grid = sorted(set(grid) | crossings)
             zvals = _resample(grid, zvals, lslope, rslope, new_grid)
             grid = new_grid
-    vals = np.where(_positive(zvals), zvals, _ZERO)
+    vals = np.where(_positive(zvals), zvals, np.array(_ZERO, dtype=object))
     # end slopes after ReLU: the unit's sign far out on each side
     left = np.array([lslope[j] if (zvals[j][0] > 0 or (zvals[j][0] == 0 and lslope[j] < 0)) else _ZERO for j in range(n_units)], dtype=object)
     right = np.array([rslope[j] if (zvals[j][-1] > 0 or (zvals[j][-1] == 0 and rslope[j] > 0)) else _ZERO for j in range(n_units)], dtype=object)

@@ -46,7 +46,8 @@ from gmpy2 import mpq
 
 from .. import cells
 from ..cells import batch
-from ..errors import BudgetExceededError, InternalError, ShapeError
+from ..errors import BudgetExceededError, InternalError, InvalidParameterError, ShapeError
+from ..exact import cddlib
 from ..exact.affine import AffineMap
 from ..exact.linalg import lcm_denominators
 from ..exact.rational import Rational
@@ -814,6 +815,15 @@ def network_regions(
     """
     from ..parallel import Budget, Executor, NOT_RUN, default_workers
 
+    if not isinstance(network, ReluNetwork):
+        raise InvalidParameterError(f"network must be a ReluNetwork, got {type(network).__name__}")
+    if domain is not None and not isinstance(domain, OpenPolyhedron):
+        raise InvalidParameterError(f"domain must be an OpenPolyhedron or None, got {type(domain).__name__}")
+    for name, v in (("workers", workers), ("max_regions", max_regions)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+            raise InvalidParameterError(f"{name} is {v!r}; give an integer >= 1 or None")
+    if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float)) or not max_seconds > 0):
+        raise InvalidParameterError(f"max_seconds is {max_seconds!r}; give a positive number or None")
     n = network.input_dim
     budget = Budget(max_seconds, max_regions)
     deadline = budget.deadline
@@ -937,14 +947,12 @@ def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: i
     """Whether closure(R_i) ∩ closure(R_j) meets the open domain (rows ``dom``): pieces
     are connected sets *inside* the domain, so regions touching only on its boundary stay
     apart.  Exact LP (maximise the slack of the domain rows)."""
-    from ..certify import proofs
-
     def aff(r):
         return tuple(mpq(int(v)) for v in r[:n]), mpq(-int(r[n]))
 
     cons = [aff(r) for r in list(rows_i) + list(rows_j)] + [aff(r) for r in dom]
     strict = [False] * (rows_i.shape[0] + rows_j.shape[0]) + [True] * dom.shape[0]
-    return proofs.closed_point(cons, n, strict) is not None
+    return cddlib.closed_point(cons, n, strict) is not None
 
 
 def _affine_layer(weights, biases, matrix, offset, n):

@@ -15,6 +15,7 @@ the table's rows for the same seeds: the same networks as ``polyrelu table NAME`
 
 from __future__ import annotations
 
+import functools
 import itertools
 import warnings
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from . import closed_forms as cf
 from . import instances
 from .constructions import absolute_value, hard_function, max_of_two, zigzag
 from .verdicts import BOUND, FAILS, HOLDS, NOT_CHECKABLE, Row
+from ..errors import InternalError, InvalidParameterError
 from ..exact.rational import Rational, to_str
 
 __all__ = ["Statement", "Context", "STATEMENTS", "run_statements", "statement_keys", "zigzag_by_definition",
@@ -304,7 +306,7 @@ def zigzag_by_definition(a, M, x: Rational) -> Rational:
         if x <= hi or i == last:
             t = (x - lo) / (hi - lo)
             return M * t if i % 2 == 0 else M * (1 - t)
-    raise AssertionError("unreachable")
+    raise InternalError("the zig-zag knots do not cover x")
 
 
 def check_zigzags(ctx: Context) -> list[Row]:
@@ -583,7 +585,14 @@ def check_prop_38(ctx: Context) -> list[Row]:
     return rows
 
 
-FIGURE1_PANELS = {
+def _network_certificate_of(net: Any) -> dict:
+    from ..certify import network_certificate
+    from ..nets.regions import network_regions
+
+    return network_certificate(network_regions(net, workers=1))
+
+
+FIGURE1_PANELS: dict[str, tuple[str, list[Any], list[Any]]] = {
     "left": ("ZONOTOPE^2_{2,2,2}[a^1, a^2, b^1, b^2]", [[mpq(1, 2)]] * 2, [[0, 1], [1, 0]]),
     "middle": ("ZONOTOPE^2_{2,2,4}[a^1, a^2, c^1..c^4]", [[mpq(1, 2)]] * 2,
                [[mpq(1, 4), mpq(1, 2)], [mpq(-1, 2), 0], [0, mpq(-1, 4)], [mpq(-1, 4), mpq(-1, 4)]]),
@@ -638,7 +647,7 @@ def check_figure1(ctx: Context) -> list[Row]:
             verdict = FAILS
         else:
             verdict = HOLDS if c["pieces"] == c["printed"] else (BOUND if c["pieces"] > c["printed"] else FAILS)
-        certs = ctx.certify(f"figure1_{panel}", lambda net=net: network_certificate(network_regions(net, workers=1)))
+        certs = ctx.certify(f"figure1_{panel}", functools.partial(_network_certificate_of, net))
         rows.append(_row("Figure 1", 5, "the paper's Figure 1 panels are members of ZONOTOPE^2_{k,2,m} with (sum_{i<2} C(m-1, i)) 2^k pieces",
                          f"{panel}: {name}, M = 1, every a^i = (1/2)", verdict,
                          f"{c['activation_regions']} activation regions, {c['linear_regions']} linear regions, {c['pieces']} pieces "
@@ -863,7 +872,7 @@ def run_statements(keys: list[str] | None = None, ctx: Context | None = None,
     chosen = keys or statement_keys()
     unknown = [k for k in chosen if k not in statement_keys()]
     if unknown:
-        raise KeyError(f"unknown statement(s) {unknown}; available: {', '.join(statement_keys())}")
+        raise InvalidParameterError(f"unknown statement(s) {unknown}; available: {', '.join(statement_keys())}")
     rows: list[Row] = []
     for st in STATEMENTS:
         if st.key not in chosen:

@@ -24,6 +24,7 @@ from math import comb, prod
 from numbers import Integral
 from typing import Sequence
 
+from ..errors import InternalError, InvalidParameterError
 from ..exact.rational import Rational, as_rational
 
 __all__ = [
@@ -38,13 +39,13 @@ __all__ = [
 
 def _positive_int(v, name: str) -> int:
     if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
-        raise ValueError(f"{name} is {v!r}; it must be a positive integer")
+        raise InvalidParameterError(f"{name} is {v!r}; it must be a positive integer")
     return int(v)
 
 
 def _nonneg_int(v, name: str) -> int:
     if isinstance(v, bool) or not isinstance(v, Integral) or v < 0:
-        raise ValueError(f"{name} is {v!r}; it must be a nonnegative integer")
+        raise InvalidParameterError(f"{name} is {v!r}; it must be a nonnegative integer")
     return int(v)
 
 
@@ -69,7 +70,7 @@ def lemma_d5_upper_bound(widths: Sequence[int]) -> int:
     """Lemma D.5: an R -> R net with hidden widths w_1..w_k has at most
     2^(k-1) (w_1 + 1) w_2 ... w_k pieces."""
     if not widths:
-        raise ValueError("widths must be a nonempty list of positive integers")
+        raise InvalidParameterError("widths must be a nonempty list of positive integers")
     ws = [_positive_int(w, f"widths[{i}]") for i, w in enumerate(widths)]
     return 2 ** (len(ws) - 1) * (ws[0] + 1) * prod(ws[1:])
 
@@ -119,7 +120,8 @@ def min_size_by_d5(pieces: int, hidden_layers: int) -> tuple[int, tuple[int, ...
                 break
 
     search([], 0)
-    assert best is not None
+    if best is None:  # the widths (p, 1, ..., 1) always suffice
+        raise InternalError(f"no widths found for {p} pieces at {k} hidden layers")
     return best
 
 
@@ -145,7 +147,7 @@ def cor33_min_size_formula_holds(size: int, w: int, k: int, k_prime: int) -> boo
     """Cor. 3.3 (Thm 3.1 with k' = k^eps): size >= (1/2) k^eps w^(k^(1-eps)) - 1, with
     k' = k^eps an integer dividing k; decided exactly as for Thm 3.1."""
     if _positive_int(k, "k") % _positive_int(k_prime, "k_prime"):
-        raise ValueError(f"k' = {k_prime} must divide k = {k}")
+        raise InvalidParameterError(f"k' = {k_prime} must divide k = {k}")
     return thm31_formula_holds(size, w, k, k_prime)
 
 

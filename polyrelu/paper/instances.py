@@ -25,7 +25,7 @@ from typing import Any, Sequence
 import numpy as np
 from gmpy2 import mpq
 
-from ..errors import ShapeError
+from ..errors import InvalidParameterError, ShapeError
 from ..exact.rational import Rational, as_rational, to_str
 
 __all__ = [
@@ -40,7 +40,7 @@ _BREAKPOINTS, _HARD, _FAMILY, _AFFINE, _LAYER, _DATA, _PWL, _GENERATORS = 1, 2, 
 
 def _seed(seed: Any) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ShapeError(f"seed is {seed!r}; it must be a nonnegative integer")
+        raise InvalidParameterError(f"seed is {seed!r}; it must be a nonnegative integer")
     return int(seed)
 
 
@@ -50,7 +50,7 @@ def generator(*key: int) -> np.random.Generator:
     ``generator(seed)`` equals ``numpy.random.default_rng(seed)``.
     """
     if not key:
-        raise ShapeError("give at least the seed")
+        raise InvalidParameterError("give at least the seed")
     return np.random.default_rng([_seed(k) for k in key])
 
 
@@ -68,14 +68,14 @@ def _breakpoints(rng: np.random.Generator, w: int, M: Rational) -> tuple[Rationa
 
 def _check_width(w: Any, field: str = "w") -> int:
     if isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w < 2:
-        raise ShapeError(f"{field} is {w!r}; a zig-zag needs an integer width w >= 2")
+        raise InvalidParameterError(f"{field} is {w!r}; a zig-zag needs an integer width w >= 2")
     return int(w)
 
 
 def _check_M(M: Any) -> Rational:
     m = as_rational(M, field="M")
     if m <= 0:
-        raise ShapeError(f"M is {to_str(m)}; it must be positive")
+        raise InvalidParameterError(f"M is {to_str(m)}; it must be positive")
     return m
 
 
@@ -127,7 +127,7 @@ def zonotope_family_instance(n: int, m: int, w: int, k: int, seed: int = 0, M: A
     """The member of ZONOTOPE^n_{k,w,m} named by (n, m, w, k, seed)."""
     for name, v, least in (("n", n, 1), ("m", m, 1), ("k", k, 1)):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < least:
-            raise ShapeError(f"{name} is {v!r}; it must be an integer >= {least}")
+            raise InvalidParameterError(f"{name} is {v!r}; it must be an integer >= {least}")
     w = _check_width(w)
     rng = generator(seed, _FAMILY, n, m, w, k)
     mags = rng.integers(1, 10, size=(m, n))
@@ -182,7 +182,7 @@ def random_dataset(n: int, D: int, seed: int, *, spread: int = 5, labels: str = 
     elif labels in ("integer", "bench"):
         y = [int(v) for v in rng.integers(-5, 6, size=D)]
     else:
-        raise ShapeError(f"labels is {labels!r}; expected 'integer', 'sign' or 'bench'")
+        raise InvalidParameterError(f"labels is {labels!r}; expected 'integer', 'sign' or 'bench'")
     return X, y
 
 
@@ -201,9 +201,9 @@ def random_pwl(pieces: int, seed: int, *, flat: str | None = None):
     from ..nets.pwl1d import PWL1D
 
     if isinstance(pieces, bool) or not isinstance(pieces, int) or pieces < 2:
-        raise ShapeError(f"pieces is {pieces!r}; give an integer >= 2")
+        raise InvalidParameterError(f"pieces is {pieces!r}; give an integer >= 2")
     if flat not in (None, "left", "right"):
-        raise ShapeError(f"flat is {flat!r}; expected None, 'left' or 'right'")
+        raise InvalidParameterError(f"flat is {flat!r}; expected None, 'left' or 'right'")
     rng = generator(seed, _PWL, pieces, {None: 0, "left": 1, "right": 2}[flat])
     t = np.cumsum(rng.integers(1, 4, size=pieces - 1)) - 2
     slopes = [int(rng.integers(-3, 4))]

@@ -106,7 +106,7 @@ def _latex(summaries: list[Summary], rows: Sequence[Row], figures: list[str], co
            "", r"\small", r"\begin{longtable}{l r p{9cm} r l p{5cm}}", r"\toprule",
            r"statement & \S & claim & instances & verdict & tally \\", r"\midrule", r"\endhead"]
     for s in summaries:
-        out.append(" & ".join(tex_escape(v) for v in (s.statement, s.section, s.claim, s.instances, s.overall, tally_text(s.tally))) + r" \\")
+        out.append(" & ".join(tex_escape(str(v)) for v in (s.statement, s.section, s.claim, s.instances, s.overall, tally_text(s.tally))) + r" \\")
     out += [r"\bottomrule", r"\end{longtable}"]
     pdfs = [f for f in figures if f.endswith(".pdf")]
     for f in pdfs:

@@ -106,17 +106,17 @@ def run_grid(fn: Callable[[dict], dict], jobs: Sequence[dict], *, workers: int =
         done = read_journal(path, header)
         # rewrite the journal cleanly (drops a torn line) before appending
         tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            _append(fh, [{"journal": _JOURNAL, "version": 1, "header": header}]
+        with open(tmp, "w", encoding="utf-8") as clean:
+            _append(clean, [{"journal": _JOURNAL, "version": 1, "header": header}]
                     + [{"key": k, "row": r} for k, r in done.items()])
         os.replace(tmp, path)
     elif path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            _append(fh, [{"journal": _JOURNAL, "version": 1, "header": header}])
+        with open(path, "w", encoding="utf-8") as new:
+            _append(new, [{"journal": _JOURNAL, "version": 1, "header": header}])
     todo = [i for i, k in enumerate(keys) if k not in done]
     seen: set[str] = set()
-    todo = [i for i in todo if not (keys[i] in seen or seen.add(keys[i]))]  # duplicate jobs run once
+    todo = [i for i in todo if not (keys[i] in seen or seen.add(keys[i]))]  # type: ignore[func-returns-value]  # duplicate jobs run once
     if batch is None:  # without a journal nothing is lost by one big batch; with one, rows land every few jobs
         batch = len(todo) if path is None else (16 if scheduler is not None else max(2 * workers, len(todo) // 25))
     size = max(1, batch)

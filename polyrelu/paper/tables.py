@@ -287,12 +287,12 @@ def _alg1_grid(full: bool, o: dict) -> list[dict]:
 def alg1_row(job: dict) -> dict:
     """Cells of one neuron, subproblems and the exact optimum vs brute force over all splits."""
     from ..exact import cddlib
-    from ..training.trainer import ExactReluTrainer, _all_splits_optimum  # noqa: PLC2701 (the brute-force reference)
+    from ..training.trainer import ExactReluTrainer, all_splits_optimum  # the brute-force reference
 
     n, D, w, loss = job["n"], job["D"], job["w"], job["loss"]
     X, y = instances.random_dataset(n, D, job["seed"], spread=4, labels="sign" if loss == "hinge" else "integer")
     t = ExactReluTrainer(width=w, loss=loss, workers=1).fit(X, y)
-    brute = _all_splits_optimum(t, X, y)
+    brute = all_splits_optimum(t, X, y)
     Xq = [tuple(mpq(v) for v in x) for x in X]
     realisable = 0  # independent route: one exact LP per subset of points (is the open cell nonempty?)
     for signs in itertools.product((1, -1), repeat=D):

@@ -59,8 +59,8 @@ def check_domain(net: ReluNetwork, lo: Any, hi: Any) -> tuple[Rational, Rational
 def _ccw(points: list[tuple[Rational, Rational]]) -> tuple[tuple[Rational, Rational], ...]:
     """Order the vertices of a convex polygon counter-clockwise (the order is only used for
     drawing; the angle is computed in floats from exact coordinates)."""
-    cx = sum(p[0] for p in points) / len(points)
-    cy = sum(p[1] for p in points) / len(points)
+    cx = sum((p[0] for p in points), as_rational(0)) / len(points)
+    cy = sum((p[1] for p in points), as_rational(0)) / len(points)
     return tuple(sorted(points, key=lambda p: math.atan2(float(p[1] - cy), float(p[0] - cx))))
 
 

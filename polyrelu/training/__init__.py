@@ -1,1 +1,1 @@
-"""TODO"""
+"""Exact training: the globally optimal one-hidden-layer network (trainer, Algorithm 1)."""

@@ -53,13 +53,13 @@ from ..exact import cddlib
 from ..exact.nnls import nnls
 from ..certify.arrangement import arrangement_certificate
 from ..geometry.arrangement import HyperplaneArrangement
-from ..errors import ShapeError
+from ..errors import InternalError, InvalidParameterError, NotFittedError, ResourceLimitError, ShapeError
 from ..nets.network import ReluNetwork
 from ..paper.closed_forms import algorithm1_subproblem_bound
 from ..parallel import default_workers, run_tasks
-from ..exact.rational import Rational, as_matrix, as_vector, to_str
+from ..exact.rational import Rational, as_matrix, as_rational, as_vector, to_str
 
-__all__ = ["ExactReluTrainer", "sign_bound", "paper_bound"]
+__all__ = ["ExactReluTrainer", "sign_bound", "paper_bound", "all_splits_optimum"]
 
 LOSSES = ("squared", "absolute", "hinge")
 _ZERO = mpq(0)
@@ -98,21 +98,24 @@ def sign_bound(loss: str, ys: Sequence[Rational], zero: Sequence[int], pos: Sequ
     >>> sign_bound("absolute", [3, -2, 5], zero=[0], pos=[1], neg=[2], output_bias=False)   # 3 + 2 + 5
     mpq(10,1)
     """
+    if loss not in LOSSES:
+        raise InvalidParameterError(f"loss is {loss!r}; expected one of {', '.join(LOSSES)}")
+    ys = [as_rational(v, field=f"ys[{j}]") for j, v in enumerate(ys)]
     groups = [("zero", j) for j in zero] + [("pos", j) for j in pos] + [("neg", j) for j in neg]
 
     def F(c):
-        return sum((_term(loss, k, c, mpq(ys[j])) for k, j in groups), _ZERO)
+        return sum((_term(loss, k, c, ys[j]) for k, j in groups), _ZERO)
 
     if not output_bias:
         return F(_ZERO)
     if not groups:
         return _ZERO
-    kinks = sorted({mpq(ys[j]) for _, j in groups})
+    kinks = sorted({ys[j] for _, j in groups})
     candidates = set(kinks)
     if loss == "squared":
         edges = [kinks[0] - 1] + [(a + b) / 2 for a, b in zip(kinks, kinks[1:])] + [kinks[-1] + 1]
         for m in edges:  # one probe per open piece between kinks
-            on = [mpq(ys[j]) for k, j in groups if k == "zero" or (k == "pos" and m > ys[j]) or (k == "neg" and m < ys[j])]
+            on = [ys[j] for k, j in groups if k == "zero" or (k == "pos" and m > ys[j]) or (k == "neg" and m < ys[j])]
             if on:
                 candidates.add(sum(on, _ZERO) / len(on))
     return min(F(c) for c in candidates)
@@ -189,7 +192,7 @@ def _solve_lp(prob: _Problem, chosen) -> _Solved:
         objective[1 + nb + j] = mpq(1)
     res = cddlib.lp(nv, rows, objective=objective)
     if res.status != "optimal":  # theta = 0 is feasible and the loss is >= 0
-        raise AssertionError(f"subproblem LP is {res.status}")
+        raise InternalError(f"subproblem LP is {res.status}")
     lam = [-v for v in res.dual]  # minimisation: lam >= 0, sum lam_k row_k = objective
     mu = tuple(tuple(lam[i * D + j] for j in range(D)) for i in range(w))
     base = w * D
@@ -210,7 +213,8 @@ def _cell_generators(X: tuple, act: tuple) -> tuple:
 def _solve_squared(prob: _Problem, chosen, propose="default") -> _Solved:
     n, D = prob.n, prob.D
     xt = [_xt(prob, j) for j in range(D)]
-    cols, owner = [], []
+    cols: list[tuple[Rational, ...]] = []
+    owner: list[tuple[Any, Any]] = []  # (neuron, generator) or ("c", +-1) for the output bias
     for i, (ci, s) in enumerate(chosen):
         if ci not in prob.gens:
             prob.gens[ci] = _cell_generators(prob.X, prob.cells[ci])
@@ -252,7 +256,7 @@ def _squared_mu(prob: _Problem, chosen, u) -> tuple:
         ineqs = [[_ZERO] + [mpq(1) if jj == j else _ZERO for jj in range(D)] for j in range(D)]
         res = cddlib.lp(D, ineqs, eqs)
         if res.status != "optimal":
-            raise AssertionError("no cell multipliers for an optimal squared-loss residual")
+            raise InternalError("no cell multipliers for an optimal squared-loss residual")
         out.append(tuple(res.x))
     return tuple(out)
 
@@ -321,19 +325,24 @@ class ExactReluTrainer:
 
     def _validate(self, X: Any, y: Any):
         if isinstance(self.width, bool) or not isinstance(self.width, int) or self.width < 1:
-            raise ShapeError(f"width is {self.width!r}; it must be an integer >= 1")
+            raise InvalidParameterError(f"width is {self.width!r}; it must be an integer >= 1")
         if self.loss not in LOSSES:
-            raise ShapeError(f"loss is {self.loss!r}; expected one of {', '.join(LOSSES)}")
+            raise InvalidParameterError(f"loss is {self.loss!r}; expected one of {', '.join(LOSSES)}")
+        for name in ("output_bias", "certify"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidParameterError(f"{name} is {getattr(self, name)!r}; give True or False")
+        if self.workers is not None and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1):
+            raise InvalidParameterError(f"workers is {self.workers!r}; give an integer >= 1 or None")
         for name in ("max_seconds", "max_subproblems"):
             v = getattr(self, name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0):
-                raise ShapeError(f"{name} is {v!r}; give a positive number or None")
+                raise InvalidParameterError(f"{name} is {v!r}; give a positive number or None")
         Xs = as_matrix(X, field="X")
         if not Xs:
             raise ShapeError("X is empty; give at least one data point")
         ys = as_vector(y, field="y", length=len(Xs))
         if self.loss == "hinge" and any(v not in (1, -1) for v in ys):
-            raise ShapeError("hinge loss needs labels y in {-1, +1}; relabel the classes as -1 and 1")
+            raise InvalidParameterError("hinge loss needs labels y in {-1, +1}; relabel the classes as -1 and 1")
         if len(Xs[0]) == 0:
             raise ShapeError("X has no columns; every data point needs at least one coordinate")
         return tuple(tuple(r) for r in Xs), tuple(ys)
@@ -354,7 +363,7 @@ class ExactReluTrainer:
         choices = [(ci, s) for ci, c in enumerate(prob.cells) if any(c) for s in (1, -1)]
         total = math.comb(len(choices) + self.width - 1, self.width)
         if total > _MAX_CANDIDATES:
-            raise ShapeError(f"width {self.width} on these {D} points means {total:,} subproblems (the data's arrangement has "
+            raise ResourceLimitError(f"width {self.width} on these {D} points means {total:,} subproblems (the data's arrangement has "
                              f"{len(prob.cells)} cells); this trainer holds at most {_MAX_CANDIDATES:,}: use fewer points or a smaller width")
         masks = [sum(1 << j for j in range(D) if prob.cells[ci][j]) for ci, _ in choices]
         full = (1 << D) - 1
@@ -436,17 +445,23 @@ class ExactReluTrainer:
         self.network_ = self._network(res.theta, chosen, prob.n)
         self.loss_ = self._risk(self.network_, Xs, ys)
         if best[1] >= 0 and self.loss_ != value / D:  # the subproblem optimum and the evaluated network agree exactly
-            raise AssertionError("the optimal network's loss differs from its subproblem's optimum")
+            raise InternalError("the optimal network's loss differs from its subproblem's optimum")
         self.certified_ = not stopped
         self.lower_bound_ = self.loss_ if not stopped else min(self.loss_, cand[pos][0] / D) if pos < total else _ZERO
         self.n_subproblems_, self.n_pruned_, self.n_candidates_ = n_solved, n_pruned, n_multisets
         self.n_cells_ = len(prob.cells)
         self.paper_bound_ = paper_bound(D, prob.n, self.width)
         self._state = (prob, arrangement, solved) if (self.certify and not stopped) else None
-        self._certificate = None
+        self._certificate: dict[str, Any] | None = None
         return self
 
+    def _fitted(self) -> None:
+        if not hasattr(self, "network_"):
+            raise NotFittedError("this ExactReluTrainer is not fitted yet; call fit(X, y) first")
+
     def predict(self, X: Any) -> tuple[Rational, ...]:
+        """The fitted network's outputs on the rows of X."""
+        self._fitted()
         Xs = as_matrix(X, field="X")
         return tuple(self.network_.evaluate(x)[0] for x in Xs)
 
@@ -454,6 +469,7 @@ class ExactReluTrainer:
     def certificate_(self) -> dict[str, Any] | None:
         """The optimality certificate (built on first access; None when the search did not
         finish or ``certify=False``)."""
+        self._fitted()
         if self._certificate is None and self._state is not None:
             self._certificate = self._build_certificate(*self._state)
         return self._certificate
@@ -511,8 +527,9 @@ def _bits(mask: int) -> list[int]:
     return out
 
 
-def _all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> Rational:
-    """Brute force over all 2^(D w) activation splits (for tests on tiny data): the same
+def all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> Rational:
+    """The optimum by brute force over all 2^(D w) activation splits (a reference for tests
+    and the paper's claims on tiny data): the same
     subproblems over every (subset, sign) per neuron, realisable or not (an unrealisable
     split's closed cone still contains 0 and only networks that a cell closure also has)."""
     Xs, ys = trainer._validate(X, y)

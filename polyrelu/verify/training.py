@@ -1,179 +1,339 @@
 """The verifier of training certificates (``polyrelu.training-certificate``).
 
-It rebuilds every subproblem from the data and the definitions, sharing nothing with the
-trainer but :func:`polyrelu.training.sign_bound` (a short pure function, tested against
-the exact subproblem optima).  What it checks:
+It rebuilds every subproblem of the trainer from the data and the definitions, and
+shares no code with the trainer (its sign bound is :func:`sign_bound` below, proved here).
 
-1. *The cells are complete*: the embedded arrangement certificate passes the arrangement
-   verifier and its hyperplanes are exactly {(a, b) : a . x_j + b = 0}, j = 1..D, in order.
-   Closed full-dimensional cells cover parameter space, so every neuron lies in the
-   closure of a listed cell; on the closure the neuron's output on x_j is a . x_j + b if
-   the cell has x_j on its + side and 0 otherwise.
-2. *The claimed optimum is attained*: the network has one hidden layer of at most w
-   neurons (output bias 0 unless allowed), and its exact empirical risk equals it.
-3. *Nothing is lower*: every multiset of w (cell, sign) pairs without the all-inactive cell
-   has a lower bound >= D * optimum on its sum of losses: either a listed dual solution
-   (u, mu), checked as follows, or the sign bound.  For neuron i with cell sides
-   sigma_ij and sign s_i, and xt_j = (x_j, 1): for every coordinate k,
-   s_i sum_{j: sigma_ij = +} u_j xt_jk + sum_j mu_ij sigma_ij xt_jk = 0, mu >= 0, and
-   sum_j u_j = 0 with output bias.  Then u . P theta = -sum mu_ij sigma_ij xt_j . theta_i
-   <= 0 on the closed cells, and for every parameter the loss sum is at least
-   u . y (absolute, |u_j| <= 1), sum_j u_j y_j (hinge, 0 <= u_j y_j <= 1) or
-   2 u . y - u . u (squared; from (y_j - p_j)^2 >= 2 u_j (y_j - p_j) - u_j^2).
-   Multisets with the all-inactive cell are covered by the others: that neuron adds 0,
-   and parameter 0 lies in every closed cell, so it can be replaced by any other pair.
+**The claim.**  Among networks f(x) = sum_{i=1}^w s_i ReLU(a_i . x + b_i) (+ c with
+output bias), s_i in {+1, -1}, none has a lower empirical risk
+(1/D) sum_j loss(f(x_j), y_j) than ``optimum``, and ``network`` attains it.
+
+**Subproblems.**  Write xt_j = (x_j, 1) and theta_i = (a_i, b_i).  Neuron i sees x_j
+(a_i . x_j + b_i > 0) according to the cell of theta_i in the central arrangement of the D
+hyperplanes {theta : xt_j . theta = 0}.  Closed full-dimensional cells cover R^(n+1), so
+every theta_i lies in the closure of some cell C with sides sigma_j in {+, -}, where
+ReLU(xt_j . theta_i) = xt_j . theta_i if sigma_j = + and 0 otherwise.  So every network is
+in the subproblem of some multiset of w (cell, sign) pairs, where predictions
+p_j = c + sum_i s_i [sigma_ij = +] xt_j . theta_i are linear in the parameters.
+
+After the schema pass (:func:`read`) the checks are, one function each:
+
+1. *The cells are complete*: the embedded arrangement certificate is of the data's
+   arrangement (hyperplane j is xt_j . theta = 0, in order, in R^(n+1), no domain) and
+   passes the arrangement verifier; the all-inactive cell is among its regions.
+2. *The network* has shape n -> (at most w) -> 1 and no output bias unless allowed.
+3. *The optimum is attained*: the network's exact empirical risk equals ``optimum``.
+4. *Dual solutions*: each ``solved`` entry names w (cell, sign) pairs of listed cells and
+   an exact dual (u, mu) with, for every neuron i and coordinate k,
+   s_i sum_{j: sigma_ij = +} u_j xt_jk + sum_j mu_ij sigma_ij xt_jk = 0 and mu >= 0, and
+   sum_j u_j = 0 with output bias.  Then sum_j u_j p_j = -sum_ij mu_ij sigma_ij
+   xt_j . theta_i <= 0 on the closed cells, and every parameter has loss sum at least
+   u . y (absolute, |u_j| <= 1: |p - y| >= u (y - p)), sum_j u_j y_j (hinge,
+   0 <= u_j y_j <= 1: max(0, 1 - y p) >= u y (1 - y p) = u y - u p since y^2 = 1) or
+   2 u . y - u . u (squared: (y - p)^2 >= 2 u (y - p) - u^2).  That bound must be at
+   least D * optimum.
+5. *Every subproblem is covered*: every multiset of w (cell, sign) pairs without the
+   all-inactive cell has a dual solution (4) or a sign bound (:func:`sign_bound`) of at
+   least D * optimum.  Multisets with the all-inactive cell need nothing: such a neuron
+   outputs 0, and parameter 0 lies in every closed cell, so the same networks belong to
+   a multiset where that pair is replaced by any other.
+
+>>> sign_bound("absolute", [3, -2, 5], zero=[0], pos=[1], neg=[2], output_bias=False)   # 3 + 2 + 5
+mpq(10,1)
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
 
 from gmpy2 import mpq
 
-from ..errors import CertificateError, PolyReluError
-from ..exact.rational import as_rational, to_str
+from ..errors import InvalidParameterError
+from ..exact.rational import Rational, as_rational, to_str
+from ..nets.network import ReluNetwork
+from . import arrangement as arrangement_verifier
+from . import schema as S
 
-__all__ = ["verify_training_certificate"]
+__all__ = ["verify_training_certificate", "sign_bound", "read", "check", "CHECKS", "TrainingCertificate", "FORMAT", "LOSSES"]
 
-_LOSSES = ("squared", "absolute", "hinge")
-
-
-def _q(v: Any, where: str):
-    if not isinstance(v, (str, int)) or isinstance(v, bool):
-        raise CertificateError(f"{where}: expected a rational as a string \"p/q\", got {v!r}")
-    try:
-        return as_rational(v, field=where)
-    except PolyReluError as exc:
-        raise CertificateError(str(exc)) from None
+FORMAT = "polyrelu.training-certificate"
+LOSSES = ("squared", "absolute", "hinge")
+MAX_MULTISETS = 20_000_000  # the trainer refuses more; a certificate with more is not one polyrelu writes
+_ZERO = mpq(0)
 
 
-def _vec(v: Any, n: int, where: str) -> tuple:
-    if not isinstance(v, list) or len(v) != n:
-        raise CertificateError(f"{where}: expected a list of {n} rationals")
-    return tuple(_q(x, f"{where}[{i}]") for i, x in enumerate(v))
-
-
-def _loss(loss: str, p, y):
+# --------------------------------------------------------------------------- the sign bound
+def loss_value(loss: str, p: Rational, y: Rational) -> Rational:
+    """loss(p, y): (p - y)^2, |p - y| or max(0, 1 - y p)."""
     if loss == "squared":
         return (p - y) ** 2
     if loss == "absolute":
         return abs(p - y)
-    return max(mpq(0), 1 - y * p)
+    return max(_ZERO, 1 - y * p)
 
 
-def verify_training_certificate(cert: dict[str, Any]) -> dict[str, Any]:
-    """Check a training certificate (see the module docstring); return a summary."""
-    from .certificates import verify_arrangement_certificate
-    from ..nets.network import ReluNetwork
-    from ..training.trainer import sign_bound
+def _lower(loss: str, c: Rational, ys: Sequence[Rational], zero: Iterable[int], pos: Iterable[int], neg: Iterable[int]) -> Rational:
+    return (sum((loss_value(loss, c, ys[j]) for j in zero), _ZERO)
+            + sum((loss_value(loss, max(c, ys[j]), ys[j]) for j in pos), _ZERO)
+            + sum((loss_value(loss, min(c, ys[j]), ys[j]) for j in neg), _ZERO))
 
-    if cert.get("version") != 1:
-        raise CertificateError(f"certificate version {cert.get('version')!r} is not supported (expected 1)")
-    loss, w, bias = cert.get("loss"), cert.get("width"), cert.get("output_bias")
-    if loss not in _LOSSES:
-        raise CertificateError(f"loss {loss!r} is not one of {', '.join(_LOSSES)}")
-    if isinstance(w, bool) or not isinstance(w, int) or w < 1:
-        raise CertificateError(f"width {w!r} is not a positive integer")
-    if not isinstance(bias, bool):
-        raise CertificateError("output_bias must be true or false")
-    data = cert.get("data")
-    if not isinstance(data, dict) or not isinstance(data.get("X"), list) or not data["X"] or not isinstance(data["X"][0], list):
-        raise CertificateError("data must be {\"X\": [[...], ...], \"y\": [...]} with at least one point")
-    n = len(data["X"][0])
-    X = [_vec(x, n, f"data.X[{j}]") for j, x in enumerate(data["X"])]
+
+def sign_bound(loss: str, ys: Sequence[Any], zero: Sequence[int], pos: Sequence[int], neg: Sequence[int],
+               output_bias: bool) -> Rational:
+    """The least sum_j loss(p_j, y_j) over predictions with p_j = c on ``zero``,
+    p_j >= c on ``pos`` and p_j <= c on ``neg`` (c = 0, or any real with ``output_bias``);
+    other points are unconstrained.  A lower bound of every subproblem whose neurons see
+    point j not at all (zero), only with positive signs (pos) or only with negative ones
+    (neg): seen terms s_i xt_j . theta_i are >= 0 for s_i = +1 and <= 0 for s_i = -1.
+
+    *Proof.*  Each loss l(., y) is convex and minimal at p = y (for hinge, y = +-1 and
+    l(y, y) = 0).  Hence min_{p >= c} l(p, y) = l(max(c, y), y) and
+    min_{p <= c} l(p, y) = l(min(c, y), y), and the least sum for a given c is
+    L(c) = sum_zero l(c, y_j) + sum_pos l(max(c, y_j), y_j) + sum_neg l(min(c, y_j), y_j).
+    Without output bias the bound is L(0).  With it, the bound is inf_c L(c).  Every term
+    is convex in c with kinks only at labels (l(c, y) is smooth away from c = y for all
+    three losses; the clamps bend at c = y), so L is convex, and on each interval between
+    consecutive labels it is linear (absolute, hinge) or the quadratic
+    sum_{j in A} (c - y_j)^2 + const (squared), A the points whose term is not constant
+    there.  A convex function bounded below (L >= 0) attains its infimum at a kink, or
+    inside an interval where its derivative vanishes: for a linear piece the value then
+    equals the value at the interval's end (a kink); for a quadratic piece the minimiser
+    is the mean of y over A.  So inf L is the least value of L over the labels and the
+    means of A of the intervals; every candidate is a real c, so the minimum over the
+    candidates is exactly inf L.  (No constrained point: L = 0.)
+
+    >>> sign_bound("squared", [0, 2], zero=[0, 1], pos=[], neg=[], output_bias=True)   # c = 1
+    mpq(2,1)
+    >>> sign_bound("hinge", [1, -1], zero=[], pos=[0], neg=[1], output_bias=False)
+    mpq(0,1)
+    """
+    if loss not in LOSSES:
+        raise InvalidParameterError(f"loss is {loss!r}; expected one of {', '.join(LOSSES)}")
+    y = [as_rational(v, field=f"ys[{j}]") for j, v in enumerate(ys)]
+    if not output_bias:
+        return _lower(loss, _ZERO, y, zero, pos, neg)
+    labels = sorted({y[j] for j in itertools.chain(zero, pos, neg)})
+    if not labels:
+        return _ZERO
+    candidates = set(labels)
+    if loss == "squared":
+        probes = [labels[0] - 1] + [(a + b) / 2 for a, b in zip(labels, labels[1:])] + [labels[-1] + 1]
+        for m in probes:  # one point inside each open interval between labels
+            active = [y[j] for j in zero] + [y[j] for j in pos if m > y[j]] + [y[j] for j in neg if m < y[j]]
+            if active:
+                candidates.add(sum(active, _ZERO) / len(active))
+    return min(_lower(loss, c, y, zero, pos, neg) for c in candidates)
+
+
+# --------------------------------------------------------------------------- schema
+@dataclass(frozen=True)
+class Neuron:
+    cell: str
+    sign: int
+    mu: tuple[Rational, ...]
+    at: str
+
+
+@dataclass(frozen=True)
+class Solved:
+    neurons: tuple[Neuron, ...]
+    u: tuple[Rational, ...]
+    at: str
+
+
+@dataclass(frozen=True)
+class TrainingCertificate:
+    loss: str
+    width: int
+    output_bias: bool
+    X: tuple[tuple[Rational, ...], ...]
+    y: tuple[Rational, ...]
+    optimum: Rational
+    network: ReluNetwork
+    cells: arrangement_verifier.ArrangementCertificate
+    solved: tuple[Solved, ...]
+
+    @property
+    def xt(self) -> list[tuple[Rational, ...]]:
+        return [x + (mpq(1),) for x in self.X]
+
+
+def read(cert: Any) -> TrainingCertificate:
+    """The schema pass: every field of the certificate typed, or CertificateError naming it."""
+    keys = ("format", "version", "loss", "width", "output_bias", "data", "optimum", "network", "arrangement_certificate", "solved")
+    S.obj(cert, "", keys)
+    S.text(cert["format"], "format", (FORMAT,))
+    S.integer(cert["version"], "version", 1, 2)
+    loss = S.text(cert["loss"], "loss", LOSSES)
+    w = S.integer(cert["width"], "width", 1)
+    data = S.obj(cert["data"], "data", ("X", "y"))
+    rows = S.lst(data["X"], "data.X")
+    if not rows:
+        S.fail("data.X", "expected at least one data point")
+    n = len(S.lst(rows[0], "data.X[0]"))
+    if n < 1:
+        S.fail("data.X[0]", "a data point needs at least one coordinate")
+    X = tuple(S.vector(x, f"data.X[{j}]", n) for j, x in enumerate(rows))
     D = len(X)
-    y = _vec(data.get("y"), D, "data.y")
-    if loss == "hinge" and any(v not in (1, -1) for v in y):
-        raise CertificateError("hinge loss needs labels in {-1, +1}")
-    xt = [x + (mpq(1),) for x in X]
-    opt = _q(cert.get("optimum"), "optimum")
-    target = opt * D
+    y = S.vector(data["y"], "data.y", D)
+    if loss == "hinge":
+        for j, v in enumerate(y):
+            if v not in (1, -1):
+                S.fail(f"data.y[{j}]", f"hinge loss needs labels -1 or 1, got {to_str(v)}")
+    solved = []
+    for e, entry in enumerate(S.lst(cert["solved"], "solved")):
+        at = f"solved[{e}]"
+        S.obj(entry, at, ("neurons", "u"))
+        neurons = []
+        for i, nd in enumerate(S.lst(entry["neurons"], f"{at}.neurons", w)):
+            nat = f"{at}.neurons[{i}]"
+            S.obj(nd, nat, ("cell", "sign", "mu"))
+            cell = S.text(nd["cell"], f"{nat}.cell")
+            if len(cell) != D or set(cell) - {"+", "-"}:
+                S.fail(f"{nat}.cell", f"expected a string of {D} '+'/'-' characters, got {S.describe(cell)}")
+            sign = S.integer(nd["sign"], f"{nat}.sign")
+            if sign not in (1, -1):
+                S.fail(f"{nat}.sign", f"expected 1 or -1, got {S.describe(sign)}")
+            neurons.append(Neuron(cell, sign, S.vector(nd["mu"], f"{nat}.mu", D), nat))
+        solved.append(Solved(tuple(neurons), S.vector(entry["u"], f"{at}.u", D), at))
+    return TrainingCertificate(
+        loss=loss,
+        width=w,
+        output_bias=S.boolean(cert["output_bias"], "output_bias"),
+        X=X,
+        y=y,
+        optimum=S.rational(cert["optimum"], "optimum"),
+        network=S.network(cert["network"], "network"),
+        cells=arrangement_verifier.read(cert["arrangement_certificate"], "arrangement_certificate"),
+        solved=tuple(solved),
+    )
 
-    # 1. the cells
-    arr_cert = cert.get("arrangement_certificate")
-    if not isinstance(arr_cert, dict):
-        raise CertificateError("arrangement_certificate must be an arrangement certificate object")
-    arr = arr_cert.get("arrangement")
-    planes = arr.get("hyperplanes") if isinstance(arr, dict) else None
-    if not isinstance(planes, list) or len(planes) != D or arr.get("dim") != n + 1 or arr_cert.get("domain") is not None:
-        raise CertificateError("the arrangement certificate is not of the data's arrangement in R^(n+1)")
-    for j, h in enumerate(planes):
-        if not isinstance(h, dict) or _vec(h.get("a"), n + 1, f"hyperplanes[{j}].a") != xt[j] or _q(h.get("b"), f"hyperplanes[{j}].b") != 0:
-            raise CertificateError(f"hyperplane {j} of the arrangement is not {{(a, b) : a . x_{j} + b = 0}}")
-    verify_arrangement_certificate(arr_cert)
-    cells = []
-    for r in arr_cert["regions"]:
-        s = r.get("signs")
-        if not isinstance(s, str) or len(s) != D or set(s) - {"+", "-"}:
-            raise CertificateError(f"region sign vector {s!r} is malformed")
-        cells.append(s)
-    dead = "-" * D
-    if dead not in cells:
-        raise CertificateError("the all-inactive cell is missing from the arrangement")
 
-    # 2. the network
-    try:
-        net = ReluNetwork.from_dict(cert.get("network"), source="certificate.network")
-    except PolyReluError as exc:
-        raise CertificateError(str(exc)) from None
+# --------------------------------------------------------------------------- checks
+@dataclass
+class _State:
+    C: TrainingCertificate
+    cells: list[str]  # sign strings of the listed cells (set by check 1)
+    solved: dict[tuple[tuple[str, int], ...], str]  # multiset -> path of its dual solution (check 4)
+    counts: dict[str, int]  # multisets and how they are covered (check 5)
+
+
+def check_cells(st: _State) -> None:
+    """1. The arrangement certificate is of the data's arrangement and valid."""
+    A, xt = st.C.cells, st.C.xt
+    at = "arrangement_certificate"
+    if A.dim != len(xt[0]):
+        S.fail(f"{at}.arrangement.dim", f"is {A.dim}; the data's parameter space is R^{len(xt[0])}")
+    if A.walls:
+        S.fail(f"{at}.domain", "the cells of the data's arrangement cover all of parameter space: expected no domain walls")
+    if len(A.planes) != len(xt):
+        S.fail(f"{at}.arrangement.hyperplanes", f"has {len(A.planes)} hyperplanes but there are {len(xt)} data points")
+    for j, ((a, b), x) in enumerate(zip(A.planes, xt)):
+        if a != x or b != 0:
+            S.fail(f"{at}.arrangement.hyperplanes[{j}]", f"is not {{(a, b) : a . x_{j} + b = 0}}")
+    arrangement_verifier.check(A)
+    st.cells = [r.signs for r in A.regions]
+    if "-" * len(xt) not in st.cells:
+        S.fail(f"{at}.regions", "the all-inactive cell is missing")
+
+
+def check_network(st: _State) -> None:
+    """2. Shape n -> (at most w) -> 1; output bias only if allowed."""
+    net, n, w = st.C.network, len(st.C.X[0]), st.C.width
     if net.input_dim != n or net.output_dim != 1 or net.n_hidden_layers != 1 or net.layers[0].n_out > w:
-        raise CertificateError(f"the network must have shape {n} -> (at most {w}) -> 1")
-    if not bias and net.layers[-1].biases[0] != 0:
-        raise CertificateError("the network has an output bias but output_bias is false")
-    risk = sum((_loss(loss, net.evaluate(x)[0], yy) for x, yy in zip(X, y)), mpq(0)) / D
-    if risk != opt:
-        raise CertificateError(f"the network's empirical risk is {risk}, not the claimed optimum {opt}")
+        S.fail("network", f"expected the shape {n} -> (at most {w}) -> 1, got {net!r}")
+    if not st.C.output_bias and net.layers[-1].biases[0] != 0:
+        S.fail("network", "has an output bias but output_bias is false")
 
-    # 3. every multiset is bounded below by D * optimum
-    solved: dict[tuple, int] = {}
-    for e, entry in enumerate(cert.get("solved", [])):
-        where = f"solved[{e}]"
-        neurons = entry.get("neurons") if isinstance(entry, dict) else None
-        if not isinstance(neurons, list) or len(neurons) != w:
-            raise CertificateError(f"{where}: expected {w} neurons")
-        u = _vec(entry.get("u"), D, f"{where}.u")
-        key = []
-        for i, nd in enumerate(neurons):
-            cell, s = nd.get("cell"), nd.get("sign")
-            if cell not in cells or cell == dead or s not in (1, -1):
-                raise CertificateError(f"{where}.neurons[{i}]: not a (cell, sign) pair of the arrangement")
-            mu = _vec(nd.get("mu"), D, f"{where}.neurons[{i}].mu")
-            if any(v < 0 for v in mu):
-                raise CertificateError(f"{where}.neurons[{i}].mu has a negative entry")
-            for k in range(n + 1):
-                tot = sum((s * u[j] * xt[j][k] for j in range(D) if cell[j] == "+"), mpq(0))
-                tot += sum((mu[j] * (1 if cell[j] == "+" else -1) * xt[j][k] for j in range(D)), mpq(0))
+
+def check_optimum_attained(st: _State) -> None:
+    """3. The network's exact empirical risk is the claimed optimum."""
+    C = st.C
+    risk = sum((loss_value(C.loss, C.network.evaluate(x)[0], y) for x, y in zip(C.X, C.y)), _ZERO) / len(C.X)
+    if risk != C.optimum:
+        S.fail("optimum", f"is {to_str(C.optimum)} but the network's empirical risk is {to_str(risk)}")
+
+
+def _dual_bound(loss: str, u: Sequence[Rational], y: Sequence[Rational], at: str) -> Rational:
+    if loss == "absolute":
+        if any(abs(v) > 1 for v in u):
+            S.fail(f"{at}.u", "absolute loss needs |u_j| <= 1")
+        return sum((a * b for a, b in zip(u, y)), _ZERO)
+    if loss == "hinge":
+        if any(not 0 <= a * b <= 1 for a, b in zip(u, y)):
+            S.fail(f"{at}.u", "hinge loss needs 0 <= u_j y_j <= 1")
+        return sum((a * b for a, b in zip(u, y)), _ZERO)
+    return 2 * sum((a * b for a, b in zip(u, y)), _ZERO) - sum((a * a for a in u), _ZERO)
+
+
+def check_duals(st: _State) -> None:
+    """4. Every dual solution is feasible and bounds its subproblem by D * optimum."""
+    C, xt = st.C, st.C.xt
+    D, listed, dead = len(xt), set(st.cells), "-" * len(xt)
+    target = C.optimum * D
+    for entry in C.solved:
+        for nd in entry.neurons:
+            if nd.cell not in listed or nd.cell == dead:
+                S.fail(f"{nd.at}.cell", "is not a cell of the arrangement other than the all-inactive one")
+            if any(v < 0 for v in nd.mu):
+                S.fail(f"{nd.at}.mu", "has a negative entry")
+            for k in range(len(xt[0])):
+                tot = sum((nd.sign * entry.u[j] * xt[j][k] for j in range(D) if nd.cell[j] == "+"), _ZERO)
+                tot += sum((nd.mu[j] * (1 if nd.cell[j] == "+" else -1) * xt[j][k] for j in range(D)), _ZERO)
                 if tot != 0:
-                    raise CertificateError(f"{where}.neurons[{i}]: the dual equation for coordinate {k} fails")
-            key.append((cell, s))
-        if bias and sum(u, mpq(0)) != 0:
-            raise CertificateError(f"{where}: with output bias the entries of u must sum to 0")
-        if loss == "absolute":
-            if any(abs(v) > 1 for v in u):
-                raise CertificateError(f"{where}: absolute loss needs |u_j| <= 1")
-            bound = sum((a * b for a, b in zip(u, y)), mpq(0))
-        elif loss == "hinge":
-            if any(not 0 <= a * b <= 1 for a, b in zip(u, y)):
-                raise CertificateError(f"{where}: hinge loss needs 0 <= u_j y_j <= 1")
-            bound = sum((a * b for a, b in zip(u, y)), mpq(0))
-        else:
-            bound = 2 * sum((a * b for a, b in zip(u, y)), mpq(0)) - sum((a * a for a in u), mpq(0))
+                    S.fail(nd.at, f"the dual equation for coordinate {k} fails")
+        if C.output_bias and sum(entry.u, _ZERO) != 0:
+            S.fail(f"{entry.at}.u", "with output bias the entries of u must sum to 0")
+        bound = _dual_bound(C.loss, entry.u, C.y, entry.at)
         if bound < target:
-            raise CertificateError(f"{where}: its dual bound {bound / D} is below the claimed optimum {opt}")
-        solved[tuple(sorted(key))] = e
-    choices = sorted((c, s) for c in set(cells) if c != dead for s in (1, -1))
-    n_multisets = n_sign = 0
-    for combo in itertools.combinations_with_replacement(choices, w):
-        n_multisets += 1
-        if combo in solved:
+            S.fail(entry.at, f"its dual bound {to_str(bound / D)} is below the claimed optimum {to_str(C.optimum)}")
+        key = tuple(sorted((nd.cell, nd.sign) for nd in entry.neurons))
+        if key in st.solved:
+            S.fail(entry.at, f"repeats the multiset of {st.solved[key]}")
+        st.solved[key] = entry.at
+
+
+def check_covered(st: _State) -> None:
+    """5. Every multiset without the all-inactive cell: a dual solution or its sign bound."""
+    C = st.C
+    D = len(C.X)
+    dead = "-" * D
+    choices = sorted((c, s) for c in set(st.cells) if c != dead for s in (1, -1))
+    total = math.comb(len(choices) + C.width - 1, C.width)
+    if total > MAX_MULTISETS:
+        S.fail("width", f"{C.width} neurons over {len(choices)} (cell, sign) pairs give {total:,} subproblems; "
+               f"this verifier checks at most {MAX_MULTISETS:,} (the trainer's limit)")
+    target = C.optimum * D
+    n_sign = 0
+    for combo in itertools.combinations_with_replacement(choices, C.width):
+        if combo in st.solved:
             continue
         pos = {j for c, s in combo if s > 0 for j in range(D) if c[j] == "+"}
         neg = {j for c, s in combo if s < 0 for j in range(D) if c[j] == "+"}
         zero = [j for j in range(D) if j not in pos and j not in neg]
-        b = sign_bound(loss, y, zero, sorted(pos - neg), sorted(neg - pos), bias)
+        b = sign_bound(C.loss, C.y, zero, sorted(pos - neg), sorted(neg - pos), C.output_bias)
         if b < target:
-            raise CertificateError(f"multiset {combo} has no dual solution and its sign bound {b / D} is below the optimum {opt}")
+            S.fail("solved", f"the multiset {combo} has no dual solution and its sign bound {to_str(b / D)} is below the "
+                   f"optimum {to_str(C.optimum)}")
         n_sign += 1
-    return {"kind": "training", "optimum": to_str(opt), "loss": loss, "width": w, "multisets": n_multisets,
-            "by_dual": n_multisets - n_sign, "by_sign_bound": n_sign}
+    st.counts = {"multisets": total, "by_dual": total - n_sign, "by_sign_bound": n_sign}
+
+
+CHECKS = (check_cells, check_network, check_optimum_attained, check_duals, check_covered)
+
+
+def check(C: TrainingCertificate) -> dict[str, Any]:
+    """Run the numbered checks on a read certificate; return a summary."""
+    st = _State(C, [], {}, {})
+    for step in CHECKS:
+        step(st)
+    return {"kind": "training", "optimum": to_str(C.optimum), "loss": C.loss, "width": C.width, "output_bias": C.output_bias,
+            **st.counts}
+
+
+def verify_training_certificate(cert: Any) -> dict[str, Any]:
+    """Check a training certificate (see the module docstring); return a summary or raise
+    :class:`~polyrelu.errors.CertificateError` naming the failing field."""
+    return check(read(cert))

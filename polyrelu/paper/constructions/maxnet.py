@@ -7,19 +7,21 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Sequence
 
 from ...exact.affine import AffineMap
-from ...errors import ShapeError
+from ...errors import InvalidParameterError, ShapeError
 from ...nets.network import ReluNetwork
-from ...exact.rational import as_rational, as_vector
+from ...exact.rational import Rational, as_rational, as_vector
 from ..closed_forms import theorem_21_depth_bound  # noqa: F401  (re-exported: Thm 2.1's bound)
 
 __all__ = ["max_affine", "min_affine", "max_affine_sequential", "compile_max_sum", "compile_lattice", "theorem_21_depth_bound"]
 
 
 def _affine_net(functions: Sequence[tuple[Any, Any]], n: int | None = None) -> ReluNetwork:
-    rows, consts = [], []
+    rows: list[tuple[Rational, ...]] = []
+    consts: list[Rational] = []
     for i, (a, c) in enumerate(functions):
         rows.append(as_vector(a, field=f"functions[{i}].a", length=n if n is not None else (len(rows[0]) if rows else None)))
         consts.append(as_rational(c, field=f"functions[{i}].c"))
@@ -32,7 +34,8 @@ def _pairwise_max_layer(q: int) -> ReluNetwork:
     """R^q -> R^ceil(q/2): max of consecutive pairs (4 neurons each,
     max{u,v} = (s(u+v) - s(-u-v) + s(u-v) + s(v-u)) / 2); an odd last input passes
     through u = s(u) - s(-u)."""
-    hidden, out = [], []
+    hidden: list[list[int]] = []
+    out: list[tuple[int, list[Any]]] = []
     for p in range(0, q - 1, 2):
         e = lambda i, c: [c if k == i else 0 for k in range(q)]  # noqa: E731
         u, v = p, p + 1
@@ -44,7 +47,7 @@ def _pairwise_max_layer(q: int) -> ReluNetwork:
         base = len(hidden)
         hidden += [[1 if k == q - 1 else 0 for k in range(q)], [-1 if k == q - 1 else 0 for k in range(q)]]
         out.append((base, [1, -1]))
-    W = [[0] * len(hidden) for _ in out]
+    W: list[list[Any]] = [[0] * len(hidden) for _ in out]
     for r, (base, coeffs) in enumerate(out):
         for t, c in enumerate(coeffs):
             W[r][base + t] = c
@@ -77,7 +80,7 @@ def min_affine(functions: Sequence[tuple[Any, Any]], *, check: bool = False) -> 
 
 def _check_equal(net: ReluNetwork, reference: ReluNetwork) -> None:
     from ...nets.equality import networks_equal
-    from ...errors import CompilationError
+    from ...errors import InvalidParameterError, CompilationError
 
     same, x = networks_equal(net, reference)
     if not same:
@@ -108,17 +111,16 @@ def compile_max_sum(terms: Sequence[tuple[int, Sequence[tuple[Any, Any]]]], *, c
     ceil(log2 max |S_j|) + 1 <= ceil(log2(n + 1)) + 1 when |S_j| <= n + 1."""
     if not terms:
         raise ShapeError("give at least one term (s_j, [affine functions])")
-    total = reference = None
+    nets, refs = [], []
     for j, (s, fs) in enumerate(terms):
         if s not in (1, -1):
-            raise ShapeError(f"terms[{j}]: the sign s_j is {s!r}; it must be +1 or -1")
-        net = max_affine(fs).scaled(s)
-        total = net if total is None else total.add(net)
+            raise InvalidParameterError(f"terms[{j}]: the sign s_j is {s!r}; it must be +1 or -1")
+        nets.append(max_affine(fs).scaled(s))
         if check:
-            ref = max_affine_sequential(fs).scaled(s)
-            reference = ref if reference is None else reference.add(ref)
+            refs.append(max_affine_sequential(fs).scaled(s))
+    total = functools.reduce(ReluNetwork.add, nets)
     if check:
-        _check_equal(total, reference)
+        _check_equal(total, functools.reduce(ReluNetwork.add, refs))
     return total
 
 
@@ -128,10 +130,7 @@ def compile_lattice(terms: Sequence[Sequence[tuple[Any, Any]]], *, check: bool =
     built from sequential max/min chains."""
     if not terms:
         raise ShapeError("give at least one group T_i of affine functions")
-    mins = None
-    for fs in terms:
-        m = min_affine(fs)
-        mins = m if mins is None else mins.stack(m)
+    mins = functools.reduce(ReluNetwork.stack, [min_affine(fs) for fs in terms])
     q = len(terms)
     net = mins
     while q > 1:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ...errors import ShapeError
+from ...errors import InvalidParameterError, ShapeError
 from ...nets.network import ReluNetwork
 from ...exact.rational import Rational, as_rational, as_vector, to_str
 
@@ -18,7 +18,7 @@ def check_breakpoints(a: Sequence[Any], M: Any, *, field: str = "a") -> tuple[tu
     """Validate a in Delta^{w-1}_M: rationals with 0 < a_1 < ... < a_{w-1} < M, w >= 2."""
     m = as_rational(M, field="M")
     if m <= 0:
-        raise ShapeError(f"M is {to_str(m)}; it must be positive")
+        raise InvalidParameterError(f"M is {to_str(m)}; it must be positive")
     pts = as_vector(a, field=field)
     if len(pts) < 1:
         raise ShapeError(f"{field} is empty; a zig-zag of width w needs w - 1 >= 1 breakpoints (w >= 2)")
@@ -26,10 +26,10 @@ def check_breakpoints(a: Sequence[Any], M: Any, *, field: str = "a") -> tuple[tu
     for i, v in enumerate(pts):
         if not prev < v:
             what = "0" if i == 0 else f"{field}[{i - 1}] = {to_str(prev)}"
-            raise ShapeError(f"{field}[{i}] = {to_str(v)} must be greater than {what} (breakpoints strictly increasing in (0, M))")
+            raise InvalidParameterError(f"{field}[{i}] = {to_str(v)} must be greater than {what} (breakpoints strictly increasing in (0, M))")
         prev = v
     if not prev < m:
-        raise ShapeError(f"{field}[{len(pts) - 1}] = {to_str(prev)} must be less than M = {to_str(m)}")
+        raise InvalidParameterError(f"{field}[{len(pts) - 1}] = {to_str(prev)} must be less than M = {to_str(m)}")
     return pts, m
 
 
@@ -58,9 +58,11 @@ def hard_function(breakpoints: Sequence[Sequence[Any]], M: Any) -> ReluNetwork:
     """H = h_{a^k} o ... o h_{a^1} (h_{a^1} applied first): k hidden layers, size sum w_i."""
     if len(breakpoints) == 0:
         raise ShapeError("breakpoints is empty; give at least one breakpoint vector a^1")
-    net = None
+    nets = []
     for i, a in enumerate(breakpoints):
         check_breakpoints(a, M, field=f"breakpoints[{i}]")
-        h = zigzag(a, M)
-        net = h if net is None else h.compose(net)
+        nets.append(zigzag(a, M))
+    net = nets[0]
+    for h in nets[1:]:
+        net = h.compose(net)
     return net

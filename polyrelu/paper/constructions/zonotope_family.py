@@ -25,7 +25,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Sequence
 
-from ...errors import ShapeError
+from ...errors import InvalidParameterError
 from ...nets.network import ReluNetwork
 from ..closed_forms import zonotope_family_count as paper_family_count  # noqa: F401  (Prop. 3.8 as printed)
 from .zigzag import check_breakpoints, hard_function
@@ -43,7 +43,7 @@ def zonotope_family(breakpoints: Sequence[Sequence[Any]], generators: Sequence[S
         check_breakpoints(a, M, field=f"breakpoints[{i}]")
     Z = Zonotope(generators)
     if Z.n_zero_generators:
-        raise ShapeError("generators include the zero vector; remove it (it adds two dead neurons)")
+        raise InvalidParameterError("generators include the zero vector; remove it (it adds two dead neurons)")
     if not Z.is_general_position():
         warnings.warn(
             "the generators are not in general position: Z has "
@@ -62,7 +62,7 @@ def family_pieces_by_cones(breakpoints: Sequence[Sequence[Any]], generators: Seq
 
     Z = Zonotope(generators)
     if Z.rank < Z.dim:
-        raise ShapeError("the cone argument needs a full-dimensional zonotope")
+        raise InvalidParameterError("the cone argument needs a full-dimensional zonotope")
     f = PWL1D.from_network(hard_function(breakpoints, M))
     cuts = [t for t in f.breakpoints if t > 0]
     slopes = f.slopes[len(f.slopes) - len(cuts) - 1 :]  # slopes of the pieces of (0, inf)
