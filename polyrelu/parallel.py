@@ -216,13 +216,15 @@ class Executor:
         return results
 
     def _map_dask(self, fn, tasks, order, results, deadline, on_result):
-        with self._client.as_current():  # as_completed and the futures look for the current client
+        client = self.client
+        with client.as_current():  # as_completed and the futures look for the current client
             return self._map_dask_current(fn, tasks, order, results, deadline, on_result)
 
     def _map_dask_current(self, fn, tasks, order, results, deadline, on_result):
         from distributed import as_completed
 
-        futures = [self._client.submit(fn, *tasks[i], pure=False, priority=len(order) - r) for r, i in enumerate(order)]
+        client = self.client
+        futures = [client.submit(fn, *tasks[i], pure=False, priority=len(order) - r) for r, i in enumerate(order)]
         index = {f.key: i for f, i in zip(futures, order)}
         ac = as_completed(futures)
         try:
@@ -237,7 +239,7 @@ class Executor:
         finally:
             left = [f for f in futures if not f.done()]
             if left:
-                self._client.cancel(left)
+                client.cancel(left)
         return results
 
     def _kill_pool(self) -> None:

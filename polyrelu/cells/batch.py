@@ -21,6 +21,8 @@ the regions are the intervals between the roots.  Witnesses are symbolic
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from gmpy2 import mpq
 
@@ -591,15 +593,15 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
         keep = first == np.arange(cpa.size)
         bounds = np.cumsum([0] + [p[3].size for p in parts])
         kept = [[q[keep[a:b]] for q in p[:4]] for p, a, b in zip(parts, bounds, bounds[1:])]
-        parts = None
+        del parts
         X, Dn, U = concat([k[0] for k in kept]), concat([k[1] for k in kept]), concat([k[2] for k in kept])
         cp = np.concatenate([k[3] for k in kept])
         return fit_int(X), fit_int(Dn), fit_int(U), cp
     X, Dn, U, cp = concat([p[0] for p in parts]), concat([p[1] for p in parts]), concat([p[2] for p in parts]), np.concatenate([p[3] for p in parts])
-    keys = np.concatenate([p[4] for p in parts]) if nH else None
     order = np.argsort(cp, kind="stable")
     X, Dn, U, cp = X[order], Dn[order], U[order], cp[order]
     if nH:
+        keys = np.concatenate([p[4] for p in parts])
         first = first_by_key(cp, keys[order])
         keep = first == np.arange(cp.size)
         X, Dn, U, cp = X[keep], Dn[keep], U[keep], cp[keep]
@@ -700,12 +702,12 @@ def lift_many(h, piv, Y, DY, UY, d):
     small = max(mh, my, mdy, mu) < SAFE and (my + mdy + mu) * mh * (d + 1) < SAFE
     if small:
         hw, Yo, Uo, Do = h.astype(np.int64), Y.astype(np.int64), UY.astype(np.int64), DY.astype(np.int64)
-        dt = np.int64
+        dt: type = np.int64
     else:
         hw, Yo, Uo, Do = wide(h), wide(Y), wide(UY), wide(DY)
         dt = object
     ap = hw[ar, piv]
-    s = np.where(ap > 0, 1, -1).astype(dt)
+    s: np.ndarray = np.where(ap > 0, 1, -1).astype(dt)
     hk = np.take_along_axis(hw, keep, axis=1)
     X = np.zeros((n, d), dtype=dt)
     np.put_along_axis(X, keep, Yo * ap[:, None], axis=1)
@@ -731,7 +733,7 @@ def _det(M: np.ndarray) -> np.ndarray:
         return np.ones(M.shape[:-2], dtype=M.dtype)
     if k == 1:
         return M[..., 0, 0]
-    out = 0
+    out: Any = 0
     cols = np.arange(k)
     for j in range(k):
         minor = M[..., 1:, :][..., cols != j]

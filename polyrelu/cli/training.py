@@ -53,7 +53,8 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: b
 
     with executor_for(workers, scheduler) as ex, bar("subproblems", unit="subproblem") as update:
         def show(done: int, total: int, best: Any) -> None:
-            update(done, total)
+            if update is not None:
+                update(done, total)
 
         t.fit(X, y, progress=show if update is not None else None, executor=ex)
     files = [(out, t.network_.to_json())] if out is not None else []

@@ -414,22 +414,47 @@ class NetworkRegions:
         self._step = step
         self._parents = parents
         self.info = info or {}
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[Any, Any] = {}
 
     # ------------------------------------------------------------ regions
     @property
+    def _c(self) -> _Cells:
+        """The region arrays (only called when there is at least one region)."""
+        if self._cells is None:
+            raise InternalError("a region was asked of an empty result")
+        return self._cells
+
+    @property
+    def _m(self) -> np.ndarray:
+        if self._maps is None:
+            raise InternalError("an affine map was asked of an empty result")
+        return self._maps
+
+    @property
+    def _st(self) -> _Refined:
+        if self._step is None:
+            raise InternalError("the last refinement step is not kept for this result")
+        return self._step
+
+    @property
+    def _par(self) -> _Cells:
+        if self._parents is None:
+            raise InternalError("the parent cells are not kept for this result")
+        return self._parents
+
+    @property
     def n_activation_regions(self) -> int:
-        return self._cells.n if self._cells is not None else 0
+        return self._c.n if self._cells is not None else 0
 
     def __len__(self) -> int:
         return self.n_activation_regions
 
     def pattern(self, i: int) -> tuple[tuple[int, ...], ...]:
-        return tuple(tuple(int(v) for v in b[i]) for b in self._cells.bits)
+        return tuple(tuple(int(v) for v in b[i]) for b in self._c.bits)
 
     def _explicit(self) -> None:
         """Make the witnesses explicit (the last layer's are symbolic until asked for)."""
-        c = self._cells
+        c = self._c
         if c.sym is not None:
             U, A = c.sym
             c.X, c.D = batch.realize_grouped(c.X, c.D, U, c.parent, A)
@@ -437,35 +462,35 @@ class NetworkRegions:
 
     def witness(self, i: int) -> tuple[Rational, ...]:
         self._explicit()
-        D = int(self._cells.D[i])
-        return tuple(mpq(int(v), D) for v in self._cells.X[i])
+        D = int(self._c.D[i])
+        return tuple(mpq(int(v), D) for v in self._c.X[i])
 
     def affine_map(self, i: int) -> AffineMap:
         n = self.network.input_dim
-        M = self._maps[i]
+        M = self._m[i]
         return AffineMap(tuple(tuple(mpq(int(v), self._den) for v in row[:n]) for row in M),
                          tuple(mpq(int(row[n]), self._den) for row in M), n)
 
     def rows(self, i: int) -> np.ndarray:
         """Integer rows [c | e] (c . x - e > 0) whose intersection is region i: the walls
         its cell inherited and its facets among the last layer's hyperplanes."""
-        c = self._cells
+        c = self._c
         if self._step is None:
             lo, hi = np.searchsorted(c.rp, i), np.searchsorted(c.rp, i + 1)
             return c.R[lo:hi]
         n = self.network.input_dim
         p = int(c.parent[i])
-        par = self._parents
+        par = self._par
         lo, hi = np.searchsorted(par.rp, p), np.searchsorted(par.rp, p + 1)
         f = self._siblings().facets(np.array([i], dtype=np.int64))
-        Z = self._step.Z
+        Z = self._st.Z
         new = [[(1 if c.bits[-1][i, j] else -1) * int(v) for v in list(Z[p, j, :n]) + [-Z[p, j, n]]] for j in f[:, 1].tolist()]
         rows = [[int(v) for v in r] for r in par.R[lo:hi]] + new
         return cells.compact(batch.primitive_rows(np.array(rows, dtype=object).reshape(len(rows), n + 1)))
 
     def _siblings(self) -> "_Siblings":
         if "siblings" not in self._cache:
-            self._cache["siblings"] = _Siblings(self._step.cut, self._cells.bits[-1], self._cells.parent)
+            self._cache["siblings"] = _Siblings(self._st.cut, self._c.bits[-1], self._c.parent)
         return self._cache["siblings"]
 
     @property
@@ -479,13 +504,13 @@ class NetworkRegions:
         from ..exact.rational import to_str
 
         self._explicit()
-        c = self._cells
+        c = self._c
         hi = self.n_activation_regions if hi is None else hi
         for a in range(lo, hi, chunk):
             b = min(hi, a + chunk)
             pats = [["".join("1" if v else "0" for v in row) for row in layer[a:b].tolist()] for layer in c.bits]
             X, D = c.X[a:b].tolist(), c.D[a:b].tolist()
-            M = self._maps[a:b].tolist()
+            M = self._m[a:b].tolist()
             for k in range(b - a):
                 yield {"pattern": [p[k] for p in pats], "witness": [to_str(mpq(int(v), int(D[k]))) for v in X[k]],
                        "map": [[int(v) for v in row] for row in M[k]]}
@@ -503,7 +528,7 @@ class NetworkRegions:
 
     def _pattern_keys(self) -> np.ndarray:
         if "pkeys" not in self._cache:
-            c = self._cells
+            c = self._c
             M = np.concatenate([b for b in c.bits], axis=1) if c.bits else np.zeros((c.n, 0), dtype=np.uint8)
             self._cache["pkeys"] = _void(np.packbits(M > 0, axis=1)) if M.shape[1] else np.zeros(c.n, dtype="V1")
         return self._cache["pkeys"]
@@ -534,7 +559,7 @@ class NetworkRegions:
         """Region -> index of its distinct affine map (first-occurrence order)."""
         if "map_ids" not in self._cache:
             N = self.n_activation_regions
-            M = self._maps.reshape(N, -1) if N else np.zeros((0, 1), dtype=np.int64)
+            M = self._m.reshape(N, -1) if N else np.zeros((0, 1), dtype=np.int64)
             first = batch.first_by_key(np.zeros(N, dtype=np.int64), M) if N else np.zeros(0, dtype=np.int64)
             uniq, ids = np.unique(first, return_inverse=True)
             self._cache["map_ids"] = ids.reshape(-1)
@@ -618,7 +643,7 @@ class NetworkRegions:
                 for members in self.map_groups():
                     if len(members) < 2 or len({labels[i] for i in members}) < 2:
                         continue
-                    parent = {}
+                    parent: dict[int, int] = {}
 
                     def find(a):
                         while parent.setdefault(a, a) != a:
@@ -724,7 +749,7 @@ def _crossing(xi, di, xj, dj, h) -> tuple[Rational, ...]:
 def _has_inner_walls(res: NetworkRegions) -> bool:
     """Whether the last layer's cells have walls other than the domain's."""
     dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
-    return any(cells.canonical_class_key([int(v) for v in r])[0] not in dom_keys for r in res._parents.R)
+    return any(cells.canonical_class_key([int(v) for v in r])[0] not in dom_keys for r in res._par.R)
 
 
 def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: bool = True, walls_only: bool = False):
@@ -736,7 +761,7 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
         return res._cache[key]
     if points and not walls_only:
         res._explicit()  # sibling facet points lie between the two witnesses
-    step, par, c = res._step, res._parents, res._cells
+    step, par, c = res._st, res._parents, res._c
     n = res.network.input_dim
     sel = np.ones(c.n, dtype=bool) if which is None else np.isin(np.arange(c.n), which)
     out: dict[tuple[int, int], Any] = {}
