@@ -9,7 +9,6 @@ import click
 from ..io import formats
 from .app import INPUT_FILE, ClaimFalse, cli, emit_json
 
-CERTIFICATE_FORMATS = ("polyrelu.arrangement-certificate", "polyrelu.network-certificate", "polyrelu.training-certificate")
 
 
 @cli.command("verify")
@@ -19,15 +18,15 @@ def verify_cmd(certificate: Path, as_json: bool) -> None:
     """Check a certificate with the independent verifier (exit 1 if it is rejected; exit 3
     if the file is not a certificate at all)."""
     from ..errors import CertificateError, FileFormatError
-    from ..verify import verify
+    from ..verify import FORMATS, verify
 
     obj = formats.load(certificate)
     if not isinstance(obj, dict):
         raise FileFormatError(f"{certificate}: expected a JSON object (a certificate), got {formats.describe(obj)}")
     fmt = obj.get("format")
-    if fmt not in CERTIFICATE_FORMATS:
+    if fmt not in FORMATS:
         raise FileFormatError(f"{certificate}: field \"format\" is {formats.describe(fmt)}, not a certificate; "
-                              f"polyrelu verify reads {', '.join(CERTIFICATE_FORMATS)}")
+                              f"polyrelu verify reads {', '.join(FORMATS)}")
     formats.check_header(obj, fmt, source=str(certificate))  # an unknown version cannot be read: exit 3
     try:
         summary = verify(obj)
@@ -44,6 +43,12 @@ def verify_cmd(certificate: Path, as_json: bool) -> None:
     elif summary["kind"] == "network":
         click.echo(f"certificate valid: {summary['activation_regions']} activation regions, {summary['linear_regions']} linear "
                    f"regions, {summary['pieces']} pieces, {summary['affine_maps']} affine maps")
+    elif summary["kind"] == "difference":
+        click.echo(f"certificate valid: the networks differ at x = ({', '.join(summary['point'])}): "
+                   f"{' '.join(summary['first'])} vs {' '.join(summary['second'])}")
+    elif summary["kind"] == "equality":
+        click.echo(f"certificate valid: the networks compute the same function on R^{summary['input_dim']} "
+                   f"(the difference is zero on all {summary['regions']} of its activation regions)")
     else:
         click.echo(f"certificate valid: {summary['n_regions']} regions ({summary['n_bounded_regions']} bounded) of "
                    f"{summary['hyperplanes']} hyperplanes in R^{summary['dim']}")

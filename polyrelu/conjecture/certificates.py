@@ -2,7 +2,7 @@
 
 Counts (regions, pieces) are certified in the existing formats
 (``polyrelu.network-certificate``, ``polyrelu.arrangement-certificate``); these two are
-new, and ``polyrelu verify`` does not check them yet.  What a verifier must check:
+new; :mod:`polyrelu.verify.equality` checks them (``polyrelu verify``):
 
 ``polyrelu.difference-certificate`` version 1 (two functions differ)
     fields ``first`` and ``second`` (``polyrelu.network`` objects, R^n -> R^m),

@@ -13,7 +13,9 @@ checks of its module docstring, one function each:
 
 * :mod:`.arrangement` -- regions of a hyperplane arrangement (``polyrelu.arrangement-certificate``),
 * :mod:`.network` -- regions, linear regions and pieces of a network (``polyrelu.network-certificate``),
-* :mod:`.training` -- the global optimum of one-hidden-layer training (``polyrelu.training-certificate``).
+* :mod:`.training` -- the global optimum of one-hidden-layer training (``polyrelu.training-certificate``),
+* :mod:`.equality` -- two networks differ at a point (``polyrelu.difference-certificate``) or
+  are the same function (``polyrelu.equality-certificate``).
 
 >>> from polyrelu.certify import network_certificate
 >>> from polyrelu.nets.regions import network_regions
@@ -35,17 +37,21 @@ from typing import Any
 from ..errors import FileFormatError
 from .arrangement import FORMAT as ARRANGEMENT_FORMAT
 from .arrangement import verify_arrangement_certificate
+from .equality import DIFFERENCE_FORMAT, EQUALITY_FORMAT, verify_difference_certificate, verify_equality_certificate
 from .network import FORMAT as NETWORK_FORMAT
 from .network import verify_network_certificate
 from .training import FORMAT as TRAINING_FORMAT
 from .training import verify_training_certificate
 
-__all__ = ["verify", "verify_arrangement_certificate", "verify_network_certificate", "verify_training_certificate", "FORMATS"]
+__all__ = ["verify", "verify_arrangement_certificate", "verify_network_certificate", "verify_training_certificate",
+           "verify_difference_certificate", "verify_equality_certificate", "FORMATS"]
 
 FORMATS = {
     ARRANGEMENT_FORMAT: verify_arrangement_certificate,
     NETWORK_FORMAT: verify_network_certificate,
     TRAINING_FORMAT: verify_training_certificate,
+    DIFFERENCE_FORMAT: verify_difference_certificate,
+    EQUALITY_FORMAT: verify_equality_certificate,
 }
 
 
