@@ -22,6 +22,10 @@ the exact subproblem optima).  What it checks:
    2 u . y - u . u (squared; from (y_j - p_j)^2 >= 2 u_j (y_j - p_j) - u_j^2).
    Multisets with the all-inactive cell are covered by the others: that neuron adds 0,
    and parameter 0 lies in every closed cell, so it can be replaced by any other pair.
+4. *Shared duals* (optional key ``duals``, :func:`_shared_duals`): one dual u with
+   multipliers mu for each of several pairs, checked exactly as in 3.  Since the dual
+   equation of a neuron involves only u and that neuron's pair, the argument of 3 bounds
+   every multiset all of whose pairs the entry lists (repeats included), not just one.
 """
 
 from __future__ import annotations
@@ -60,6 +64,53 @@ def _loss(loss: str, p, y):
     if loss == "absolute":
         return abs(p - y)
     return max(mpq(0), 1 - y * p)
+
+
+def _shared_duals(entries: Any, loss: str, X: list, y: tuple, bias: bool, cells: list, dead: str, target) -> dict:
+    """Check the ``duals`` entries; return {(cell, sign): bitmask of the entries listing it}.
+
+    Entry e is {"u": [D rationals], "pairs": [{"cell", "sign", "mu": [D rationals]}]}.
+    Checked exactly: u's box (|u_j| <= 1 absolute, 0 <= u_j y_j <= 1 hinge), sum u = 0
+    with output bias, b(u) >= target, and per pair mu >= 0 with
+    s sum_{j: cell_j = +} u_j xt_jk + sum_j mu_j sigma_j xt_jk = 0 for every coordinate k.
+    Self-contained: it shares no code with the trainer.
+    """
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        raise CertificateError("duals must be a list")
+    D, k_dim = len(X), len(X[0]) + 1
+    xt = [tuple(x) + (mpq(1),) for x in X]
+    cover: dict = {}
+    for e, entry in enumerate(entries):
+        where = f"duals[{e}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("pairs"), list):
+            raise CertificateError(f"{where}: expected {{\"u\": [...], \"pairs\": [...]}}")
+        u = _vec(entry.get("u"), D, f"{where}.u")
+        if loss == "absolute" and any(abs(v) > 1 for v in u):
+            raise CertificateError(f"{where}: absolute loss needs |u_j| <= 1")
+        if loss == "hinge" and any(not 0 <= a * b <= 1 for a, b in zip(u, y)):
+            raise CertificateError(f"{where}: hinge loss needs 0 <= u_j y_j <= 1")
+        if bias and sum(u, mpq(0)) != 0:
+            raise CertificateError(f"{where}: with output bias the entries of u must sum to 0")
+        yu = sum((a * b for a, b in zip(u, y)), mpq(0))
+        bound = 2 * yu - sum((a * a for a in u), mpq(0)) if loss == "squared" else yu
+        if bound < target:
+            raise CertificateError(f"{where}: its dual bound {bound / D} is below the claimed optimum {target / D}")
+        for i, nd in enumerate(entry["pairs"]):
+            cell, s = (nd.get("cell"), nd.get("sign")) if isinstance(nd, dict) else (None, None)
+            if cell not in cells or cell == dead or s not in (1, -1) or isinstance(s, bool):
+                raise CertificateError(f"{where}.pairs[{i}]: not a (cell, sign) pair of the arrangement")
+            mu = _vec(nd.get("mu"), D, f"{where}.pairs[{i}].mu")
+            if any(v < 0 for v in mu):
+                raise CertificateError(f"{where}.pairs[{i}].mu has a negative entry")
+            for k in range(k_dim):
+                tot = sum((s * u[j] * xt[j][k] for j in range(D) if cell[j] == "+"), mpq(0))
+                tot += sum((mu[j] * (1 if cell[j] == "+" else -1) * xt[j][k] for j in range(D)), mpq(0))
+                if tot != 0:
+                    raise CertificateError(f"{where}.pairs[{i}]: the dual equation for coordinate {k} fails")
+            cover[(cell, s)] = cover.get((cell, s), 0) | (1 << e)
+    return cover
 
 
 def verify_training_certificate(cert: dict[str, Any]) -> dict[str, Any]:
@@ -162,12 +213,19 @@ def verify_training_certificate(cert: dict[str, Any]) -> dict[str, Any]:
         if bound < target:
             raise CertificateError(f"{where}: its dual bound {bound / D} is below the claimed optimum {opt}")
         solved[tuple(sorted(key))] = e
+    shared = _shared_duals(cert.get("duals"), loss, X, y, bias, cells, dead, target)
     choices = sorted((c, s) for c in set(cells) if c != dead for s in (1, -1))
     n_multisets = n_sign = 0
     for combo in itertools.combinations_with_replacement(choices, w):
         n_multisets += 1
         if combo in solved:
             continue
+        if shared:
+            common = -1
+            for pair in combo:
+                common &= shared.get(pair, 0)
+            if common:
+                continue
         pos = {j for c, s in combo if s > 0 for j in range(D) if c[j] == "+"}
         neg = {j for c, s in combo if s < 0 for j in range(D) if c[j] == "+"}
         zero = [j for j in range(D) if j not in pos and j not in neg]

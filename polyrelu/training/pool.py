@@ -1,0 +1,151 @@
+"""Shared dual bounds: every solved subproblem's dual bounds every multiset it is feasible for.
+
+Let u be the optimal dual of a solved multiset M, with b(u) = opt(M)
+(:mod:`polyrelu.training.subproblem`).  Feasibility of u is a property of each (cell, sign)
+pair separately: a . u <= 0 for every column a of the pair (and sum u = 0 with output
+bias, which holds for all pairs at once).  So for any multiset M' all of whose pairs are
+feasible for u, weak duality gives opt(M') >= b(u) = opt(M) >= the incumbent: M' cannot
+beat the incumbent and need not be solved.  This covers the multisets that differ from
+a solved one in one neuron (or more) as long as the new pairs are feasible for its dual;
+it also covers multisets with a repeated pair.
+
+**Floats propose, integers decide.**  Feasibility of every pair for a new dual is screened
+in floats (one matrix-vector product over all cells' columns, generously: a column passes
+when a . u <= 1e-9 * sum |a_j u_j|).  A dual is used to prune only after the pairs
+involved are confirmed exactly (integer dot products, cached); a refuted pair is removed
+from the screen.  Screening can only miss a dual, never admit a wrong one.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+from ..exact.linalg import integer_row
+from ..exact.rational import Rational
+
+__all__ = ["DualPool"]
+
+_TOL = 1e-9
+
+
+class DualPool:
+    """Duals of solved subproblems and, per pair, which of them it is feasible for.
+
+    ``cols`` (per cell) are the cells' columns; ``pairs`` the (cell, sign) pairs by index.
+    """
+
+    def __init__(self, cols: Sequence[Sequence[Sequence[Rational]]], pairs: Sequence[tuple[int, int]], D: int):
+        self.pairs = list(pairs)
+        cells = sorted({ci for ci, _ in self.pairs})
+        rows_f, rows_i, start = [], [], {}
+        for ci in cells:
+            start[ci] = (len(rows_i), len(rows_i) + len(cols[ci]))
+            for col in cols[ci]:
+                ints = integer_row(col)  # a positive multiple: same signs of a . u
+                rows_i.append(ints)
+                rows_f.append([float(v) for v in ints])
+        self._rows = rows_i
+        self._RC = np.array(rows_f, dtype=float).reshape(len(rows_i), D)
+        self._RCabs = np.abs(self._RC)
+        self._cell_first = np.array([start[ci][0] for ci in cells], dtype=np.intp)
+        cell_pos = {ci: k for k, ci in enumerate(cells)}
+        self._pair_cell = np.array([cell_pos[ci] for ci, _ in self.pairs], dtype=np.intp)
+        self._pair_sign = np.array([s for _, s in self.pairs], dtype=np.int8)
+        self._ranges = [start[ci] for ci, _ in self.pairs]
+        self.values: list[Rational] = []
+        self._U: list[tuple[int, ...]] = []
+        self._u: list[tuple[Rational, ...]] = []
+        self._feas = np.zeros((len(self.pairs), 64), dtype=bool)
+        self._conf = np.zeros((len(self.pairs), 64), dtype=bool)  # exactly confirmed feasible
+        self._packed: np.ndarray | None = None
+        self._known: dict[tuple[int, int], bool] = {}
+        self.n_confirmed = 0
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def add(self, value: Rational, u: Sequence[Rational]) -> int:
+        """Add a dual with bound ``value``; returns its index."""
+        k = len(self.values)
+        den = 1
+        for v in u:
+            den = math.lcm(den, int(v.denominator))
+        U = tuple(int(v * den) for v in u)
+        uf = np.array([float(v) for v in u])
+        v = self._RC @ uf
+        scale = self._RCabs @ np.abs(uf) * _TOL
+        ok_pos = v <= scale
+        ok_neg = -v <= scale
+        cell_pos = np.logical_and.reduceat(ok_pos, self._cell_first) if len(v) else np.zeros(0, bool)
+        cell_neg = np.logical_and.reduceat(ok_neg, self._cell_first) if len(v) else np.zeros(0, bool)
+        feas = np.where(self._pair_sign > 0, cell_pos[self._pair_cell], cell_neg[self._pair_cell])
+        if k >= self._feas.shape[1]:
+            self._feas = np.concatenate([self._feas, np.zeros_like(self._feas)], axis=1)
+            self._conf = np.concatenate([self._conf, np.zeros_like(self._conf)], axis=1)
+        self._feas[:, k] = feas
+        self.values.append(value)
+        self._U.append(U)
+        self._u.append(tuple(u))
+        self._packed = None
+        return k
+
+    def u(self, k: int) -> tuple[Rational, ...]:
+        """The exact dual vector k."""
+        return self._u[k]
+
+    def is_feasible(self, k: int, p: int) -> bool:
+        """Exactly: is dual k feasible for pair p?"""
+        key = (k, p)
+        got = self._known.get(key)
+        if got is None:
+            a, b = self._ranges[p]
+            s, U = int(self._pair_sign[p]), self._U[k]
+            got = all(s * sum(x * y for x, y in zip(self._rows[r], U) if x and y) <= 0 for r in range(a, b))
+            self._known[key] = got
+            self.n_confirmed += 1
+            self._conf[p, k] = got
+            if not got and self._feas[p, k]:
+                self._feas[p, k] = False
+                self._packed = None
+        return got
+
+    def _bits(self) -> np.ndarray:
+        if self._packed is None:
+            self._packed = np.packbits(self._feas[:, : len(self.values)], axis=1, bitorder="little")
+        return self._packed
+
+    def cover(self, combos: np.ndarray) -> np.ndarray:
+        """For each multiset (rows of pair indices), the index of a dual that is exactly
+        feasible for all its pairs, or -1."""
+        combos = np.asarray(combos)
+        N = combos.shape[0]
+        out = np.full(N, -1, dtype=np.int64)
+        if not self.values or N == 0:
+            return out
+        todo = np.arange(N)
+        while todo.size:
+            bits = self._bits()
+            acc = bits[combos[todo, 0]]
+            for i in range(1, combos.shape[1]):
+                acc = acc & bits[combos[todo, i]]
+            hit = acc.any(axis=1)
+            todo, acc = todo[hit], acc[hit]
+            if not todo.size:
+                break
+            byte = np.argmax(acc != 0, axis=1)
+            val = acc[np.arange(len(todo)), byte].astype(np.int64)
+            k = byte * 8 + np.log2(val & -val).astype(np.int64)
+            known = np.all(self._conf[combos[todo], k[:, None]], axis=1)
+            out[todo[known]] = k[known]
+            todo, k = todo[~known], k[~known]
+            retry = []
+            for row, kk in zip(todo.tolist(), k.tolist()):
+                if all(self.is_feasible(kk, int(p)) for p in combos[row]):
+                    out[row] = kk
+                else:
+                    retry.append(row)
+            todo = np.array(retry, dtype=np.intp)
+        return out
