@@ -47,7 +47,7 @@ class DualPool:
                 ints = integer_row(col)  # a positive multiple: same signs of a . u
                 rows_i.append(ints)
                 rows_f.append([float(v) for v in ints])
-        self._rows = rows_i
+        self._rows = np.array(rows_i, dtype=object).reshape(len(rows_i), D)
         self._RC = np.array(rows_f, dtype=float).reshape(len(rows_i), D)
         self._RCabs = np.abs(self._RC)
         self._cell_first = np.array([start[ci][0] for ci in cells], dtype=np.intp)
@@ -56,7 +56,7 @@ class DualPool:
         self._pair_sign = np.array([s for _, s in self.pairs], dtype=np.int8)
         self._ranges = [start[ci] for ci, _ in self.pairs]
         self.values: list[Rational] = []
-        self._U: list[tuple[int, ...]] = []
+        self._U: list[np.ndarray] = []
         self._u: list[tuple[Rational, ...]] = []
         self._feas = np.zeros((len(self.pairs), 64), dtype=bool)
         self._conf = np.zeros((len(self.pairs), 64), dtype=bool)  # exactly confirmed feasible
@@ -87,7 +87,7 @@ class DualPool:
             self._conf = np.concatenate([self._conf, np.zeros_like(self._conf)], axis=1)
         self._feas[:, k] = feas
         self.values.append(value)
-        self._U.append(U)
+        self._U.append(np.array(U, dtype=object))
         self._u.append(tuple(u))
         self._packed = None
         return k
@@ -98,19 +98,31 @@ class DualPool:
 
     def is_feasible(self, k: int, p: int) -> bool:
         """Exactly: is dual k feasible for pair p?"""
-        key = (k, p)
-        got = self._known.get(key)
-        if got is None:
-            a, b = self._ranges[p]
-            s, U = int(self._pair_sign[p]), self._U[k]
-            got = all(s * sum(x * y for x, y in zip(self._rows[r], U) if x and y) <= 0 for r in range(a, b))
-            self._known[key] = got
-            self.n_confirmed += 1
-            self._conf[p, k] = got
-            if not got and self._feas[p, k]:
-                self._feas[p, k] = False
-                self._packed = None
-        return got
+        self._confirm([(k, p)])
+        return self._known[(k, p)]
+
+    def _confirm(self, keys) -> None:
+        """Decide exactly (integer dot products, batched per dual) the (dual, pair) keys not known yet."""
+        by_dual: dict[int, list[int]] = {}
+        for k, p in keys:
+            if (k, p) not in self._known:
+                by_dual.setdefault(k, []).append(p)
+        for k, ps in by_dual.items():
+            ps = sorted(set(ps))
+            idx = np.concatenate([np.arange(*self._ranges[p]) for p in ps])
+            vals = self._rows[idx].dot(self._U[k])
+            at = 0
+            for p in ps:
+                a, b = self._ranges[p]
+                s = int(self._pair_sign[p])
+                got = all(s * v <= 0 for v in vals[at : at + b - a])
+                at += b - a
+                self._known[(k, p)] = got
+                self.n_confirmed += 1
+                self._conf[p, k] = got
+                if not got and self._feas[p, k]:
+                    self._feas[p, k] = False
+                    self._packed = None
 
     def _bits(self) -> np.ndarray:
         if self._packed is None:
@@ -141,11 +153,10 @@ class DualPool:
             known = np.all(self._conf[combos[todo], k[:, None]], axis=1)
             out[todo[known]] = k[known]
             todo, k = todo[~known], k[~known]
-            retry = []
-            for row, kk in zip(todo.tolist(), k.tolist()):
-                if all(self.is_feasible(kk, int(p)) for p in combos[row]):
-                    out[row] = kk
-                else:
-                    retry.append(row)
-            todo = np.array(retry, dtype=np.intp)
+            if not todo.size:
+                break
+            self._confirm({(kk, p) for row, kk in zip(combos[todo].tolist(), k.tolist()) for p in row})
+            ok = np.all(self._conf[combos[todo], k[:, None]], axis=1)
+            out[todo[ok]] = k[ok]
+            todo = todo[~ok]
         return out

@@ -43,7 +43,7 @@ from ..exact.lp import solve as lp_solve
 from ..exact.nnls import nnls
 from ..exact.rational import Rational
 
-__all__ = ["Problem", "Solved", "cell_generators", "solve", "loss_value", "dual_bound", "cell_multipliers"]
+__all__ = ["Problem", "Solved", "cell_generators", "all_cell_generators", "solve", "loss_value", "dual_bound", "cell_multipliers"]
 
 _ZERO = mpq(0)
 _ONE = mpq(1)
@@ -74,6 +74,60 @@ def cell_generators(X: Sequence[Sequence[Rational]], active: Sequence[bool]) -> 
         g = integer_row(line)
         gens += [g, tuple(-v for v in g)]
     return tuple(sorted(set(gens)))
+
+
+def all_cell_generators(X: Sequence[Sequence[Rational]], cells: Sequence[Sequence[bool]]) -> list[tuple[tuple[int, ...], ...]]:
+    """:func:`cell_generators` of every cell at once.
+
+    When the vectors xt_j span R^(n+1) every closed cell is a pointed cone whose extreme
+    rays are the directions of the arrangement's lines (intersections of hyperplanes of
+    rank n) that lie in it: an extreme ray of a pointed cone satisfies tight constraints
+    of rank n, and a line direction in the cone satisfies n independent tight constraints,
+    so it spans a 1-dimensional face.  The lines come from the n-subsets of the xt_j (their
+    generalised cross product), each cell keeps the directions whose signs agree with its
+    own, all in exact integers.  Otherwise (lineality: too few or degenerate points) each
+    cell goes to cddlib.  The result is the same either way (primitive, sorted).
+    """
+    k = len(X[0]) + 1
+    rows = [integer_row(tuple(x) + (_ONE,)) for x in X]  # positive multiples: same hyperplanes and signs
+    if rank_full(rows, k) is False:
+        return [cell_generators(X, c) if any(c) else () for c in cells]
+    import itertools
+
+    import numpy as np
+
+    dirs = set()
+    for sub in itertools.combinations(range(len(rows)), k - 1):
+        M = [rows[j] for j in sub]
+        r = tuple((-1) ** i * _det([row[:i] + row[i + 1:] for row in M]) for i in range(k))
+        if any(r):
+            g = integer_row(r)
+            dirs.add(g)
+            dirs.add(tuple(-v for v in g))
+    dirs = sorted(dirs)
+    R = np.array(dirs, dtype=object).reshape(len(dirs), k)
+    Xi = np.array(rows, dtype=object).reshape(len(rows), k)
+    S = np.sign(Xi.dot(R.T)).astype(np.int64)  # D x n_dirs, exact
+    sigma = np.array([[1 if a else -1 for a in c] for c in cells], dtype=np.int64)
+    inside = (sigma @ S) == np.abs(S).sum(axis=0)[None, :]
+    return [tuple(dirs[t] for t in np.flatnonzero(inside[ci])) if any(c) else () for ci, c in enumerate(cells)]
+
+
+def _det(M) -> int:
+    n = len(M)
+    if n == 0:
+        return 1
+    if n == 1:
+        return M[0][0]
+    if n == 2:
+        return M[0][0] * M[1][1] - M[0][1] * M[1][0]
+    return sum((-1) ** c * M[0][c] * _det([row[:c] + row[c + 1:] for row in M[1:]]) for c in range(n) if M[0][c])
+
+
+def rank_full(rows, k: int) -> bool:
+    from ..exact.linalg import rank
+
+    return rank([tuple(mpq(v) for v in r) for r in rows]) == k
 
 
 class Problem(NamedTuple):

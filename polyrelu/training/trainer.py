@@ -60,7 +60,7 @@ from ..geometry.arrangement import HyperplaneArrangement
 from ..nets.network import ReluNetwork
 from .bounds import SignBounds, paper_bound, sign_bound
 from .pool import DualPool
-from .subproblem import Problem, Solved, cell_columns, cell_generators, cell_multipliers, loss_value, solve
+from .subproblem import Problem, all_cell_generators, cell_columns, cell_generators, cell_multipliers, loss_value, solve
 from . import _executor
 
 __all__ = ["ExactReluTrainer", "sign_bound", "paper_bound"]
@@ -206,16 +206,12 @@ class ExactReluTrainer:
     def _arrangement(self, Xs) -> HyperplaneArrangement:
         return HyperplaneArrangement([(x + (mpq(1),), 0) for x in Xs], dim=len(Xs[0]) + 1)
 
-    def _problem(self, Xs, ys, runner=None) -> tuple[Problem, HyperplaneArrangement]:
+    def _problem(self, Xs, ys) -> tuple[Problem, HyperplaneArrangement]:
         A = self._arrangement(Xs)
         cells = tuple(sorted({tuple(bool(s > 0) for s in row) for row in A.sign_matrix().tolist()}))
-        live = [ci for ci, c in enumerate(cells) if any(c)]
-        tasks = [(Xs, cells[ci]) for ci in live]
-        built = runner.map(_cell_task, tasks) if runner is not None else [_cell_task(*t) for t in tasks]
-        gens, cols = [()] * len(cells), [()] * len(cells)
-        for ci, (g, c) in zip(live, built):
-            gens[ci], cols[ci] = g, c
-        return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, tuple(gens), tuple(cols)), A
+        gens = all_cell_generators(Xs, cells)
+        built = [cell_columns(Xs, c, g) if any(c) else ((), ()) for c, g in zip(cells, gens)]
+        return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, tuple(g for g, _ in built), tuple(c for _, c in built)), A
 
     def _candidates(self, prob: Problem, deadline: float | None):
         """(pairs, number of multisets, SignBounds, sorted combos, sorted bounds) or None in
@@ -249,7 +245,7 @@ class ExactReluTrainer:
         start = time.monotonic()
         deadline = start + self.max_seconds if self.max_seconds is not None else None
         with _executor.Runner(self.workers) as runner:
-            prob, arrangement = self._problem(Xs, ys, runner if runner.parallel_from_start else None)
+            prob, arrangement = self._problem(Xs, ys)
             pairs, n_multisets, sb, combos, bounds = self._candidates(prob, deadline)
             stopped = combos is None
             if stopped:
