@@ -135,7 +135,7 @@ def _random_problem(rng, loss, bias, n=2, D=5):
 def test_shared_dual_bounds_every_multiset_whose_pairs_it_is_feasible_for(loss, bias, seed):
     rng = random.Random(seed)
     prob, pairs = _random_problem(rng, loss, bias)
-    pool = DualPool(prob.cols, pairs, prob.D)
+    pool = DualPool(prob.icols, pairs, prob.D)
     M = rng.sample(range(len(pairs)), min(2, len(pairs)))
     res = solve(prob, [pairs[p] for p in M])
     k = pool.add(res.value, res.u)
@@ -237,3 +237,22 @@ def test_batch_size_changes_the_counts_not_the_result():
     assert one.n_subproblems_ <= many.n_subproblems_
     verify(one.certificate_)
     verify(many.certificate_)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("bias", [False, True])
+def test_sign_bounds_on_many_points_equal_the_scalar_bound(loss, bias):
+    rng = random.Random(31)
+    D = 70 if not bias else 19  # more than one 64-bit word, and several bytes per word
+    y = [mpq(v) for v in _labels(loss, [rng.randint(-6, 6) for _ in range(D)])]
+    if loss != "hinge":
+        y[0] = mpq(7, 3)  # a rational label: a common denominator
+    masks = np.array([[rng.random() < 0.4 for _ in range(D)] for _ in range(9)])
+    signs = [rng.choice((1, -1)) for _ in range(9)]
+    sb = SignBounds(loss, y, masks, signs, bias)
+    combos = np.array([[rng.randrange(9) for _ in range(3)] for _ in range(15)])
+    for row, b in zip(combos.tolist(), sb.of(combos).tolist()):
+        pos = {j for p in row if signs[p] > 0 for j in range(D) if masks[p][j]}
+        neg = {j for p in row if signs[p] < 0 for j in range(D) if masks[p][j]}
+        zero = [j for j in range(D) if j not in pos | neg]
+        assert mpq(b) / sb.denominator == sign_bound(loss, y, zero, sorted(pos - neg), sorted(neg - pos), bias)

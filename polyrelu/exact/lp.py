@@ -256,7 +256,21 @@ def _cdd(lp: _LP, objective=None, extra_eq=()):
     return tuple(res.x), tuple(y), tuple(d)
 
 
-def _lexmin(lp: _LP, x, y, d) -> tuple:
+def _optimal(lp: _LP, propose: bool):
+    """A verified optimal (x, y, d) and the route, or None (infeasible or unbounded)."""
+    if propose:
+        basis = _highs_basis(lp)
+        if basis is not None:
+            cand = _from_basis(lp, *basis)
+            if cand is not None and lp.check(*cand) is not None:
+                return cand
+    found = _cdd(lp)
+    if found is not None and lp.check(*found) is None:
+        raise AssertionError("cddlib's LP answer does not pass the exact optimality check")
+    return found
+
+
+def _lexmin(lp: _LP, x, y, d, propose: bool = False) -> tuple:
     """The lexicographically least point of the optimal face (see the module docstring)."""
     fixed_col = lambda j: lp.col_lo[j] is not None and lp.col_lo[j] == lp.col_hi[j]  # noqa: E731
     free = [j for j in range(lp.n) if d[j] == 0 and not fixed_col(j)]
@@ -297,9 +311,9 @@ def _lexmin(lp: _LP, x, y, d) -> tuple:
         hi.append(hi_i)
     sub_lo = [lp.col_lo[j] for j in rest]
     sub_hi = [lp.col_hi[j] for j in rest]
-    for t in range(len(rest)):
+    for t in range(len(rest)):  # the least value of each coordinate is unique: any verified route gives it
         sub = _LP([mpq(1) if k == t else _ZERO for k in range(len(rest))], rows, lo, hi, sub_lo, sub_hi)
-        res = _cdd(sub)
+        res = _optimal(sub, propose)
         if res is None:
             raise AssertionError("the optimal face has no least point in a bounded coordinate")
         sub_lo[t] = sub_hi[t] = res[0][t]
@@ -332,7 +346,7 @@ def solve(c: Sequence, A: Sequence[Sequence], row_lo: Sequence, row_hi: Sequence
             raise AssertionError("cddlib's LP answer does not pass the exact optimality check")
     x, y, d = found
     if canonical:
-        x = _lexmin(lp, x, y, d)
+        x = _lexmin(lp, x, y, d, propose)
         if lp.check(x, y, d) is None:
             raise AssertionError("the least point of the optimal face fails the optimality check")
     return LPSolution(x, _dot(lp.c, x), y, d, route)

@@ -100,6 +100,7 @@ class SignBounds:
         self._scale = L
         self.denominator = L * L if loss == "squared" else L
         self._slow = loss == "squared" and output_bias
+        self._bitwise = False
         if self._slow:  # bounds are rationals (means of labels): kept as mpq over denominator 1
             self.dtype, self.denominator = object, 1
             return
@@ -111,9 +112,28 @@ class SignBounds:
         biggest = max((sum(abs(v) for v in row) for t in tables for row in t), default=0)
         self.dtype = np.int64 if 3 * biggest < 2**62 else object
         self._tables = self._tables.astype(self.dtype)
+        D = self.masks.shape[1]
+        self._bitwise = self.dtype == np.int64 and D <= 64
+        if self._bitwise:  # masks as one 64-bit word per pair; per-byte tables of the weights
+            weights = (np.uint64(1) << np.arange(D, dtype=np.uint64))
+            m = (self.masks.astype(np.uint64) * weights[None, :]).sum(axis=1, dtype=np.uint64)
+            self._pos = np.where(self.signs > 0, m, np.uint64(0)).astype(np.uint64)
+            self._neg = np.where(self.signs < 0, m, np.uint64(0)).astype(np.uint64)
+            self._full = np.uint64((1 << D) - 1) if D < 64 else np.uint64(2**64 - 1)
+            nbytes = (D + 7) // 8
+            T = np.zeros((len(cs), 3, nbytes, 256), dtype=np.int64)
+            bits = ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1).astype(np.int64)  # 256 x 8
+            for b in range(nbytes):
+                lo, hi = 8 * b, min(D, 8 * b + 8)
+                W = np.zeros((len(cs), 3, 8), dtype=np.int64)
+                W[:, :, : hi - lo] = self._tables[:, :, lo:hi]
+                T[:, :, b, :] = np.einsum("ck t,vt->ckv".replace(" ", ""), W, bits)
+            self._bytes = T
 
     def of(self, combos: np.ndarray) -> np.ndarray:
         combos = np.asarray(combos)
+        if self._bitwise and combos.shape[0]:
+            return self._of_bits(combos)
         N = combos.shape[0]
         m = self.masks[combos]  # (N, w, D)
         s = self.signs[combos][:, :, None]
@@ -131,6 +151,23 @@ class SignBounds:
         cast = (lambda a: a.astype(self.dtype))
         vals = cast(zero) @ T[:, 0, :].T + cast(po) @ T[:, 1, :].T + cast(no) @ T[:, 2, :].T  # (N, n_c)
         return vals.min(axis=1) if vals.shape[1] > 1 else vals[:, 0]
+
+    def _of_bits(self, combos: np.ndarray) -> np.ndarray:
+        pos = self._pos[combos[:, 0]].copy()
+        neg = self._neg[combos[:, 0]].copy()
+        for i in range(1, combos.shape[1]):
+            pos |= self._pos[combos[:, i]]
+            neg |= self._neg[combos[:, i]]
+        cats = ((~(pos | neg)) & self._full, pos & ~neg, neg & ~pos)
+        T = self._bytes
+        best = None
+        for c in range(T.shape[0]):
+            tot = np.zeros(combos.shape[0], dtype=np.int64)
+            for k, mask in enumerate(cats):
+                for b in range(T.shape[2]):
+                    tot += T[c, k, b][((mask >> np.uint64(8 * b)) & np.uint64(255)).astype(np.intp)]
+            best = tot if best is None else np.minimum(best, tot)
+        return best
 
     def threshold(self, value: Rational) -> int:
         """The least bound (over :attr:`denominator`) that proves ``bound >= value``."""

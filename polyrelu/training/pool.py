@@ -23,30 +23,30 @@ from typing import Sequence
 
 import numpy as np
 
-from ..exact.linalg import integer_row
 from ..exact.rational import Rational
 
 __all__ = ["DualPool"]
 
 _TOL = 1e-9
+_HOT = 64
 
 
 class DualPool:
     """Duals of solved subproblems and, per pair, which of them it is feasible for.
 
-    ``cols`` (per cell) are the cells' columns; ``pairs`` the (cell, sign) pairs by index.
+    ``cols`` (per cell) are the cells' columns, as integers (any positive multiples);
+    ``pairs`` the (cell, sign) pairs by index.
     """
 
-    def __init__(self, cols: Sequence[Sequence[Sequence[Rational]]], pairs: Sequence[tuple[int, int]], D: int):
+    def __init__(self, cols: Sequence[Sequence[Sequence[int]]], pairs: Sequence[tuple[int, int]], D: int):
         self.pairs = list(pairs)
         cells = sorted({ci for ci, _ in self.pairs})
         rows_f, rows_i, start = [], [], {}
         for ci in cells:
             start[ci] = (len(rows_i), len(rows_i) + len(cols[ci]))
             for col in cols[ci]:
-                ints = integer_row(col)  # a positive multiple: same signs of a . u
-                rows_i.append(ints)
-                rows_f.append([float(v) for v in ints])
+                rows_i.append(tuple(int(v) for v in col))
+                rows_f.append([float(v) for v in col])
         self._rows = np.array(rows_i, dtype=object).reshape(len(rows_i), D)
         self._RC = np.array(rows_f, dtype=float).reshape(len(rows_i), D)
         self._RCabs = np.abs(self._RC)
@@ -62,6 +62,7 @@ class DualPool:
         self._conf = np.zeros((len(self.pairs), 64), dtype=bool)  # exactly confirmed feasible
         self._packed: np.ndarray | None = None
         self._known: dict[tuple[int, int], bool] = {}
+        self._hot: list[int] = []
         self.n_confirmed = 0
 
     def __len__(self) -> int:
@@ -75,8 +76,9 @@ class DualPool:
             den = math.lcm(den, int(v.denominator))
         U = tuple(int(v * den) for v in u)
         uf = np.array([float(v) for v in u])
-        v = self._RC @ uf
-        scale = self._RCabs @ np.abs(uf) * _TOL
+        # einsum, not BLAS: a threaded BLAS matrix-vector product is many times slower on a busy machine
+        v = np.einsum("ij,j->i", self._RC, uf)
+        scale = np.einsum("ij,j->i", self._RCabs, np.abs(uf)) * _TOL
         ok_pos = v <= scale
         ok_neg = -v <= scale
         cell_pos = np.logical_and.reduceat(ok_pos, self._cell_first) if len(v) else np.zeros(0, bool)
@@ -131,32 +133,60 @@ class DualPool:
 
     def cover(self, combos: np.ndarray) -> np.ndarray:
         """For each multiset (rows of pair indices), the index of a dual that is exactly
-        feasible for all its pairs, or -1."""
+        feasible for all its pairs, or -1.
+
+        The duals that covered something recently (at most 64, most recent first) are
+        tried first; the rows they miss are checked against every dual.  Whether a row is
+        covered never depends on this order, only which dual is named."""
         combos = np.asarray(combos)
         N = combos.shape[0]
         out = np.full(N, -1, dtype=np.int64)
         if not self.values or N == 0:
             return out
-        todo = np.arange(N)
+        rest = np.arange(N)
+        if self._hot:
+            hot = np.array(self._hot, dtype=np.int64)
+            got = self._first_cover(combos, rest, hot)
+            out[rest] = got
+            rest = rest[got < 0]
+        if rest.size:
+            out[rest] = self._first_cover(combos, rest, None)
+        used = out[out >= 0]
+        if used.size:  # most recent first: the last rows' duals lead
+            seen = list(dict.fromkeys(used[::-1].tolist()))
+            self._hot = (seen + [k for k in self._hot if k not in set(seen)])[:_HOT]
+        return out
+
+    def _first_cover(self, combos, rows, among) -> np.ndarray:
+        """Cover of ``rows`` by the duals ``among`` (None: all), exactly confirmed."""
+        out = np.full(len(rows), -1, dtype=np.int64)
+        todo = np.arange(len(rows))
         while todo.size:
-            bits = self._bits()
-            acc = bits[combos[todo, 0]]
-            for i in range(1, combos.shape[1]):
-                acc = acc & bits[combos[todo, i]]
+            if among is None:
+                bits, ids = self._bits(), None
+            else:
+                bits = np.packbits(self._feas[:, among], axis=1, bitorder="little")
+                ids = among
+            sel = combos[rows[todo]]
+            acc = bits[sel[:, 0]]
+            for i in range(1, sel.shape[1]):
+                acc = acc & bits[sel[:, i]]
             hit = acc.any(axis=1)
-            todo, acc = todo[hit], acc[hit]
+            todo, acc, sel = todo[hit], acc[hit], sel[hit]
             if not todo.size:
                 break
             byte = np.argmax(acc != 0, axis=1)
             val = acc[np.arange(len(todo)), byte].astype(np.int64)
             k = byte * 8 + np.log2(val & -val).astype(np.int64)
-            known = np.all(self._conf[combos[todo], k[:, None]], axis=1)
+            if ids is not None:
+                k = ids[k]
+            known = np.all(self._conf[sel, k[:, None]], axis=1)
             out[todo[known]] = k[known]
-            todo, k = todo[~known], k[~known]
+            todo, k, sel = todo[~known], k[~known], sel[~known]
             if not todo.size:
                 break
-            self._confirm({(kk, p) for row, kk in zip(combos[todo].tolist(), k.tolist()) for p in row})
-            ok = np.all(self._conf[combos[todo], k[:, None]], axis=1)
+            self._confirm({(kk, p) for row, kk in zip(sel.tolist(), k.tolist()) for p in row})
+            ok = np.all(self._conf[sel, k[:, None]], axis=1)
             out[todo[ok]] = k[ok]
-            todo = todo[~ok]
+            todo = todo[~ok]  # a refuted pair left the screen: look again
         return out

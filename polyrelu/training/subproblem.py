@@ -32,6 +32,7 @@ float proposals on and off.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple, Sequence
 
 from gmpy2 import mpq
@@ -107,10 +108,17 @@ def all_cell_generators(X: Sequence[Sequence[Rational]], cells: Sequence[Sequenc
     dirs = sorted(dirs)
     R = np.array(dirs, dtype=object).reshape(len(dirs), k)
     Xi = np.array(rows, dtype=object).reshape(len(rows), k)
-    S = np.sign(Xi.dot(R.T)).astype(np.int64)  # D x n_dirs, exact
-    sigma = np.array([[1 if a else -1 for a in c] for c in cells], dtype=np.int64)
-    inside = (sigma @ S) == np.abs(S).sum(axis=0)[None, :]
-    return [tuple(dirs[t] for t in np.flatnonzero(inside[ci])) if any(c) else () for ci, c in enumerate(cells)]
+    S = np.sign(Xi.dot(R.T)).astype(np.int8)  # D x n_dirs, exact
+    act = np.packbits(np.array(cells, dtype=bool).reshape(len(cells), len(rows)), axis=1)  # cells x bytes
+    inact = np.packbits(~np.array(cells, dtype=bool).reshape(len(cells), len(rows)), axis=1)
+    P = np.packbits(S > 0, axis=0).T  # n_dirs x bytes: points on the + side of the direction
+    N = np.packbits(S < 0, axis=0).T
+    out: list[list] = [[] for _ in cells]
+    for t, g in enumerate(dirs):  # in the closed cell iff no point has the opposite sign to the cell's
+        inside = ~((act & N[t]) | (inact & P[t])).any(axis=1)
+        for ci in np.flatnonzero(inside):
+            out[ci].append(g)
+    return [tuple(g) if any(c) else () for g, c in zip(out, cells)]
 
 
 def _det(M) -> int:
@@ -141,6 +149,7 @@ class Problem(NamedTuple):
     cells: tuple  # active sets (tuples of bool), one per cell
     gens: tuple  # per cell: generators (integer tuples) with a nonzero column
     cols: tuple  # per cell: the columns ([j in C] xt_j . r)_j, rational
+    icols: tuple  # per cell: the same columns times one positive integer L (integers)
 
     @property
     def n(self) -> int:
@@ -151,16 +160,41 @@ class Problem(NamedTuple):
         return len(self.X)
 
 
-def cell_columns(X, active, gens) -> tuple[tuple, tuple]:
-    """(generators, columns) of one cell with the zero columns left out."""
-    xt = [tuple(x) + (_ONE,) for x in X]
-    keep_g, keep_c = [], []
-    for g in gens:
-        col = tuple(sum((a * b for a, b in zip(xt[j], g)), _ZERO) if active[j] else _ZERO for j in range(len(X)))
-        if any(col):
+def integer_points(X) -> list[tuple[int, ...]]:
+    """xt_j = (x_j, 1) as primitive integer rows r_j; xt_j = r_j / r_j[-1]."""
+    return [integer_row(tuple(x) + (_ONE,)) for x in X]
+
+
+def cell_columns(X, active, gens, rows=None) -> tuple[tuple, tuple, tuple]:
+    """(generators, columns, integer columns) of one cell with the zero columns left out.
+
+    ``rows``: the :func:`integer_points` of X, if already computed.  The integer columns
+    are the columns times L = lcm_j r_j[-1] (one positive factor for all: same signs of
+    a . u, and the same cone)."""
+    import numpy as np
+
+    rows = integer_points(X) if rows is None else rows
+    act = [j for j in range(len(X)) if active[j]]
+    if not gens or not act:
+        return (), (), ()
+    L = 1
+    for r in rows:
+        L = math.lcm(L, r[-1])
+    V = np.array([rows[j] for j in act], dtype=object).dot(np.array(gens, dtype=object).T)  # |act| x generators, integers
+    keep_g, keep_c, keep_i = [], [], []
+    for t, g in enumerate(gens):
+        col = [_ZERO] * len(X)
+        icol = [0] * len(X)
+        for i, j in enumerate(act):
+            v = int(V[i, t])
+            if v:
+                col[j] = mpq(v, rows[j][-1])
+                icol[j] = v * (L // rows[j][-1])
+        if any(icol):
             keep_g.append(g)
-            keep_c.append(col)
-    return tuple(keep_g), tuple(keep_c)
+            keep_c.append(tuple(col))
+            keep_i.append(tuple(icol))
+    return tuple(keep_g), tuple(keep_c), tuple(keep_i)
 
 
 class Solved(NamedTuple):

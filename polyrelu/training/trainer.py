@@ -60,7 +60,7 @@ from ..geometry.arrangement import HyperplaneArrangement
 from ..nets.network import ReluNetwork
 from .bounds import SignBounds, paper_bound, sign_bound
 from .pool import DualPool
-from .subproblem import Problem, all_cell_generators, cell_columns, cell_generators, cell_multipliers, loss_value, solve
+from .subproblem import Problem, all_cell_generators, cell_columns, integer_points, cell_generators, cell_multipliers, loss_value, solve
 from . import _executor
 
 __all__ = ["ExactReluTrainer", "sign_bound", "paper_bound"]
@@ -111,7 +111,7 @@ class _Search:
 
     def __init__(self, prob: Problem, pairs, combos: np.ndarray, bounds: np.ndarray, sb: SignBounds):
         self.prob, self.pairs, self.combos, self.bounds, self.sb = prob, pairs, combos, bounds, sb
-        self.pool = DualPool(prob.cols, pairs, prob.D)
+        self.pool = DualPool(prob.icols, pairs, prob.D)
         self.best: tuple[Rational, int] | None = None  # (value, position)
         self.n_solved = self.n_sign = self.n_dual = self.n_fallback = 0
 
@@ -210,8 +210,9 @@ class ExactReluTrainer:
         A = self._arrangement(Xs)
         cells = tuple(sorted({tuple(bool(s > 0) for s in row) for row in A.sign_matrix().tolist()}))
         gens = all_cell_generators(Xs, cells)
-        built = [cell_columns(Xs, c, g) if any(c) else ((), ()) for c, g in zip(cells, gens)]
-        return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, tuple(g for g, _ in built), tuple(c for _, c in built)), A
+        rows = integer_points(Xs)
+        built = [cell_columns(Xs, c, g, rows) if any(c) else ((), (), ()) for c, g in zip(cells, gens)]
+        return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, *(tuple(b[i] for b in built) for i in range(3))), A
 
     def _candidates(self, prob: Problem, deadline: float | None):
         """(pairs, number of multisets, SignBounds, sorted combos, sorted bounds) or None in
@@ -446,10 +447,6 @@ def _q(v) -> Rational:
     return v if isinstance(v, Rational) else mpq(int(v))
 
 
-def _cell_task(Xs, active):
-    return cell_columns(Xs, active, cell_generators(Xs, active))
-
-
 def _all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> Rational:
     """Brute force over all 2^(D w) activation splits (for tests on tiny data): the same
     subproblems over every (subset, sign) per neuron, realisable or not (an unrealisable
@@ -458,7 +455,7 @@ def _all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> 
     Xs, ys = trainer._validate(X, y)
     D = len(Xs)
     splits = tuple(itertools.product((False, True), repeat=D))
-    built = [_cell_task(Xs, s) for s in splits]
-    prob = Problem(Xs, ys, trainer.loss, bool(trainer.output_bias), splits, tuple(g for g, _ in built), tuple(c for _, c in built))
+    built = [cell_columns(Xs, s, cell_generators(Xs, s)) if any(s) else ((), (), ()) for s in splits]
+    prob = Problem(Xs, ys, trainer.loss, bool(trainer.output_bias), splits, *(tuple(b[i] for b in built) for i in range(3)))
     choices = [(k, sg) for k in range(len(splits)) for sg in (1, -1)]
     return min(solve(prob, combo, propose=False).value for combo in itertools.combinations_with_replacement(choices, trainer.width)) / D
