@@ -214,9 +214,16 @@ def growth(args) -> int:
 
 
 def speedup(args) -> int:
-    """The same fits with 1 and 2 worker processes (results must agree)."""
-    print("| loss | n | w | D | solved | 1 worker s | 2 workers s | speedup |")
-    print("|---|---|---|---|---|---|---|---|")
+    """The same fits on 1 and 2 local worker processes, and on a local Dask cluster with 1
+    and 2 worker processes (results must agree)."""
+    try:
+        import distributed
+    except ImportError:
+        distributed = None
+    from polyrelu.parallel import set_scheduler
+
+    print("| loss | n | w | D | solved | 1 process s | 2 processes s | speedup | Dask 1 worker s | Dask 2 workers s | speedup |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for loss, n, w, D in [("absolute", 2, 2, 20), ("squared", 2, 2, 24), ("absolute", 1, 1, 128), ("hinge", 2, 2, 24)]:
         X, y = instance(n, D, seed=1000 + 100 * n + D, spread=1000, loss=loss)
         times, fits = [], []
@@ -224,11 +231,23 @@ def speedup(args) -> int:
             t0 = time.perf_counter()
             fits.append(ExactReluTrainer(width=w, loss=loss, certify=False, workers=workers).fit(X, y))
             times.append(time.perf_counter() - t0)
-        a, b = fits
-        if (a.loss_, a.network_, a.n_subproblems_) != (b.loss_, b.network_, b.n_subproblems_):
-            print(f"MISMATCH between 1 and 2 workers on {loss} n={n} w={w} D={D}", file=sys.stderr)
+        if distributed is not None and not args.no_dask:
+            for k in (1, 2):
+                with distributed.LocalCluster(n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                        distributed.Client(cluster) as client:
+                    set_scheduler(client)
+                    try:
+                        t0 = time.perf_counter()
+                        fits.append(ExactReluTrainer(width=w, loss=loss, certify=False).fit(X, y))
+                        times.append(time.perf_counter() - t0)
+                    finally:
+                        set_scheduler(None)
+        a = fits[0]
+        if any((f.loss_, f.network_, f.n_subproblems_) != (a.loss_, a.network_, a.n_subproblems_) for f in fits):
+            print(f"MISMATCH between executors on {loss} n={n} w={w} D={D}", file=sys.stderr)
             return 1
-        print(f"| {loss} | {n} | {w} | {D} | {a.n_subproblems_:,} | {times[0]:.1f} | {times[1]:.1f} | {times[0] / times[1]:.2f} |", flush=True)
+        dask = f"{times[2]:.1f} | {times[3]:.1f} | {times[2] / times[3]:.2f}" if len(times) == 4 else "- | - | -"
+        print(f"| {loss} | {n} | {w} | {D} | {a.n_subproblems_:,} | {times[0]:.1f} | {times[1]:.1f} | {times[0] / times[1]:.2f} | {dask} |", flush=True)
     return 0
 
 
@@ -242,6 +261,7 @@ def main() -> int:
     ap.add_argument("--cases", default="1:1,1:2,1:3,2:1,2:2,2:3,3:1,3:2,3:3", help="growth rows as n:w pairs")
     ap.add_argument("--workers", type=int, default=None, help="worker processes of the growth runs (default: the trainer's)")
     ap.add_argument("--no-peers", action="store_true", help="growth: skip the Adam/pyscnn comparison")
+    ap.add_argument("--no-dask", action="store_true", help="speedup: skip the local Dask cluster")
     ap.add_argument("--peer-python", help="interpreter with pyscnn (default: .venv-peers/bin/python)")
     args = ap.parse_args()
     if args.losses is None:

@@ -1,7 +1,6 @@
 """The trainer's exact machinery: verified float LP proposals, canonical duals, shared-dual
 and sign bounds against subproblem optima, cell generators, proposals on/off, degenerate data."""
 
-import itertools
 import json
 import random
 

@@ -43,10 +43,10 @@ from typing import Sequence
 from gmpy2 import mpq
 
 from . import cddlib
-from .linalg import rank, solve as exact_solve
+from .linalg import nullspace, rank, solve as exact_solve
 from .rational import Rational
 
-__all__ = ["LPSolution", "solve", "highs_available"]
+__all__ = ["LPSolution", "solve"]
 
 _ZERO = mpq(0)
 
@@ -62,14 +62,6 @@ class LPSolution:
 
     def __repr__(self) -> str:
         return f"LPSolution(value={self.value}, route={self.route!r})"
-
-
-def highs_available() -> bool:
-    try:
-        import highspy  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _dot(a, b) -> Rational:
@@ -311,13 +303,25 @@ def _lexmin(lp: _LP, x, y, d, propose: bool = False) -> tuple:
         hi.append(hi_i)
     sub_lo = [lp.col_lo[j] for j in rest]
     sub_hi = [lp.col_hi[j] for j in rest]
+    # only coordinates that vary on the affine hull of the face's equalities need an LP
+    hull = [list(r) for r in M]
+    free_dirs = nullspace(hull, len(rest)) if hull else [tuple(mpq(int(i == t)) for i in range(len(rest))) for t in range(len(rest))]
+    point = [cur[j] for j in rest]
     for t in range(len(rest)):  # the least value of each coordinate is unique: any verified route gives it
+        if not free_dirs:
+            break
+        if all(v[t] == 0 for v in free_dirs):
+            sub_lo[t] = sub_hi[t] = point[t]  # constant on the face
+            continue
         sub = _LP([mpq(1) if k == t else _ZERO for k in range(len(rest))], rows, lo, hi, sub_lo, sub_hi)
         res = _optimal(sub, propose)
         if res is None:
             raise AssertionError("the optimal face has no least point in a bounded coordinate")
-        sub_lo[t] = sub_hi[t] = res[0][t]
-    for j, v in zip(rest, sub_lo):
+        point = list(res[0])
+        sub_lo[t] = sub_hi[t] = point[t]
+        hull.append([mpq(int(i == t)) for i in range(len(rest))])
+        free_dirs = nullspace(hull, len(rest))
+    for j, v in zip(rest, point):
         cur[j] = v
     return tuple(cur)
 

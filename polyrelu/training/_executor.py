@@ -28,6 +28,8 @@ _PROBLEM: Problem | None = None  # the problem of the current fit, inherited by 
 
 def _solve_chunk(prob: Problem | None, combos: Sequence, proposals: bool) -> list:
     p = prob if prob is not None else _PROBLEM
+    if p is not None and not isinstance(p, Problem):  # a Dask future run in this process
+        p = p.result()
     if p is None:  # pragma: no cover - a worker started without the problem
         raise RuntimeError("training worker has no problem installed")
     return [solve(p, c, propose=proposals) for c in combos]
