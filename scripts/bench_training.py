@@ -190,11 +190,14 @@ def growth(args) -> int:
             if largest is not None and not args.no_peers:
                 D, _, _, opt, X, y, _ = largest
                 others = {"Adam": adam(X, y, w, loss)}
+                why = ""
                 if loss == "squared" and peer:
                     got = pyscnn(peer, X, y, w)
-                    if not isinstance(got, str):
+                    if isinstance(got, str):
+                        why = f", pyscnn: {got}"
+                    else:
                         others["pyscnn"] = got[0]
-                msg = ", ".join(f"{k} {float(v):.6g}{gap(v, opt)}" for k, v in others.items())
+                msg = ", ".join(f"{k} {float(v):.6g}{gap(v, opt)}" for k, v in others.items()) + why
                 print(f"  {loss} n={n} w={w} D={D}: exact optimum {float(opt):.6g}; {msg}", flush=True)
                 if any(v < opt for v in others.values()):
                     print(f"VIOLATION: {loss} n={n} w={w} D={D}: exact {opt}, others {others}", file=sys.stderr)

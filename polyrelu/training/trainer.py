@@ -157,6 +157,7 @@ class ExactReluTrainer:
         ``n_pruned_dual_`` by a shared dual)
     n_fallbacks_ : int — solves in which the float proposal failed the exact check and the
         exact route answered (always ``n_subproblems_`` with ``proposals=False``)
+    n_duals_confirmed_ : int — (dual, pair) feasibilities decided exactly for shared-dual pruning
     n_candidates_ : int — multisets of (cell, sign) after symmetry and dominance
     n_cells_ : int — cells of the data's arrangement (activation splits of one neuron)
     paper_bound_ : int — the paper's 2^w D^(n w)
