@@ -4,11 +4,13 @@ pyscnn and brute force, on the same data in one run; then how far D goes within 
 
     python scripts/bench_training.py                 # comparison table, absolute and squared loss
     python scripts/bench_training.py --quick
-    python scripts/bench_training.py --growth        # time and subproblems as D grows, 60 s budget
-    python scripts/bench_training.py --growth --loss squared
+    python scripts/bench_training.py --growth        # largest D certified within 60 s: all losses, n, w = 1..3
+    python scripts/bench_training.py --growth --losses absolute --cases 2:2 --budget 60
+    python scripts/bench_training.py --speedup       # 1 vs 2 worker processes on the same instances
 
 Data: seeded random integer points and labels in [-5, 5] (growth: points in [-1000, 1000],
-so that they stay distinct and the data's arrangement keeps growing with D).
+so that they stay distinct and the data's arrangement keeps growing with D; hinge labels
+are the signs of the labels, 0 counted as +1).
 
 * Gradient descent: numpy Adam on the same loss, 10 random restarts, 3000 steps each.
 * pyscnn (squared loss only; PyPI's convex reformulation, float64) in the peer virtualenv
@@ -19,7 +21,7 @@ so that they stay distinct and the data's arrangement keeps growing with D).
 
 Every other method's network is evaluated in exact rationals (the float weights' exact
 binary values), so the comparison is exact: the exact trainer's loss must be <= all of
-them, on every instance, or the script exits 1.
+them, on every instance (also at the largest D of every growth row), or the script exits 1.
 """
 
 from __future__ import annotations
@@ -37,20 +39,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import ROOT, peer_python  # noqa: E402
 
 from polyrelu.nets.network import ReluNetwork  # noqa: E402
-from polyrelu.exact.rational import from_float  # noqa: E402
+from polyrelu.exact.rational import as_rational, from_float  # noqa: E402
+from polyrelu.training.subproblem import loss_value  # noqa: E402
 from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum  # noqa: E402
 
 
-def instance(n: int, D: int, seed: int, spread: int = 5):
-    """Points with integer coordinates in [-spread, spread] and integer labels in [-5, 5]."""
-    from polyrelu.paper.instances import random_dataset  # the one instance generator
+def instance(n: int, D: int, seed: int, spread: int = 5, loss: str = "absolute"):
+    """D points with integer coordinates in [-spread, spread] and integer labels in [-5, 5]
+    (hinge loss: their signs, 0 counted as +1), from the one instance generator."""
+    from polyrelu.paper.instances import random_dataset
 
-    return random_dataset(n, D, seed, spread=spread, labels="bench")
+    X, y = random_dataset(n, D, seed, spread=spread, labels="bench")
+    return X, ([1 if v >= 0 else -1 for v in y] if loss == "hinge" else y)
 
 
 def exact_risk(net: ReluNetwork, X, y, loss: str):
-    vals = [net.evaluate(x)[0] - yy for x, yy in zip(X, y)]
-    return sum((v * v if loss == "squared" else abs(v)) for v in vals) / len(X)
+    preds = [net.evaluate(x)[0] for x in X]
+    return sum((loss_value(loss, p, as_rational(yy)) for p, yy in zip(preds, y)), as_rational(0)) / len(X)
 
 
 def float_net(W1, b1, w2, n: int) -> ReluNetwork:
@@ -74,7 +79,10 @@ def adam(X, y, w: int, loss: str, restarts: int = 10, steps: int = 3000, seed: i
         for t in range(1, steps + 1):
             Z = Xf @ params[0].T + params[1]
             r = np.maximum(Z, 0) @ s - yf
-            g_out = (2 * r if loss == "squared" else np.sign(r)) / D
+            if loss == "hinge":  # d/dp max(0, 1 - y p)
+                g_out = np.where(1 - yf * (r + yf) > 0, -yf, 0.0) / D
+            else:
+                g_out = (2 * r if loss == "squared" else np.sign(r)) / D
             gZ = (g_out[:, None] * s[None, :]) * (Z > 0)
             grads = [gZ.T @ Xf, gZ.sum(axis=0)]
             for k in range(2):
@@ -119,7 +127,7 @@ def compare(args) -> int:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for loss in args.losses.split(","):
         for n, D, w in cases:
-            X, y = instance(n, D, seed=100 * n + D)
+            X, y = instance(n, D, seed=100 * n + D, loss=loss)
             t0 = time.perf_counter()
             tr = ExactReluTrainer(width=w, loss=loss, certify=False).fit(X, y)
             secs = time.perf_counter() - t0
@@ -148,45 +156,118 @@ def gap(other, exact) -> str:
     return " (=)" if other == exact else f" (+{float(other - exact):.3g})"
 
 
+SIZES = [4, 6, 8, 12, 16, 20, 24, 32, 40, 48, 64, 96, 128, 192, 256, 384, 512]
+
+
 def growth(args) -> int:
-    print(f"Growth of D, {args.loss} loss, budget {args.budget:g} s per run (all cores)")
-    print("| n | w | D | cells | subproblems solved | pruned | after symmetry | 2^w D^(nw) | seconds | certified |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    sizes = [4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
-    summary = []
-    for n, w in [tuple(int(v) for v in c.split(":")) for c in args.cases.split(",")]:
-        largest = None
-        for D in sizes:
-            X, y = instance(n, D, seed=1000 + 100 * n + D, spread=1000)  # distinct points: the arrangement keeps growing
-            t0 = time.perf_counter()
-            try:
-                tr = ExactReluTrainer(width=w, loss=args.loss, max_seconds=args.budget, certify=False).fit(X, y)
-            except ValueError as exc:  # more subproblems than the trainer holds
-                print(f"| {n} | {w} | {D} | - | - | - | - | {2**w * D**(n*w):,} | - | no: {exc} |", flush=True)
-                break
-            secs = time.perf_counter() - t0
-            print(f"| {n} | {w} | {D} | {tr.n_cells_} | {tr.n_subproblems_:,} | {tr.n_pruned_:,} | {tr.n_candidates_:,} | "
-                  f"{tr.paper_bound_:,} | {secs:.1f} | {'yes' if tr.certified_ else 'no (budget)'} |", flush=True)
-            if not tr.certified_ or secs > args.budget:  # a batch may overrun the budget a little
-                break
-            largest = D
-        summary.append((n, w, largest))
+    """Largest D certified within the budget, per loss and (n, w); the optimum at that D is
+    compared exactly with Adam (10 restarts) and pyscnn (squared loss)."""
+    peer = peer_python(args.peer_python)
+    print(f"Growth of D: budget {args.budget:g} s per run, workers {args.workers or 'default (all cores)'}; pyscnn peer: "
+          f"{peer or 'not found (scripts/setup_peers.sh)'}", flush=True)
+    print("| loss | n | w | D | cells | solved | pruned by sign bound | pruned by shared duals | float fallbacks | multisets | 2^w D^(nw) | seconds | certified |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    summary: dict = {}
+    bad = 0
+    for loss in args.losses.split(","):
+        for n, w in [tuple(int(v) for v in c.split(":")) for c in args.cases.split(",")]:
+            largest = None
+            for D in SIZES:
+                X, y = instance(n, D, seed=1000 + 100 * n + D, spread=1000, loss=loss)
+                t0 = time.perf_counter()
+                try:
+                    tr = ExactReluTrainer(width=w, loss=loss, max_seconds=args.budget, certify=False, workers=args.workers).fit(X, y)
+                except ValueError as exc:  # more multisets than the trainer holds
+                    print(f"| {loss} | {n} | {w} | {D} | - | - | - | - | - | - | {2**w * D**(n*w):,} | - | no: {exc} |", flush=True)
+                    break
+                secs = time.perf_counter() - t0
+                ok = tr.certified_ and secs <= args.budget  # a batch may overrun the budget a little
+                print(f"| {loss} | {n} | {w} | {D} | {tr.n_cells_} | {tr.n_subproblems_:,} | {tr.n_pruned_sign_:,} | {tr.n_pruned_dual_:,} | "
+                      f"{tr.n_fallbacks_:,} | {tr.n_candidates_:,} | {tr.paper_bound_:,} | {secs:.1f} | {'yes' if ok else 'no'} |", flush=True)
+                if not ok:
+                    break
+                largest = (D, tr.n_subproblems_, tr.paper_bound_, tr.loss_, X, y, secs)
+            summary[(loss, n, w)] = largest
+            if largest is not None and not args.no_peers:
+                D, _, _, opt, X, y, _ = largest
+                others = {"Adam": adam(X, y, w, loss)}
+                why = ""
+                if loss == "squared" and peer:
+                    got = pyscnn(peer, X, y, w)
+                    if isinstance(got, str):
+                        why = f", pyscnn: {got}"
+                    else:
+                        others["pyscnn"] = got[0]
+                msg = ", ".join(f"{k} {float(v):.6g}{gap(v, opt)}" for k, v in others.items()) + why
+                print(f"  {loss} n={n} w={w} D={D}: exact optimum {float(opt):.6g}; {msg}", flush=True)
+                if any(v < opt for v in others.values()):
+                    print(f"VIOLATION: {loss} n={n} w={w} D={D}: exact {opt}, others {others}", file=sys.stderr)
+                    bad = 1
     print()
-    for n, w, D in summary:
-        print(f"n={n}, w={w}: largest D certified within {args.budget:g} s: {D}")
+    cases = [tuple(int(v) for v in c.split(":")) for c in args.cases.split(",")]
+    print(f"Largest D certified within {args.budget:g} s (subproblems solved / the paper's 2^w D^(nw)):")
+    print("| loss | " + " | ".join(f"n={n}, w={w}" for n, w in cases) + " |")
+    print("|---|" + "---|" * len(cases))
+    for loss in args.losses.split(","):
+        cells = []
+        for n, w in cases:
+            got = summary.get((loss, n, w))
+            cells.append("-" if got is None else f"{got[0]} ({got[1]:,} / {got[2]:.2g})")
+        print(f"| {loss} | " + " | ".join(cells) + " |")
+    return bad
+
+
+def speedup(args) -> int:
+    """The same fits on 1 and 2 local worker processes, and on a local Dask cluster with 1
+    and 2 worker processes (results must agree)."""
+    try:
+        import distributed
+    except ImportError:
+        distributed = None
+    from polyrelu.parallel import Executor
+
+    print("| loss | n | w | D | solved | 1 process s | 2 processes s | speedup | Dask 1 worker s | Dask 2 workers s | speedup |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for loss, n, w, D in [("absolute", 2, 2, 20), ("squared", 2, 2, 24)]:
+        X, y = instance(n, D, seed=1000 + 100 * n + D, spread=1000, loss=loss)
+        times, fits = [], []
+        for workers in (1, 2):
+            t0 = time.perf_counter()
+            fits.append(ExactReluTrainer(width=w, loss=loss, certify=False, workers=workers).fit(X, y))
+            times.append(time.perf_counter() - t0)
+        if distributed is not None and not args.no_dask:
+            for k in (1, 2):
+                with distributed.LocalCluster(n_workers=k, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                        distributed.Client(cluster) as client, Executor(scheduler=client) as ex:
+                    t0 = time.perf_counter()
+                    fits.append(ExactReluTrainer(width=w, loss=loss, certify=False).fit(X, y, executor=ex))
+                    times.append(time.perf_counter() - t0)
+        a = fits[0]
+        if any((f.loss_, f.network_, f.n_subproblems_) != (a.loss_, a.network_, a.n_subproblems_) for f in fits):
+            print(f"MISMATCH between executors on {loss} n={n} w={w} D={D}", file=sys.stderr)
+            return 1
+        dask = f"{times[2]:.1f} | {times[3]:.1f} | {times[2] / times[3]:.2f}" if len(times) == 4 else "- | - | -"
+        print(f"| {loss} | {n} | {w} | {D} | {a.n_subproblems_:,} | {times[0]:.1f} | {times[1]:.1f} | {times[0] / times[1]:.2f} | {dask} |", flush=True)
     return 0
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--losses", default="absolute,squared", help="losses of the comparison table")
-    ap.add_argument("--growth", action="store_true", help="time and subproblem counts as D grows")
-    ap.add_argument("--loss", default="absolute", choices=["absolute", "squared"], help="loss of the growth table")
+    ap.add_argument("--losses", default=None, help="losses (comparison default: absolute,squared; growth: squared,absolute,hinge)")
+    ap.add_argument("--growth", action="store_true", help="largest D certified within the budget")
+    ap.add_argument("--speedup", action="store_true", help="1 vs 2 worker processes")
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per growth run")
-    ap.add_argument("--cases", default="1:1,1:2,1:3,2:1,2:2,2:3", help="growth rows as n:w pairs")
+    ap.add_argument("--cases", default="1:1,1:2,1:3,2:1,2:2,2:3,3:1,3:2,3:3", help="growth rows as n:w pairs")
+    ap.add_argument("--workers", type=int, default=None, help="worker processes of the growth runs (default: the trainer's)")
+    ap.add_argument("--no-peers", action="store_true", help="growth: skip the Adam/pyscnn comparison")
+    ap.add_argument("--no-dask", action="store_true", help="speedup: skip the local Dask cluster")
     ap.add_argument("--peer-python", help="interpreter with pyscnn (default: .venv-peers/bin/python)")
     args = ap.parse_args()
+    if args.losses is None:
+        args.losses = "squared,absolute,hinge" if args.growth else "absolute,squared"
+    if args.speedup:
+        return speedup(args)
     return growth(args) if args.growth else compare(args)
 
 

@@ -128,3 +128,18 @@ def test_dual_inconsistent_infeasible_lp_is_reported_infeasible():
 def test_the_routing_threshold(value):
     assert cddlib._beyond_float([[value, 1]]) == (value >= cddlib.FLOAT_SAFE)
     assert not cddlib._beyond_float([[2 * value, 2]]) or value >= cddlib.FLOAT_SAFE  # primitive form decides
+
+
+def test_cddlib_c_output_never_reaches_stdout():
+    """cddlib's C diagnostics (printf) are silenced around its LP routines; Python's own
+    output before and after is untouched."""
+    code = ("import ctypes, sys\n"
+            "from polyrelu.exact.cddlib import _Quiet\n"
+            "print('before', flush=True)\n"
+            "libc = ctypes.CDLL(None)\n"
+            "with _Quiet():\n"
+            "    libc.printf(b'noise from C\\n')\n"
+            "print('after')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["before", "after"]

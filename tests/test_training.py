@@ -15,7 +15,9 @@ from polyrelu.verify import verify
 from polyrelu.errors import CertificateError, ShapeError
 from polyrelu.exact.linalg import solve
 from polyrelu.exact.rational import Rational
-from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum, _solve, sign_bound
+from polyrelu.training.bounds import sign_bound
+from polyrelu.training.subproblem import solve as solve_subproblem
+from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum
 
 LOSSES = ("absolute", "squared", "hinge")
 
@@ -111,7 +113,7 @@ def test_sign_bound_never_exceeds_the_subproblem_optimum(loss, bias, seed):
     pos = {j for ci, s in chosen if s > 0 for j in range(D) if prob.cells[ci][j]}
     neg = {j for ci, s in chosen if s < 0 for j in range(D) if prob.cells[ci][j]}
     zero = [j for j in range(D) if j not in pos | neg]
-    assert sign_bound(loss, y, zero, sorted(pos - neg), sorted(neg - pos), bias) <= _solve(prob, chosen).value
+    assert sign_bound(loss, y, zero, sorted(pos - neg), sorted(neg - pos), bias) <= solve_subproblem(prob, chosen).value
 
 
 def test_sign_bound_with_output_bias_is_the_minimum_over_c():
@@ -193,7 +195,8 @@ def test_results_do_not_depend_on_the_number_of_workers():
     two = ExactReluTrainer(width=2, workers=2).fit(X, y)
     assert (one.loss_, one.network_, one.n_subproblems_, one.n_pruned_) == (two.loss_, two.network_, two.n_subproblems_, two.n_pruned_)
     assert one.n_subproblems_ + one.n_pruned_ == one.n_candidates_
-    assert one.n_pruned_ > 0
+    assert one.n_pruned_sign_ > 0 and one.n_pruned_dual_ > 0
+    assert json.dumps(one.certificate_, sort_keys=True) == json.dumps(two.certificate_, sort_keys=True)
 
 
 def test_budget_stops_with_the_best_network_and_a_valid_bracket():
@@ -214,9 +217,14 @@ def _cert():
 
 
 def test_certificate_verifies_and_counts_every_multiset():
+    from math import comb
+
     t, cert = _cert()
     summary = verify(json.loads(json.dumps(cert)))
-    assert summary["multisets"] == t.n_candidates_ and summary["by_dual"] == t.n_subproblems_
+    pairs = 2 * (t.n_cells_ - 1)  # every cell but the all-inactive one, with both signs
+    assert summary["multisets"] == comb(pairs + 1, 2)  # the verifier counts multisets with repeats too
+    assert t.n_candidates_ == comb(pairs, 2)  # the trainer skips repeated pairs (dominated)
+    assert summary["by_dual"] > 0 and summary["by_sign_bound"] > 0
     assert mpq(summary["optimum"]) == t.loss_
 
 
@@ -225,16 +233,25 @@ def _tamper_optimum(c):
 
 
 def _tamper_dual(c):
-    c["solved"][0]["u"][0] = "2"  # absolute loss needs |u_j| <= 1
+    c["duals"][0]["u"][0] = "2"  # absolute loss needs |u_j| <= 1
 
 
 def _tamper_mu(c):
-    mu = c["solved"][0]["neurons"][0]["mu"]
+    mu = c["duals"][0]["pairs"][0]["mu"]
     mu[0] = str(mpq(mu[0]) + 1)  # breaks the dual equation of the constant coordinate
 
 
-def _drop_solved(c):
-    c["solved"] = c["solved"][1:]  # the first one has the least sign bound: it cannot be covered by it
+def _drop_duals(c):
+    c["duals"] = []  # the multisets below the optimum's sign bound lose their cover
+
+
+def _flip_pair_sign(c):
+    for e in c["duals"]:
+        for nd in e["pairs"]:
+            u = [mpq(v) for v in e["u"]]
+            if any(u[j] for j, a in enumerate(nd["cell"]) if a == "+"):  # the pair's dual equation involves u
+                nd["sign"] = -nd["sign"]
+                return
 
 
 def _tamper_network(c):
@@ -264,15 +281,15 @@ def _drop_cell(c):
 
 
 def _negative_mu(c):
-    for e in c["solved"]:
-        for nd in e["neurons"]:
+    for e in c["duals"]:
+        for nd in e["pairs"]:
             k = next((i for i, v in enumerate(nd["mu"]) if v != "0"), None)
             if k is not None:
                 nd["mu"][k] = str(-mpq(nd["mu"][k]))
                 return
 
 
-@pytest.mark.parametrize("tamper", [_tamper_optimum, _tamper_dual, _tamper_mu, _drop_solved, _tamper_network, _worse_network, _tamper_data, _drop_cell, _negative_mu])
+@pytest.mark.parametrize("tamper", [_tamper_optimum, _tamper_dual, _tamper_mu, _drop_duals, _flip_pair_sign, _tamper_network, _worse_network, _tamper_data, _drop_cell, _negative_mu])
 def test_certificate_rejects_tampering(tamper):
     _, cert = _cert()
     bad = copy.deepcopy(cert)

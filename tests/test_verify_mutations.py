@@ -158,7 +158,15 @@ NEUTRAL = (
     Rule(("training",), ("solved.*.u.*", "solved.*.neurons.*.mu.*"), None,
          "a dual solution is a witness: any feasible one whose bound reaches D * optimum serves"),
     Rule(("training",), ("solved",), REMOVALS, "a subproblem whose sign bound already reaches the optimum needs no dual "
-         "solution", summary_may_change=("by_dual", "by_sign_bound")),
+         "solution", summary_may_change=("by_dual", "by_shared_dual", "by_sign_bound")),
+    Rule(("training",), ("duals", "duals.*.pairs"), REORDERS + ("extend",), "shared duals and the pairs each lists form "
+         "sets: order and repeats mean nothing"),
+    Rule(("training",), ("duals", "duals.*.pairs"), REMOVALS, "a multiset whose sign bound (or another dual) already "
+         "reaches the optimum needs no shared dual; one that does not is left uncovered and rejected",
+         summary_may_change=("by_dual", "by_shared_dual", "by_sign_bound")),
+    Rule(("training",), ("duals.*.u.*", "duals.*.pairs.*.mu.*"), None,
+         "a shared dual is a witness: any feasible one whose bound reaches D * optimum serves",
+         summary_may_change=("by_dual", "by_shared_dual", "by_sign_bound")),
     Rule(("training",), ("output_bias",), ("flip",), "true -> false is a valid certificate of the (true) optimum without output "
          "bias when the optimal network has none", summary_may_change=("output_bias",),
          condition=lambda cert, m: cert["output_bias"] is True),
@@ -274,8 +282,9 @@ def test_deeply_nested_values_are_rejected_not_crashed(certificates):
     with pytest.raises(CertificateError, match="network: cannot be encoded"):
         verify(cert)
     cert = json.loads(json.dumps(certificates["training-hinge"]))
-    cert["solved"][0]["u"][0] = deep
-    with pytest.raises(CertificateError, match=r"solved\[0\]\.u\[0\]: expected a rational string"):
+    key = "solved" if cert["solved"] else "duals"  # the trainer writes shared duals; older certificates, solved entries
+    cert[key][0]["u"][0] = deep
+    with pytest.raises(CertificateError, match=key + r"\[0\]\.u\[0\]: expected a rational string"):
         verify(cert)
 
 
@@ -302,14 +311,16 @@ def test_cli_verify_exit_codes(certificates, tmp_path, capsys):
     assert main(["verify", str(good)]) == 0
     assert "certificate valid: 0 activation regions" in capsys.readouterr().out
     bad = json.loads(json.dumps(certificates["training-hinge"]))
-    bad["solved"][2]["u"][1] = 7.5
+    key = "solved" if bad["solved"] else "duals"
+    k = len(bad[key]) - 1
+    bad[key][k]["u"][1] = 7.5
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad))  # a JSON float: the file itself is refused (exit 3)
     assert main(["verify", str(path)]) == 3
-    bad["solved"][2]["u"][1] = "x"
+    bad[key][k]["u"][1] = "x"
     path.write_text(json.dumps(bad))
     assert main(["verify", str(path)]) == 1
-    assert "certificate rejected: solved[2].u[1]: expected a rational string" in capsys.readouterr().err
+    assert f"certificate rejected: {key}[{k}].u[1]: expected a rational string" in capsys.readouterr().err
     net = tmp_path / "net.json"
     formats.dump_atomic(certificates["network"]["network"], net)  # a network, not a certificate
     assert main(["verify", str(net)]) == 3

@@ -24,9 +24,14 @@ from .app import EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, POSITIVE_INT, cli, compu
 @click.option("--certificate", "cert_out", type=OUTPUT_FILE,
               help="Write an optimality certificate ('polyrelu verify' checks it).")
 @click.option("--max-subproblems", type=POSITIVE_INT, default=None, help="Stop after this many convex subproblems (exit 4).")
+@click.option("--no-proposals", is_flag=True,
+              help="Solve every subproblem by the exact route only (no float proposals); same result, slower.")
+@click.option("--batch-size", type=POSITIVE_INT, default=16, show_default=True,
+              help="Subproblems per batch between updates of the incumbent and the shared duals (larger: more parallel, more solved).")
 @computing_options(max_regions=False)
 def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: bool, as_json: bool, out: Path | None, cert_out: Path | None,
-              workers: int | None, max_seconds: float | None, max_subproblems: int | None, scheduler: str | None) -> None:
+              max_subproblems: int | None, no_proposals: bool, batch_size: int, workers: int | None, max_seconds: float | None,
+              scheduler: str | None) -> None:
     """Globally optimal one-hidden-layer network for DATA, exactly (the paper's Algorithm 1).
 
     DATA is a CSV file: a header row (or none, with --no-header), then one point per row
@@ -47,7 +52,8 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: b
     prepare_outputs({"--out": out, "--certificate": cert_out}, {"DATA": data})
     X, y = read_csv(data, header=not no_header)
     t = ExactReluTrainer(width=width, loss=loss, output_bias=output_bias, workers=workers, max_seconds=max_seconds,
-                         max_subproblems=max_subproblems, certify=cert_out is not None)
+                         max_subproblems=max_subproblems, certify=cert_out is not None, proposals=not no_proposals,
+                         batch_size=batch_size)
 
     from .progress import bar
 
@@ -63,13 +69,18 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: b
     write_outputs(files)
     info = {"loss": to_str(t.loss_), "width": width, "loss_function": loss, "certified": t.certified_,
             "lower_bound": to_str(t.lower_bound_), "subproblems": t.n_subproblems_, "pruned": t.n_pruned_,
+            "pruned_by_sign_bound": t.n_pruned_sign_, "pruned_by_shared_duals": t.n_pruned_dual_, "exact_fallbacks": t.n_fallbacks_,
             "candidates": t.n_candidates_, "cells": t.n_cells_, "paper_bound": t.paper_bound_, "network": t.network_.to_dict()}
     if as_json:
         emit_json(info)
     else:
         click.echo(f"{'optimal' if t.certified_ else 'best found'} {loss} loss (mean over {len(X)} points): {info['loss']}")
         click.echo(f"{t.n_cells_} activation splits per neuron; {t.n_candidates_} subproblems after symmetry, "
-                   f"{t.n_subproblems_} solved exactly, {t.n_pruned_} pruned by bounds (paper's bound 2^w D^(nw) = {t.paper_bound_})")
+                   f"{t.n_subproblems_} solved exactly, {t.n_pruned_sign_} pruned by the sign bound, {t.n_pruned_dual_} by shared duals "
+                   f"(paper's bound 2^w D^(nw) = {t.paper_bound_})")
+        if not no_proposals:
+            click.echo(f"float proposals verified exactly in {t.n_subproblems_ - t.n_fallbacks_} of {t.n_subproblems_} solves "
+                       f"({t.n_fallbacks_} exact fallbacks)")
         if not t.certified_:
             click.echo(f"PARTIAL: the budget ran out; the optimum lies in [{info['lower_bound']}, {info['loss']}]")
         if out is not None:

@@ -36,6 +36,35 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 FLOAT_SAFE = 1 << 50
 
 
+class _Quiet:
+    """cddlib's C code writes a few diagnostics to the process's stdout (for example "max
+    number 25000 of pivots performed by the criss-cross method" when its float phase gives
+    up, after which the exact phase still answers).  The library never prints, and a
+    command's --json output must stay clean, so around cddlib's LP routines file
+    descriptor 1 points to /dev/null; C's stdout buffer is flushed before it is restored."""
+
+    _libc: Any = None
+
+    def __enter__(self) -> None:
+        import ctypes
+        import os
+
+        if _Quiet._libc is None:
+            _Quiet._libc = ctypes.CDLL(None)
+        sys.stdout.flush()
+        self._saved = os.dup(1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+
+    def __exit__(self, *exc: Any) -> None:
+        import os
+
+        _Quiet._libc.fflush(None)
+        os.dup2(self._saved, 1)
+        os.close(self._saved)
+
+
 def _beyond_float(rows: Sequence[Sequence]) -> bool:
     """Whether some row, scaled to integers with no common factor, has an entry >= FLOAT_SAFE."""
     for r in rows:
@@ -123,7 +152,8 @@ def lp(
         obj_func=obj,
     )
     prog = cdd.gmp.linprog_from_matrix(mat)
-    cdd.gmp.linprog_solve(prog)
+    with _Quiet():
+        cdd.gmp.linprog_solve(prog)
     st = prog.status
     if st == cdd.LPStatusType.OPTIMAL:
         # cddlib appends a negated copy of each equality row (in order) after the m
@@ -184,7 +214,8 @@ def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
     mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
     poly = cdd.gmp.polyhedron_from_matrix(mat)
     ineq = cdd.gmp.copy_inequalities(poly)
-    cdd.gmp.matrix_canonicalize(ineq)
+    with _Quiet():
+        cdd.gmp.matrix_canonicalize(ineq)
     ins: list[tuple[Rational, ...]] = []
     eqs: list[tuple[Rational, ...]] = []
     for i, row in enumerate(ineq.array):
@@ -207,7 +238,8 @@ def irredundant(rows: Sequence[Sequence[int]]) -> list[int]:
         return _irredundant_exact(rows)
     arr = [[Fraction(-int(r[-1]))] + [Fraction(int(v)) for v in r[:-1]] for r in rows]
     mat = cdd.gmp.matrix_from_array(arr, rep_type=cdd.RepType.INEQUALITY)
-    red = cdd.gmp.redundant_rows(mat)
+    with _Quiet():
+        red = cdd.gmp.redundant_rows(mat)
     return [i for i in range(len(rows)) if i not in red]
 
 
@@ -221,7 +253,8 @@ def extreme_points(points: Sequence[Sequence[Rational]]) -> list[tuple[Rational,
         return _extreme_points_exact(uniq)
     rows = [[Fraction(1)] + [_frac(v) for v in p] for p in uniq]
     mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
-    cdd.gmp.matrix_canonicalize(mat)
+    with _Quiet():
+        cdd.gmp.matrix_canonicalize(mat)
     return sorted(tuple(_mpq(v) for v in row[1:]) for row in mat.array)
 
 

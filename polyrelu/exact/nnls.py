@@ -96,8 +96,11 @@ def _propose(cols, y) -> list[int]:
     import numpy as np
     from scipy.optimize import nnls as float_nnls
 
-    A = np.array([[float(v) for v in c] for c in cols], dtype=float).T
-    b = np.array([float(v) for v in y], dtype=float)
+    try:
+        A = np.array([[float(v) for v in c] for c in cols], dtype=float).T
+        b = np.array([float(v) for v in y], dtype=float)
+    except OverflowError:  # beyond double range: no proposal, exact Lawson-Hanson decides
+        return []
     try:
         x, _ = float_nnls(A, b)
     except (RuntimeError, ValueError):  # iteration limit or non-finite input

@@ -8,36 +8,39 @@ s_i in {+1, -1} (positive homogeneity lets every one-hidden-layer net be written
 
 **Algorithm.**  Which data points a neuron sees as active is decided by the closed cell of
 its parameters (a, b) in the central arrangement of the D hyperplanes
-{(a, b) : a . x_j + b = 0} in R^(n+1).  Fix a cell C_i and a sign s_i for every neuron: on
-the closed cells the predictions sum_i s_i [j in C_i] (a_i . x_j + b_i) (+ c) are linear in
-the parameters theta, and the cells are cones {G theta >= 0}, so minimising the loss is a
-convex program: an LP for absolute and hinge loss (solved exactly by cddlib), a projection
-onto a polyhedral cone for squared loss (solved exactly by :mod:`polyrelu._nnls`: a float
-NNLS proposes the active set, rational arithmetic verifies it, exact Lawson-Hanson is the
-fallback).  The closed full-dimensional cells cover parameter space, so the minimum over
-all choices is the global optimum.
+{(a, b) : a . x_j + b = 0} in R^(n+1).  Fix a cell C_i and a sign s_i for every neuron: the
+predictions are linear in the parameters on the product of the closed cells, so minimising
+the loss is a convex program (:mod:`polyrelu.training.subproblem`): an LP for absolute
+and hinge loss, a projection onto a polyhedral cone for squared loss, both solved exactly
+with a float proposal that rational arithmetic verifies.  The closed full-dimensional cells
+cover parameter space, so the minimum over all choices is the global optimum.
 
 **Pruning, all of it exact and re-checked by the certificate verifier.**
 
 * Neurons are interchangeable: only multisets of (cell, sign) pairs are enumerated.
-* The all-inactive cell is dominated: a neuron in it contributes 0 everywhere, and the zero
-  parameter lies in every closed cell, so replacing it by any other (cell, sign) can only
-  lower the optimum.  Multisets containing it are skipped.
-* The *sign bound* :func:`sign_bound`: in a multiset, a point no neuron sees has prediction
-  c (0 without output bias); a point seen only by positive neurons has prediction >= c,
-  only by negative ones <= c.  The least loss compatible with that is a lower bound of the
-  subproblem, computed exactly.  Subproblems run in increasing order of this bound, in
-  batches of a fixed schedule; a subproblem whose bound is at least the incumbent of its
-  batch is not solved.  Batches (not workers) decide what is solved, so the result and
-  the counts do not depend on the number of processes.
+* Dominance: the all-inactive cell adds 0 everywhere and the zero parameter lies in every
+  closed cell, so a neuron in it can be replaced by any other pair; a multiset with a
+  repeated pair is the problem of its distinct pairs (K_C + K_C = K_C), which any further
+  pair only relaxes.  Multisets with either are skipped (when enough pairs exist).
+* The *sign bound* (:mod:`polyrelu.training.bounds`) orders the multisets, best first.
+* *Shared duals* (:mod:`polyrelu.training.pool`): the optimal dual of every solved
+  multiset bounds every multiset whose pairs are all feasible for it, in particular those
+  that differ from it in one neuron.
 
-**Certificate** (``certificate_``, :func:`polyrelu.certificate.verify`): the data, the
-optimal network, the arrangement certificate of the data's central arrangement (so the
-cell list is complete), and for every solved subproblem an exact dual solution (u, mu):
-mu >= 0 on the cell constraints with P^T u + G^T mu = 0, which bounds the subproblem below
-by u . y (absolute, |u_j| <= 1), sum_j u_j y_j (hinge, 0 <= u_j y_j <= 1) or
-2 u . y - u . u (squared).  Every other multiset is covered by its sign bound or by the
-dominance of the all-inactive cell.
+The search takes the multisets in increasing sign bound, in batches; a multiset whose
+sign bound or some shared dual bound is at least the incumbent of its batch is not solved,
+and the search ends when the next sign bound reaches the incumbent.  The batches are
+fixed by the data (not by the number of workers), and every dual is canonical (the same
+with float proposals on and off), so the result, the counts and the certificate depend on
+neither.  The network returned is that of the first multiset in this order attaining the
+optimum (no valid bound can prune it before an equal value is known), recomputed with the
+exact route.
+
+**Certificate** (``certificate_``, :func:`polyrelu.verify.verify`): the data,
+the optimal network, the arrangement certificate of the data's central arrangement (so the
+cell list is complete), and ``duals``: exact dual vectors u, each with the pairs it covers
+and, per pair, multipliers mu >= 0 with P^T u + G^T mu = 0 (the pair is feasible for u).
+Every multiset is covered by a dual all of whose pairs it lists, or by its sign bound.
 """
 
 from __future__ import annotations
@@ -45,230 +48,75 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, Sequence
 
+import numpy as np
 from gmpy2 import mpq
 
-from ..exact import cddlib
-from ..exact.nnls import nnls
 from ..certify.arrangement import arrangement_certificate
-from ..geometry.arrangement import HyperplaneArrangement
 from ..errors import InternalError, InvalidParameterError, NotFittedError, ResourceLimitError, ShapeError
+from ..exact.rational import Rational, as_matrix, as_vector, to_str
+from ..geometry.arrangement import HyperplaneArrangement
 from ..nets.network import ReluNetwork
-from ..paper.closed_forms import algorithm1_subproblem_bound
-from ..parallel import default_workers, run_tasks
-from ..exact.rational import Rational, as_matrix, as_rational, as_vector, to_str
+from .bounds import SignBounds, paper_bound, sign_bound
+from .pool import DualPool
+from .subproblem import Problem, all_cell_generators, cell_columns, integer_points, cell_generators, cell_multipliers, loss_value, solve
+from . import _executor
 
 __all__ = ["ExactReluTrainer", "sign_bound", "paper_bound", "all_splits_optimum"]
 
 LOSSES = ("squared", "absolute", "hinge")
 _ZERO = mpq(0)
-_MAX_CANDIDATES = 20_000_000  # multisets held in memory (about 3 GB)
+_MAX_CANDIDATES = 40_000_000  # multisets held in memory (int16 pairs and int64 bounds: about 1 GB at w = 3)
+_CHUNK = 1 << 16
+_MAX_DEFERRED = 4096  # multisets put off to a later batch because they share a pair with one in the batch
 
 
-def paper_bound(D: int, n: int, w: int) -> int:
-    """The paper's count 2^w D^(n w) of convex subproblems (the closed form lives in
-    :mod:`polyrelu.paper.closed_forms`)."""
-    return algorithm1_subproblem_bound(D, n, w)
+# --------------------------------------------------------------------------- enumeration
+def _combos(lo: int, m: int, w: int, repeat: bool) -> np.ndarray:
+    """All w-multisets (repeat) or w-subsets of range(lo, m), lexicographic, as rows."""
+    if w == 1:
+        return np.arange(lo, m, dtype=np.int32)[:, None]
+    if w == 2:
+        ia, ib = np.triu_indices(m - lo, 0 if repeat else 1)
+        return np.stack([ia + lo, ib + lo], axis=1).astype(np.int32)
+    parts = []
+    for a in range(lo, m):
+        rest = _combos(a if repeat else a + 1, m, w - 1, repeat)
+        if len(rest):
+            parts.append(np.concatenate([np.full((len(rest), 1), a, dtype=np.int32), rest], axis=1))
+    return np.concatenate(parts) if parts else np.zeros((0, w), dtype=np.int32)
 
 
-# --------------------------------------------------------------------------- sign bound
-def _term(loss: str, kind: str, c: Rational, y: Rational) -> Rational:
-    """Least loss at a point whose prediction p is = c ("zero"), >= c ("pos") or <= c ("neg")."""
-    if loss == "absolute":
-        return abs(c - y) if kind == "zero" else max(_ZERO, c - y) if kind == "pos" else max(_ZERO, y - c)
-    if loss == "squared":
-        d = c - y if kind == "zero" else max(_ZERO, c - y) if kind == "pos" else max(_ZERO, y - c)
-        return d * d
-    # hinge, y in {-1, +1}: max(0, 1 - y p)
-    if kind == "zero" or (kind == "pos" and y < 0) or (kind == "neg" and y > 0):
-        return max(_ZERO, 1 - y * c)
-    return _ZERO
+def _iter_combos(m: int, w: int, repeat: bool):
+    """Chunks of the lexicographic enumeration (first element fixed per chunk group)."""
+    if w <= 2:
+        yield _combos(0, m, w, repeat)
+        return
+    buf, size = [], 0
+    for a in range(m):
+        rest = _combos(a if repeat else a + 1, m, w - 1, repeat)
+        if len(rest):
+            buf.append(np.concatenate([np.full((len(rest), 1), a, dtype=np.int32), rest], axis=1))
+            size += len(rest)
+        if size >= _CHUNK:
+            yield np.concatenate(buf)
+            buf, size = [], 0
+    if buf:
+        yield np.concatenate(buf)
 
 
-def sign_bound(loss: str, ys: Sequence[Rational], zero: Sequence[int], pos: Sequence[int], neg: Sequence[int], output_bias: bool) -> Rational:
-    """Exact lower bound on sum_j loss(f(x_j), y_j) for every network whose predictions are
-    c on ``zero``, >= c on ``pos`` and <= c on ``neg`` (c = 0 without output bias, any real
-    with it); points in none of the lists are unconstrained.
+class _Search:
+    """State of one fit: the sorted candidates, the incumbent and the dual pool."""
 
-    With output bias the bound is min over c of a convex piecewise function whose kinks
-    lie at the labels: piecewise linear losses attain it at a kink, and the squared loss at
-    a kink or at the stationary point (a mean of labels) of one of its quadratic pieces.
+    def __init__(self, prob: Problem, pairs, combos: np.ndarray, bounds: np.ndarray, sb: SignBounds):
+        self.prob, self.pairs, self.combos, self.bounds, self.sb = prob, pairs, combos, bounds, sb
+        self.pool = DualPool(prob.icols, pairs, prob.D)
+        self.best: tuple[Rational, int] | None = None  # (value, position)
+        self.n_solved = self.n_sign = self.n_dual = self.n_fallback = 0
 
-    >>> sign_bound("absolute", [3, -2, 5], zero=[0], pos=[1], neg=[2], output_bias=False)   # 3 + 2 + 5
-    mpq(10,1)
-    """
-    if loss not in LOSSES:
-        raise InvalidParameterError(f"loss is {loss!r}; expected one of {', '.join(LOSSES)}")
-    ys = [as_rational(v, field=f"ys[{j}]") for j, v in enumerate(ys)]
-    groups = [("zero", j) for j in zero] + [("pos", j) for j in pos] + [("neg", j) for j in neg]
-
-    def F(c):
-        return sum((_term(loss, k, c, ys[j]) for k, j in groups), _ZERO)
-
-    if not output_bias:
-        return F(_ZERO)
-    if not groups:
-        return _ZERO
-    kinks = sorted({ys[j] for _, j in groups})
-    candidates = set(kinks)
-    if loss == "squared":
-        edges = [kinks[0] - 1] + [(a + b) / 2 for a, b in zip(kinks, kinks[1:])] + [kinks[-1] + 1]
-        for m in edges:  # one probe per open piece between kinks
-            on = [ys[j] for k, j in groups if k == "zero" or (k == "pos" and m > ys[j]) or (k == "neg" and m < ys[j])]
-            if on:
-                candidates.add(sum(on, _ZERO) / len(on))
-    return min(F(c) for c in candidates)
-
-
-# --------------------------------------------------------------------------- subproblems
-class _Problem(NamedTuple):
-    X: tuple  # D points, each a tuple of n mpq
-    y: tuple
-    loss: str
-    bias: bool
-    cells: tuple  # active sets (tuples of bool), one per full-dimensional cell
-    gens: dict  # squared loss: generators (rays, +-lines) of the closed cells needed so far, by cell index
-
-    @property
-    def n(self) -> int:
-        return len(self.X[0])
-
-    @property
-    def D(self) -> int:
-        return len(self.X)
-
-
-class _Solved(NamedTuple):
-    value: Rational  # the optimum of the subproblem: sum_j loss
-    theta: tuple  # per neuron (a_1..a_n, b), then (c,) if output bias
-    u: tuple  # dual vector on the predictions (length D)
-    mu: tuple | None  # per neuron, D multipliers >= 0 on its cell constraints; None: not yet computed
-
-
-def _xt(prob: _Problem, j: int) -> tuple:
-    return prob.X[j] + (mpq(1),)
-
-
-def _solve_lp(prob: _Problem, chosen) -> _Solved:
-    """Absolute or hinge loss.  Variables: theta_i per neuron, c (if bias), t_j per point.
-    Rows: the cell constraints sigma_ij xt_j . theta_i >= 0 (neuron-major), then two loss
-    rows per point."""
-    n, D, w = prob.n, prob.D, len(chosen)
-    k = n + 1
-    nb = w * k + (1 if prob.bias else 0)
-    nv = nb + D
-
-    def pred(j):  # coefficients of prediction j over all variables
-        row = [_ZERO] * nv
-        for i, (ci, s) in enumerate(chosen):
-            if prob.cells[ci][j]:
-                for c, v in enumerate(_xt(prob, j)):
-                    row[i * k + c] = s * v
-        if prob.bias:
-            row[w * k] = mpq(1)
-        return row
-
-    rows = []
-    for i, (ci, _) in enumerate(chosen):
-        for j in range(D):
-            r = [_ZERO] * (nv + 1)
-            sg = 1 if prob.cells[ci][j] else -1
-            for c, v in enumerate(_xt(prob, j)):
-                r[1 + i * k + c] = sg * v
-            rows.append(r)
-    for j in range(D):
-        p, yj = pred(j), prob.y[j]
-        t = [_ZERO] * nv
-        t[nb + j] = mpq(1)
-        if prob.loss == "absolute":  # t_j - p_j + y_j >= 0, t_j + p_j - y_j >= 0
-            rows.append([yj] + [a - b for a, b in zip(t, p)])
-            rows.append([-yj] + [a + b for a, b in zip(t, p)])
-        else:  # t_j >= 0, t_j + y_j p_j - 1 >= 0
-            rows.append([_ZERO] + t)
-            rows.append([mpq(-1)] + [a + yj * b for a, b in zip(t, p)])
-    objective = [_ZERO] * (nv + 1)
-    for j in range(D):
-        objective[1 + nb + j] = mpq(1)
-    res = cddlib.lp(nv, rows, objective=objective)
-    if res.status != "optimal":  # theta = 0 is feasible and the loss is >= 0
-        raise InternalError(f"subproblem LP is {res.status}")
-    lam = [-v for v in res.dual]  # minimisation: lam >= 0, sum lam_k row_k = objective
-    mu = tuple(tuple(lam[i * D + j] for j in range(D)) for i in range(w))
-    base = w * D
-    if prob.loss == "absolute":  # u_j = beta_j - alpha_j
-        u = tuple(lam[base + 2 * j + 1] - lam[base + 2 * j] for j in range(D))
-    else:  # u_j = delta_j y_j
-        u = tuple(lam[base + 2 * j + 1] * prob.y[j] for j in range(D))
-    return _Solved(res.value, tuple(res.x[:nb]), u, mu)
-
-
-def _cell_generators(X: tuple, act: tuple) -> tuple:
-    """Generators of the closed cone {theta : sigma_j xt_j . theta >= 0}: rays and +-lines."""
-    rows = [[_ZERO] + [(1 if a else -1) * v for v in x + (mpq(1),)] for x, a in zip(X, act)]
-    _, rays, lines = cddlib.h_to_v(rows)
-    return tuple(rays) + tuple(lines) + tuple(tuple(-v for v in l) for l in lines)
-
-
-def _solve_squared(prob: _Problem, chosen, propose="default") -> _Solved:
-    n, D = prob.n, prob.D
-    xt = [_xt(prob, j) for j in range(D)]
-    cols: list[tuple[Rational, ...]] = []
-    owner: list[tuple[Any, Any]] = []  # (neuron, generator) or ("c", +-1) for the output bias
-    for i, (ci, s) in enumerate(chosen):
-        if ci not in prob.gens:
-            prob.gens[ci] = _cell_generators(prob.X, prob.cells[ci])
-        for g in prob.gens[ci]:
-            col = tuple(s * sum((a * b for a, b in zip(xt[j], g)), _ZERO) if prob.cells[ci][j] else _ZERO for j in range(D))
-            if any(col):
-                cols.append(col)
-                owner.append((i, g))
-    if prob.bias:
-        cols += [(mpq(1),) * D, (mpq(-1),) * D]
-        owner += [("c", 1), ("c", -1)]
-    kw = {} if propose == "default" else {"propose": propose}
-    res = nnls(cols, prob.y, **kw)
-    theta = [[_ZERO] * (n + 1) for _ in chosen]
-    c = _ZERO
-    for z, (i, g) in zip(res.coef, owner):
-        if z == 0:
-            continue
-        if i == "c":
-            c += z * g
-        else:
-            theta[i] = [t + z * v for t, v in zip(theta[i], g)]
-    flat = tuple(v for th in theta for v in th) + ((c,) if prob.bias else ())
-    return _Solved(res.value, flat, res.residual, None)
-
-
-def _squared_mu(prob: _Problem, chosen, u) -> tuple:
-    """Multipliers mu_i >= 0 with G_i^T mu_i = -P_i^T u for every neuron (exact LPs).  They
-    exist because u is the optimal residual: u^T P theta <= 0 on the product of cells."""
-    D, k = prob.D, prob.n + 1
-    xt = [_xt(prob, j) for j in range(D)]
-    out = []
-    for ci, s in chosen:
-        act = prob.cells[ci]
-        eqs = []
-        for c in range(k):
-            rhs = s * sum((u[j] * xt[j][c] for j in range(D) if act[j]), _ZERO)
-            eqs.append([rhs] + [(1 if act[j] else -1) * xt[j][c] for j in range(D)])
-        ineqs = [[_ZERO] + [mpq(1) if jj == j else _ZERO for jj in range(D)] for j in range(D)]
-        res = cddlib.lp(D, ineqs, eqs)
-        if res.status != "optimal":
-            raise InternalError("no cell multipliers for an optimal squared-loss residual")
-        out.append(tuple(res.x))
-    return tuple(out)
-
-
-def _solve(prob: _Problem, chosen) -> _Solved:
-    return _solve_squared(prob, chosen) if prob.loss == "squared" else _solve_lp(prob, chosen)
-
-
-def _run_chunk(prob: _Problem, items: list, incumbent: Rational | None) -> list:
-    """Solve the subproblems of one chunk: items are (position, combo, bound); a bound at
-    least the batch's incumbent prunes.  Returns (position, _Solved or None)."""
-    return [(pos, None if incumbent is not None and bound >= incumbent else _solve(prob, chosen)) for pos, chosen, bound in items]
+    def chosen(self, pos: int) -> tuple:
+        return tuple(self.pairs[int(k)] for k in self.combos[pos])
 
 
 # --------------------------------------------------------------------------- the trainer
@@ -284,14 +132,19 @@ class ExactReluTrainer:
     output_bias : bool
         Whether the network may add a constant to its output (the paper's nets do not).
     workers : int or None
-        Processes (default: every core once there are many subproblems).  An executor
-        passed to :meth:`fit` (e.g. a Dask cluster) takes the batches instead.
+        Processes (default: every core once many subproblems are solved).  A Dask
+        executor passed to :meth:`fit` takes the batches instead.
     max_seconds, max_subproblems : optional budget
         When it runs out, ``fit`` stops with the best network so far, ``certified_`` False
         and ``lower_bound_`` a proven lower bound on the optimum.
     certify : bool
-        Keep the dual solutions so that ``certificate_`` can be built (memory grows with
-        the number of subproblems solved).
+        Keep what ``certificate_`` needs (the duals of the solved subproblems).
+    proposals : bool
+        Let floats propose (HiGHS bases for the LPs, scipy's NNLS for squared loss); the
+        result, the counts and the certificate are the same without them, only slower.
+    batch_size : int
+        Subproblems solved per batch (between two updates of the incumbent and of the
+        shared duals).  The result never depends on it; the counts do.
 
     Attributes (after ``fit``)
     --------------------------
@@ -300,7 +153,11 @@ class ExactReluTrainer:
     certified_ : bool — True when the search finished: ``loss_`` is the global optimum
     lower_bound_ : Rational — equal to ``loss_`` when certified
     n_subproblems_ : int — convex programs solved
-    n_pruned_ : int — subproblems skipped by the sign bound
+    n_pruned_ : int — multisets not solved (``n_pruned_sign_`` by the sign bound,
+        ``n_pruned_dual_`` by a shared dual)
+    n_fallbacks_ : int — solves in which the float proposal failed the exact check and the
+        exact route answered (always ``n_subproblems_`` with ``proposals=False``)
+    n_duals_confirmed_ : int — (dual, pair) feasibilities decided exactly for shared-dual pruning
     n_candidates_ : int — multisets of (cell, sign) after symmetry and dominance
     n_cells_ : int — cells of the data's arrangement (activation splits of one neuron)
     paper_bound_ : int — the paper's 2^w D^(n w)
@@ -314,7 +171,8 @@ class ExactReluTrainer:
     """
 
     def __init__(self, width: int = 1, loss: str = "absolute", output_bias: bool = False, *, workers: int | None = None,
-                 max_seconds: float | None = None, max_subproblems: int | None = None, certify: bool = True):
+                 max_seconds: float | None = None, max_subproblems: int | None = None, certify: bool = True,
+                 proposals: bool = True, batch_size: int = 16):
         self.width = width
         self.loss = loss
         self.output_bias = output_bias
@@ -322,13 +180,15 @@ class ExactReluTrainer:
         self.max_seconds = max_seconds
         self.max_subproblems = max_subproblems
         self.certify = certify
+        self.proposals = proposals
+        self.batch_size = batch_size
 
     def _validate(self, X: Any, y: Any):
         if isinstance(self.width, bool) or not isinstance(self.width, int) or self.width < 1:
             raise InvalidParameterError(f"width is {self.width!r}; it must be an integer >= 1")
         if self.loss not in LOSSES:
             raise InvalidParameterError(f"loss is {self.loss!r}; expected one of {', '.join(LOSSES)}")
-        for name in ("output_bias", "certify"):
+        for name in ("output_bias", "certify", "proposals"):
             if not isinstance(getattr(self, name), bool):
                 raise InvalidParameterError(f"{name} is {getattr(self, name)!r}; give True or False")
         if self.workers is not None and (isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1):
@@ -337,6 +197,8 @@ class ExactReluTrainer:
             v = getattr(self, name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0):
                 raise InvalidParameterError(f"{name} is {v!r}; give a positive number or None")
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise InvalidParameterError(f"batch_size is {self.batch_size!r}; it must be an integer >= 1")
         Xs = as_matrix(X, field="X")
         if not Xs:
             raise ShapeError("X is empty; give at least one data point")
@@ -350,114 +212,170 @@ class ExactReluTrainer:
     def _arrangement(self, Xs) -> HyperplaneArrangement:
         return HyperplaneArrangement([(x + (mpq(1),), 0) for x in Xs], dim=len(Xs[0]) + 1)
 
-    def _problem(self, Xs, ys) -> tuple[_Problem, HyperplaneArrangement]:
+    def _problem(self, Xs, ys) -> tuple[Problem, HyperplaneArrangement]:
         A = self._arrangement(Xs)
         cells = tuple(sorted({tuple(bool(s > 0) for s in row) for row in A.sign_matrix().tolist()}))
-        return _Problem(Xs, ys, self.loss, bool(self.output_bias), cells, {}), A
+        gens = all_cell_generators(Xs, cells)
+        rows = integer_points(Xs)
+        built = [cell_columns(Xs, c, g, rows) if any(c) else ((), (), ()) for c, g in zip(cells, gens)]
+        return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, *(tuple(b[i] for b in built) for i in range(3))), A
 
-    def _candidates(self, prob: _Problem, deadline: float | None) -> tuple[int, list[tuple[Rational, int, tuple]] | None]:
-        """The number of multisets of (cell, sign) without the all-inactive cell, and
-        (sign bound, order, combo) for each in increasing bound order (None if the
-        deadline passes first)."""
-        D = prob.D
-        choices = [(ci, s) for ci, c in enumerate(prob.cells) if any(c) for s in (1, -1)]
-        total = math.comb(len(choices) + self.width - 1, self.width)
+    def _candidates(self, prob: Problem, deadline: float | None):
+        """(pairs, number of multisets, SignBounds, sorted combos, sorted bounds) or None in
+        place of the last two when the deadline passes first."""
+        pairs = [(ci, s) for ci, c in enumerate(prob.cells) if any(c) for s in (1, -1)]
+        w = self.width
+        repeat = len(pairs) < w  # too few pairs to fill w distinct neurons: allow repeats
+        total = math.comb(len(pairs) + w - 1, w) if repeat else math.comb(len(pairs), w)
         if total > _MAX_CANDIDATES:
-            raise ResourceLimitError(f"width {self.width} on these {D} points means {total:,} subproblems (the data's arrangement has "
+            raise ResourceLimitError(f"width {w} on these {prob.D} points means {total:,} subproblems (the data's arrangement has "
                              f"{len(prob.cells)} cells); this trainer holds at most {_MAX_CANDIDATES:,}: use fewer points or a smaller width")
-        masks = [sum(1 << j for j in range(D) if prob.cells[ci][j]) for ci, _ in choices]
-        full = (1 << D) - 1
-        out = []
-        for order, combo in enumerate(itertools.combinations_with_replacement(range(len(choices)), self.width)):
-            if deadline is not None and order % 4096 == 0 and time.monotonic() > deadline:
-                return total, None
-            pos = neg = 0
-            for k in combo:
-                if choices[k][1] > 0:
-                    pos |= masks[k]
-                else:
-                    neg |= masks[k]
-            zero, po, no = full & ~(pos | neg), pos & ~neg, neg & ~pos
-            bound = sign_bound(prob.loss, prob.y, _bits(zero), _bits(po), _bits(no), prob.bias)
-            out.append((bound, order, tuple(choices[k] for k in combo)))
-        out.sort(key=lambda t: (t[0], t[1]))
-        return total, out
+        masks = np.array([prob.cells[ci] for ci, _ in pairs], dtype=bool).reshape(len(pairs), prob.D)
+        sb = SignBounds(prob.loss, prob.y, masks, [s for _, s in pairs], prob.bias)
+        cps, bps = [], []
+        for chunk in _iter_combos(len(pairs), w, repeat):
+            for i in range(0, len(chunk), _CHUNK):
+                if deadline is not None and time.monotonic() > deadline:
+                    return pairs, total, sb, None, None
+                part = chunk[i : i + _CHUNK]
+                cps.append(part.astype(np.int16 if len(pairs) < 2**15 else np.int32))
+                bps.append(sb.of(part))
+        combos = np.concatenate(cps) if cps else np.zeros((0, w), dtype=np.int32)
+        bounds = np.concatenate(bps) if bps else np.zeros(0, dtype=np.int64)
+        order = np.argsort(bounds, kind="stable")
+        return pairs, total, sb, combos[order], bounds[order]
 
     def fit(self, X: Any, y: Any, *, progress: Callable[[int, int, Rational | None], None] | None = None,
             executor: Any = None) -> "ExactReluTrainer":
         """Find the global optimum.  ``progress(done, total, best_loss)`` is called after
-        every batch (``done`` counts solved and pruned subproblems).  ``executor``
-        (:class:`polyrelu.parallel.Executor`) runs the batches (local processes or Dask)."""
+        every batch (``done`` counts solved and pruned subproblems).  ``executor`` (a
+        :class:`polyrelu.parallel.Executor` on a Dask cluster) takes the batches; without
+        it, ``workers`` local processes do."""
         Xs, ys = self._validate(X, y)
         start = time.monotonic()
-        prob, arrangement = self._problem(Xs, ys)
+        deadline = start + self.max_seconds if self.max_seconds is not None else None
+        with _executor.Runner(self.workers, executor) as runner:
+            prob, arrangement = self._problem(Xs, ys)
+            pairs, n_multisets, sb, combos, bounds = self._candidates(prob, deadline)
+            stopped = combos is None
+            if stopped:
+                combos, bounds = np.zeros((0, self.width), dtype=np.int32), np.zeros(0, dtype=np.int64)
+            S = _Search(prob, pairs, combos, bounds, sb)
+            rest = self._search(S, runner, start, progress) if not stopped else None
+            stopped = stopped or rest is not None
         D = prob.D
-        n_multisets, cand = self._candidates(prob, start + self.max_seconds if self.max_seconds is not None else None)
-        too_slow = cand is None  # the budget ran out while ordering the subproblems
-        cand = cand or []
-        total = len(cand)
-        nw = self.workers if self.workers is not None else (default_workers() if total >= 512 else 1)
-        if executor is not None and executor.is_distributed:  # a Dask cluster: split every batch into several tasks
-            nw = max(nw, 4)
-        best: tuple[Rational, int, _Solved, tuple] | None = None
-        solved: list[tuple[tuple, _Solved]] = []
-        n_solved = n_pruned = 0
-        pos, size, stopped = 0, 32, too_slow
-        while pos < total:
-            if best is not None and cand[pos][0] >= best[0]:  # sorted: every later bound is >= too
-                n_pruned += total - pos
-                pos = total
-                break
-            if (self.max_seconds is not None and time.monotonic() - start > self.max_seconds) or (
-                    self.max_subproblems is not None and n_solved >= self.max_subproblems):
-                stopped = True
-                break
-            take = size if self.max_subproblems is None else min(size, self.max_subproblems - n_solved)
-            batch = [(p, cand[p][2], cand[p][0]) for p in range(pos, min(total, pos + take))]
-            incumbent = best[0] if best is not None else None
-            if prob.loss == "squared":  # cell generators: computed here once (not in every worker), only for cells solved
-                for _, chosen, bound in batch:
-                    if incumbent is None or bound < incumbent:
-                        for ci, _ in chosen:
-                            if ci not in prob.gens:
-                                prob.gens[ci] = _cell_generators(Xs, prob.cells[ci])
-            chunk = max(1, -(-len(batch) // (2 * nw))) if nw > 1 else len(batch)
-            tasks = [(prob, batch[i : i + chunk], incumbent) for i in range(0, len(batch), chunk)]
-            for part in (executor.map(_run_chunk, tasks) if executor is not None and (executor.is_distributed or (nw > 1 and len(batch) >= 64))
-                         else run_tasks(_run_chunk, tasks, workers=nw if len(batch) >= 64 else 1)):  # results in task order
-                for p, res in part:
-                    if res is None:
-                        n_pruned += 1
-                        continue
-                    n_solved += 1
-                    if self.certify:
-                        solved.append((cand[p][2], res))
-                    if best is None or (res.value, p) < (best[0], best[1]):
-                        best = (res.value, p, res, cand[p][2])
-            pos += len(batch)
-            size = min(2 * size, 2048)
-            if progress is not None:
-                progress(pos, total, best[0] / D if best is not None else None)
-        if best is None:  # the budget ran out before anything was solved: the zero network
-            zero = _Solved(sum((_term(self.loss, "zero", _ZERO, v) for v in ys), _ZERO), (), (), None)
-            best = (zero.value, -1, zero, ())
-        value, _, res, chosen = best
-        self.network_ = self._network(res.theta, chosen, prob.n)
+        if S.best is None:  # the budget ran out before anything was solved: the zero network
+            self.network_ = self._network((), (), prob.n)
+        else:
+            value, bpos = S.best
+            chosen = S.chosen(bpos)
+            final = solve(prob, chosen, propose=False, want_theta=True)  # canonical: the exact route
+            if final.value != value:
+                raise InternalError("the winning subproblem's optimum differs between the float-proposed and the exact route")
+            self.network_ = self._network(final.theta, chosen, prob.n)
         self.loss_ = self._risk(self.network_, Xs, ys)
-        if best[1] >= 0 and self.loss_ != value / D:  # the subproblem optimum and the evaluated network agree exactly
+        if S.best is not None and self.loss_ != S.best[0] / D:
             raise InternalError("the optimal network's loss differs from its subproblem's optimum")
         self.certified_ = not stopped
-        self.lower_bound_ = self.loss_ if not stopped else min(self.loss_, cand[pos][0] / D) if pos < total else _ZERO
-        self.n_subproblems_, self.n_pruned_, self.n_candidates_ = n_solved, n_pruned, n_multisets
+        if stopped:  # everything decided has value >= the incumbent; the rest has sign bound >= bounds[rest]
+            self.lower_bound_ = min(self.loss_, _q(bounds[rest]) / sb.denominator / D) if rest is not None else _ZERO
+        else:
+            self.lower_bound_ = self.loss_
+        self.n_subproblems_, self.n_fallbacks_ = S.n_solved, S.n_fallback
+        self.n_pruned_sign_, self.n_pruned_dual_ = S.n_sign, S.n_dual
+        self.n_pruned_ = S.n_sign + S.n_dual
+        self.n_candidates_ = n_multisets
         self.n_cells_ = len(prob.cells)
         self.paper_bound_ = paper_bound(D, prob.n, self.width)
-        self._state = (prob, arrangement, solved) if (self.certify and not stopped) else None
+        self.n_duals_confirmed_ = S.pool.n_confirmed
+        self._state = (S, arrangement) if (self.certify and not stopped) else None
         self._certificate: dict[str, Any] | None = None
         return self
 
     def _fitted(self) -> None:
         if not hasattr(self, "network_"):
             raise NotFittedError("this ExactReluTrainer is not fitted yet; call fit(X, y) first")
+
+    def _search(self, S: _Search, runner, start: float, progress) -> int | None:
+        """Run the best-first search.  Returns None when it finished, else the position of
+        the least sign bound among the multisets not yet decided (the budget ran out).
+
+        A batch takes the undecided multisets in order, skipping (deferring to the next
+        batch) one that shares a pair with a multiset already in the batch: the dual of
+        the one often covers the other."""
+        total = len(S.bounds)
+        pos, scan = 0, 256
+        deferred = np.zeros(0, dtype=np.intp)
+        while True:
+            thr = S.sb.threshold(S.best[0]) if S.best is not None else None
+            if thr is not None and deferred.size:
+                keep = ~_ge(S.bounds[deferred], thr)
+                S.n_sign += int(deferred.size - keep.sum())
+                deferred = deferred[keep]
+            if thr is not None and pos < total and S.bounds[pos] >= thr:  # sorted: every later sign bound prunes too
+                S.n_sign += total - pos
+                pos = total
+            if pos >= total and not deferred.size:
+                return None
+            if (self.max_seconds is not None and time.monotonic() - start > self.max_seconds) or (
+                    self.max_subproblems is not None and S.n_solved >= self.max_subproblems):
+                return int(deferred[0]) if deferred.size else pos
+            want = self.batch_size if self.max_subproblems is None else min(self.batch_size, self.max_subproblems - S.n_solved)
+            batch: list[int] = []
+            used: set[int] = set()
+            later: list[int] = []
+
+            def offer(p: int) -> bool:
+                """Put p in the batch or defer it; False when the batch is full."""
+                if len(batch) >= want:
+                    return False
+                pr = set(S.combos[p].tolist())
+                if pr & used and len(later) + len(deferred) < _MAX_DEFERRED:
+                    later.append(p)
+                else:
+                    batch.append(p)
+                    used.update(pr)
+                return True
+
+            if deferred.size:
+                cov = S.pool.cover(S.combos[deferred].astype(np.intp))
+                S.n_dual += int((cov >= 0).sum())
+                rest = deferred[cov < 0].tolist()
+                deferred = np.zeros(0, dtype=np.intp)
+                for i, p in enumerate(rest):
+                    if not offer(p):
+                        later += rest[i:]
+                        break
+            while len(batch) < want and pos < total:
+                end = min(total, pos + scan)
+                if thr is not None:  # cut the window where the sign bound starts to prune
+                    end = pos + int(np.searchsorted(_ge(S.bounds[pos:end], thr), True))
+                    if end == pos:
+                        break
+                cov = S.pool.cover(S.combos[pos:end].astype(np.intp))
+                free = np.flatnonzero(cov < 0).tolist()
+                cut, taken = end - pos, 0
+                for i in free:
+                    if not offer(pos + i):
+                        cut = i
+                        break
+                    taken += 1
+                S.n_dual += cut - taken
+                scan = max(64, scan // 2) if cut < end - pos else min(1 << 16, scan * 2)
+                pos += cut
+            deferred = np.array(sorted(later), dtype=np.intp)
+            if not batch:
+                continue
+            results = runner.solve(S.prob, [S.chosen(p) for p in batch], self.proposals)
+            for p, res in zip(batch, results):
+                S.n_solved += 1
+                S.n_fallback += res.route != "proposal"
+                S.pool.add(res.value, res.u)
+                if S.best is None or (res.value, p) < S.best:
+                    S.best = (res.value, p)
+            runner.grow(S.n_solved)
+            if progress is not None:
+                progress(pos, total, S.best[0] / S.prob.D if S.best is not None else None)
 
     def predict(self, X: Any) -> tuple[Rational, ...]:
         """The fitted network's outputs on the rows of X."""
@@ -475,17 +393,35 @@ class ExactReluTrainer:
         return self._certificate
 
     # ---------------------------------------------------------------- internals
-    def _build_certificate(self, prob: _Problem, arrangement: HyperplaneArrangement, solved) -> dict[str, Any]:
+    def _build_certificate(self, S: _Search, arrangement: HyperplaneArrangement) -> dict[str, Any]:
+        prob = S.prob
+
         def signs(ci):
             return "".join("+" if a else "-" for a in prob.cells[ci])
 
+        thr = S.sb.threshold(self.loss_ * prob.D)
+        used: dict[int, set[int]] = {}
+        m = len(S.pairs)
+        for chunk in _iter_combos(m, self.width, True):  # every multiset the verifier enumerates
+            for i in range(0, len(chunk), _CHUNK):
+                part = chunk[i : i + _CHUNK]
+                need = part[~_ge(S.sb.of(part), thr)].astype(np.intp)
+                cov = S.pool.cover(need)
+                if np.any(cov < 0):
+                    raise InternalError("a multiset is covered neither by its sign bound nor by a shared dual")
+                for row, k in zip(need.tolist(), cov.tolist()):
+                    used.setdefault(k, set()).update(row)
         entries = []
-        for chosen, res in solved:
-            mu = res.mu if res.mu is not None else _squared_mu(prob, chosen, res.u)
-            entries.append({
-                "neurons": [{"cell": signs(ci), "sign": s, "mu": [to_str(v) for v in m]} for (ci, s), m in zip(chosen, mu)],
-                "u": [to_str(v) for v in res.u],
-            })
+        for k in sorted(used):
+            u = S.pool.u(k)
+            neurons = []
+            for p in sorted(used[k]):
+                ci, s = S.pairs[p]
+                mu = cell_multipliers(prob.X, prob.cells[ci], s, u)
+                if mu is None:
+                    raise InternalError("a shared dual confirmed feasible has no cell multipliers")
+                neurons.append({"cell": signs(ci), "sign": s, "mu": [to_str(v) for v in mu]})
+            entries.append({"u": [to_str(v) for v in u], "pairs": neurons})
         return {
             "format": "polyrelu.training-certificate",
             "version": 1,
@@ -496,7 +432,8 @@ class ExactReluTrainer:
             "optimum": to_str(self.loss_),
             "network": self.network_.to_dict(),
             "arrangement_certificate": arrangement_certificate(arrangement),
-            "solved": entries,
+            "solved": [],
+            "duals": entries,
         }
 
     def _network(self, theta, chosen, n) -> ReluNetwork:
@@ -507,7 +444,7 @@ class ExactReluTrainer:
                 weights.append(list(theta[i * k : i * k + n]))
                 biases.append(theta[i * k + n])
                 out.append(mpq(chosen[i][1]))
-            else:  # padding for the zero network of a run stopped before any subproblem
+            else:  # padding: the zero network of a run stopped early, or fewer pairs than neurons
                 weights.append([_ZERO] * n)
                 biases.append(_ZERO)
                 out.append(mpq(1))
@@ -515,27 +452,26 @@ class ExactReluTrainer:
         return ReluNetwork(n, [(weights, biases), ([out], [c])])
 
     def _risk(self, net: ReluNetwork, Xs, ys) -> Rational:
-        return sum((_term(self.loss, "zero", net.evaluate(x)[0], yv) for x, yv in zip(Xs, ys)), _ZERO) / len(Xs)
+        return sum((loss_value(self.loss, net.evaluate(x)[0], yv) for x, yv in zip(Xs, ys)), _ZERO) / len(Xs)
 
 
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
+def _ge(values: np.ndarray, thr) -> np.ndarray:
+    return np.asarray(values >= thr, dtype=bool)
+
+
+def _q(v) -> Rational:
+    return v if isinstance(v, Rational) else mpq(int(v))
 
 
 def all_splits_optimum(trainer: ExactReluTrainer, X: Sequence, y: Sequence) -> Rational:
-    """The optimum by brute force over all 2^(D w) activation splits (a reference for tests
-    and the paper's claims on tiny data): the same
+    """Brute force over all 2^(D w) activation splits (for tests on tiny data): the same
     subproblems over every (subset, sign) per neuron, realisable or not (an unrealisable
-    split's closed cone still contains 0 and only networks that a cell closure also has)."""
+    split's closed cone still contains 0 and only networks that a cell closure also has),
+    solved by the exact route only."""
     Xs, ys = trainer._validate(X, y)
     D = len(Xs)
     splits = tuple(itertools.product((False, True), repeat=D))
-    gens = {k: _cell_generators(Xs, s) for k, s in enumerate(splits)} if trainer.loss == "squared" else {}
-    prob = _Problem(Xs, ys, trainer.loss, bool(trainer.output_bias), splits, gens)
+    built = [cell_columns(Xs, s, cell_generators(Xs, s)) if any(s) else ((), (), ()) for s in splits]
+    prob = Problem(Xs, ys, trainer.loss, bool(trainer.output_bias), splits, *(tuple(b[i] for b in built) for i in range(3)))
     choices = [(k, sg) for k in range(len(splits)) for sg in (1, -1)]
-    return min(_solve(prob, list(combo)).value for combo in itertools.product(choices, repeat=trainer.width)) / D
+    return min(solve(prob, combo, propose=False).value for combo in itertools.combinations_with_replacement(choices, trainer.width)) / D

@@ -31,9 +31,14 @@ After the schema pass (:func:`read`) the checks are, one function each:
    0 <= u_j y_j <= 1: max(0, 1 - y p) >= u y (1 - y p) = u y - u p since y^2 = 1) or
    2 u . y - u . u (squared: (y - p)^2 >= 2 u (y - p) - u^2).  That bound must be at
    least D * optimum.
-5. *Every subproblem is covered*: every multiset of w (cell, sign) pairs without the
-   all-inactive cell has a dual solution (4) or a sign bound (:func:`sign_bound`) of at
-   least D * optimum.  Multisets with the all-inactive cell need nothing: such a neuron
+5. *Shared dual solutions* (optional ``duals``): each entry is one dual u (feasible and
+   bounding by D * optimum as in 4) with multipliers mu for each of several (cell, sign)
+   pairs, each satisfying its dual equation exactly as in 4.  The dual equation of a
+   neuron involves only u and that neuron's pair, so the argument of 4 bounds every
+   multiset all of whose pairs the entry lists (repeats included), not just one.
+6. *Every subproblem is covered*: every multiset of w (cell, sign) pairs without the
+   all-inactive cell has a dual solution (4), a shared dual listing all its pairs (5) or
+   a sign bound (:func:`sign_bound`) of at least D * optimum.  Multisets with the all-inactive cell need nothing: such a neuron
    outputs 0, and parameter 0 lies in every closed cell, so the same networks belong to
    a multiset where that pair is replaced by any other.
 
@@ -45,7 +50,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from gmpy2 import mpq
@@ -144,6 +149,13 @@ class Solved:
 
 
 @dataclass(frozen=True)
+class Shared:
+    u: tuple[Rational, ...]
+    pairs: tuple[Neuron, ...]
+    at: str
+
+
+@dataclass(frozen=True)
 class TrainingCertificate:
     loss: str
     width: int
@@ -154,6 +166,7 @@ class TrainingCertificate:
     network: ReluNetwork
     cells: arrangement_verifier.ArrangementCertificate
     solved: tuple[Solved, ...]
+    shared: tuple[Shared, ...] = ()
 
     @property
     def xt(self) -> list[tuple[Rational, ...]]:
@@ -163,7 +176,7 @@ class TrainingCertificate:
 def read(cert: Any) -> TrainingCertificate:
     """The schema pass: every field of the certificate typed, or CertificateError naming it."""
     keys = ("format", "version", "loss", "width", "output_bias", "data", "optimum", "network", "arrangement_certificate", "solved")
-    S.obj(cert, "", keys)
+    S.obj(cert, "", keys, ("duals",))
     S.text(cert["format"], "format", (FORMAT,))
     S.integer(cert["version"], "version", 1, 2)
     loss = S.text(cert["loss"], "loss", LOSSES)
@@ -182,22 +195,30 @@ def read(cert: Any) -> TrainingCertificate:
         for j, v in enumerate(y):
             if v not in (1, -1):
                 S.fail(f"data.y[{j}]", f"hinge loss needs labels -1 or 1, got {to_str(v)}")
+    def neuron(nd: Any, nat: str) -> Neuron:
+        S.obj(nd, nat, ("cell", "sign", "mu"))
+        cell = S.text(nd["cell"], f"{nat}.cell")
+        if len(cell) != D or set(cell) - {"+", "-"}:
+            S.fail(f"{nat}.cell", f"expected a string of {D} '+'/'-' characters, got {S.describe(cell)}")
+        sign = S.integer(nd["sign"], f"{nat}.sign")
+        if sign not in (1, -1):
+            S.fail(f"{nat}.sign", f"expected 1 or -1, got {S.describe(sign)}")
+        return Neuron(cell, sign, S.vector(nd["mu"], f"{nat}.mu", D), nat)
+
     solved = []
     for e, entry in enumerate(S.lst(cert["solved"], "solved")):
         at = f"solved[{e}]"
         S.obj(entry, at, ("neurons", "u"))
-        neurons = []
-        for i, nd in enumerate(S.lst(entry["neurons"], f"{at}.neurons", w)):
-            nat = f"{at}.neurons[{i}]"
-            S.obj(nd, nat, ("cell", "sign", "mu"))
-            cell = S.text(nd["cell"], f"{nat}.cell")
-            if len(cell) != D or set(cell) - {"+", "-"}:
-                S.fail(f"{nat}.cell", f"expected a string of {D} '+'/'-' characters, got {S.describe(cell)}")
-            sign = S.integer(nd["sign"], f"{nat}.sign")
-            if sign not in (1, -1):
-                S.fail(f"{nat}.sign", f"expected 1 or -1, got {S.describe(sign)}")
-            neurons.append(Neuron(cell, sign, S.vector(nd["mu"], f"{nat}.mu", D), nat))
+        neurons = [neuron(nd, f"{at}.neurons[{i}]") for i, nd in enumerate(S.lst(entry["neurons"], f"{at}.neurons", w))]
         solved.append(Solved(tuple(neurons), S.vector(entry["u"], f"{at}.u", D), at))
+    shared = []
+    for e, entry in enumerate(S.lst(cert.get("duals", []), "duals")):
+        at = f"duals[{e}]"
+        S.obj(entry, at, ("u", "pairs"))
+        pairs = [neuron(nd, f"{at}.pairs[{i}]") for i, nd in enumerate(S.lst(entry["pairs"], f"{at}.pairs"))]
+        if not pairs:
+            S.fail(f"{at}.pairs", "expected at least one (cell, sign) pair")
+        shared.append(Shared(S.vector(entry["u"], f"{at}.u", D), tuple(pairs), at))
     return TrainingCertificate(
         loss=loss,
         width=w,
@@ -208,6 +229,7 @@ def read(cert: Any) -> TrainingCertificate:
         network=S.network(cert["network"], "network"),
         cells=arrangement_verifier.read(cert["arrangement_certificate"], "arrangement_certificate"),
         solved=tuple(solved),
+        shared=tuple(shared),
     )
 
 
@@ -217,7 +239,8 @@ class _State:
     C: TrainingCertificate
     cells: list[str]  # sign strings of the listed cells (set by check 1)
     solved: dict[tuple[tuple[str, int], ...], str]  # multiset -> path of its dual solution (check 4)
-    counts: dict[str, int]  # multisets and how they are covered (check 5)
+    counts: dict[str, int]  # multisets and how they are covered (check 6)
+    shared: dict[tuple[str, int], int] = field(default_factory=dict)  # pair -> bitmask of the shared duals listing it (check 5)
 
 
 def check_cells(st: _State) -> None:
@@ -268,35 +291,47 @@ def _dual_bound(loss: str, u: Sequence[Rational], y: Sequence[Rational], at: str
     return 2 * sum((a * b for a, b in zip(u, y)), _ZERO) - sum((a * a for a in u), _ZERO)
 
 
-def check_duals(st: _State) -> None:
-    """4. Every dual solution is feasible and bounds its subproblem by D * optimum."""
+def _check_dual(st: _State, u: Sequence[Rational], neurons: Sequence[Neuron], at: str) -> None:
+    """The dual equations of ``neurons`` under u, u's box and sum, and its bound (4 and 5)."""
     C, xt = st.C, st.C.xt
     D, listed, dead = len(xt), set(st.cells), "-" * len(xt)
-    target = C.optimum * D
-    for entry in C.solved:
-        for nd in entry.neurons:
-            if nd.cell not in listed or nd.cell == dead:
-                S.fail(f"{nd.at}.cell", "is not a cell of the arrangement other than the all-inactive one")
-            if any(v < 0 for v in nd.mu):
-                S.fail(f"{nd.at}.mu", "has a negative entry")
-            for k in range(len(xt[0])):
-                tot = sum((nd.sign * entry.u[j] * xt[j][k] for j in range(D) if nd.cell[j] == "+"), _ZERO)
-                tot += sum((nd.mu[j] * (1 if nd.cell[j] == "+" else -1) * xt[j][k] for j in range(D)), _ZERO)
-                if tot != 0:
-                    S.fail(nd.at, f"the dual equation for coordinate {k} fails")
-        if C.output_bias and sum(entry.u, _ZERO) != 0:
-            S.fail(f"{entry.at}.u", "with output bias the entries of u must sum to 0")
-        bound = _dual_bound(C.loss, entry.u, C.y, entry.at)
-        if bound < target:
-            S.fail(entry.at, f"its dual bound {to_str(bound / D)} is below the claimed optimum {to_str(C.optimum)}")
+    for nd in neurons:
+        if nd.cell not in listed or nd.cell == dead:
+            S.fail(f"{nd.at}.cell", "is not a cell of the arrangement other than the all-inactive one")
+        if any(v < 0 for v in nd.mu):
+            S.fail(f"{nd.at}.mu", "has a negative entry")
+        for k in range(len(xt[0])):
+            tot = sum((nd.sign * u[j] * xt[j][k] for j in range(D) if nd.cell[j] == "+"), _ZERO)
+            tot += sum((nd.mu[j] * (1 if nd.cell[j] == "+" else -1) * xt[j][k] for j in range(D)), _ZERO)
+            if tot != 0:
+                S.fail(nd.at, f"the dual equation for coordinate {k} fails")
+    if C.output_bias and sum(u, _ZERO) != 0:
+        S.fail(f"{at}.u", "with output bias the entries of u must sum to 0")
+    bound = _dual_bound(C.loss, u, C.y, at)
+    if bound < C.optimum * D:
+        S.fail(at, f"its dual bound {to_str(bound / D)} is below the claimed optimum {to_str(C.optimum)}")
+
+
+def check_duals(st: _State) -> None:
+    """4. Every dual solution is feasible and bounds its subproblem by D * optimum."""
+    for entry in st.C.solved:
+        _check_dual(st, entry.u, entry.neurons, entry.at)
         key = tuple(sorted((nd.cell, nd.sign) for nd in entry.neurons))
         if key in st.solved:
             S.fail(entry.at, f"repeats the multiset of {st.solved[key]}")
         st.solved[key] = entry.at
 
 
+def check_shared_duals(st: _State) -> None:
+    """5. Every shared dual is feasible for each pair it lists and bounds by D * optimum."""
+    for e, entry in enumerate(st.C.shared):
+        _check_dual(st, entry.u, entry.pairs, entry.at)
+        for nd in entry.pairs:
+            st.shared[(nd.cell, nd.sign)] = st.shared.get((nd.cell, nd.sign), 0) | (1 << e)
+
+
 def check_covered(st: _State) -> None:
-    """5. Every multiset without the all-inactive cell: a dual solution or its sign bound."""
+    """6. Every multiset without the all-inactive cell: a dual solution, a shared dual or its sign bound."""
     C = st.C
     D = len(C.X)
     dead = "-" * D
@@ -306,10 +341,17 @@ def check_covered(st: _State) -> None:
         S.fail("width", f"{C.width} neurons over {len(choices)} (cell, sign) pairs give {total:,} subproblems; "
                f"this verifier checks at most {MAX_MULTISETS:,} (the trainer's limit)")
     target = C.optimum * D
-    n_sign = 0
+    n_sign = n_shared = 0
     for combo in itertools.combinations_with_replacement(choices, C.width):
         if combo in st.solved:
             continue
+        if st.shared:
+            common = -1
+            for pair in combo:
+                common &= st.shared.get(pair, 0)
+            if common:
+                n_shared += 1
+                continue
         pos = {j for c, s in combo if s > 0 for j in range(D) if c[j] == "+"}
         neg = {j for c, s in combo if s < 0 for j in range(D) if c[j] == "+"}
         zero = [j for j in range(D) if j not in pos and j not in neg]
@@ -318,10 +360,10 @@ def check_covered(st: _State) -> None:
             S.fail("solved", f"the multiset {combo} has no dual solution and its sign bound {to_str(b / D)} is below the "
                    f"optimum {to_str(C.optimum)}")
         n_sign += 1
-    st.counts = {"multisets": total, "by_dual": total - n_sign, "by_sign_bound": n_sign}
+    st.counts = {"multisets": total, "by_dual": total - n_sign, "by_shared_dual": n_shared, "by_sign_bound": n_sign}
 
 
-CHECKS = (check_cells, check_network, check_optimum_attained, check_duals, check_covered)
+CHECKS = (check_cells, check_network, check_optimum_attained, check_duals, check_shared_duals, check_covered)
 
 
 def check(C: TrainingCertificate) -> dict[str, Any]:
