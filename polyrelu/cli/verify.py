@@ -38,8 +38,9 @@ def verify_cmd(certificate: Path, as_json: bool) -> None:
         emit_json({"valid": True, **summary})
     elif summary["kind"] == "training":
         click.echo(f"certificate valid: the optimal {summary['loss']} loss of width {summary['width']} is {summary['optimum']}; "
-                   f"{summary['multisets']} subproblems covered ({summary['by_dual']} by exact dual solutions, "
-                   f"{summary['by_sign_bound']} by the sign bound)")
+                   f"{summary['multisets']} subproblems covered ({summary['by_dual']} by exact dual solutions"
+                   + (f", {summary['by_shared_dual']} of them shared" if summary.get("by_shared_dual") else "")
+                   + f", {summary['by_sign_bound']} by the sign bound)")
     elif summary["kind"] == "network":
         click.echo(f"certificate valid: {summary['activation_regions']} activation regions, {summary['linear_regions']} linear "
                    f"regions, {summary['pieces']} pieces, {summary['affine_maps']} affine maps")
