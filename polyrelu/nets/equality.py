@@ -17,7 +17,7 @@ from ..errors import InternalError, ShapeError
 from ..exact.rational import Rational
 from ..geometry.polyhedron import OpenPolyhedron
 from .network import ReluNetwork
-from .regions import ActivationRegion, network_regions
+from .regions import ActivationRegion, LineRegions, network_regions
 
 __all__ = ["networks_equal"]
 
@@ -37,7 +37,10 @@ def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | N
         )
     diff = f.add(g.scaled(-1))
     res = network_regions(diff, domain=domain, workers=workers)
-    for r in res.regions:
+    # on the line only the regions with a nonzero map are built
+    candidates = res.nonzero_map_indices().tolist() if isinstance(res, LineRegions) else range(len(res.regions))
+    for i in candidates:
+        r = res.regions[i]
         A, c = r.affine_map.matrix, r.affine_map.offset
         if all(v == 0 for row in A for v in row) and all(v == 0 for v in c):
             continue

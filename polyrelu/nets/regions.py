@@ -40,11 +40,12 @@ from .. import cells
 from ..exact.affine import AffineMap
 from ..errors import ShapeError
 from ..exact.linalg import integer_row, lcm_denominators
+from .line import LineRegionsMixin
 from .network import ReluNetwork
 from ..geometry.polyhedron import OpenPolyhedron
 from ..exact.rational import Rational
 
-__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "pattern_constraints", "one_sided_pattern"]
+__all__ = ["ActivationRegion", "NetworkRegions", "LineRegions", "network_regions", "pattern_constraints", "one_sided_pattern"]
 
 _ZERO = mpq(0)
 
@@ -397,6 +398,13 @@ def one_sided_pattern(net: ReluNetwork, x, direction) -> tuple[tuple[int, ...], 
     return tuple(pattern)
 
 
+class LineRegions(LineRegionsMixin, NetworkRegions):
+    """The regions of a network on R, from the exact 1-D path (:mod:`polyrelu.nets.line`):
+    same results, listed left to right, built lazily; counts without LP."""
+
+    region_type = ActivationRegion
+
+
 def network_regions(
     network: ReluNetwork,
     *,
@@ -405,6 +413,7 @@ def network_regions(
     max_regions: int | None = None,
     max_seconds: float | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    route: str = "auto",
 ) -> NetworkRegions:
     """Enumerate the activation regions of ``network`` on R^n (or inside ``domain``).
 
@@ -419,8 +428,15 @@ def network_regions(
         ``partial = True``: its regions are the cells of a partially refined network,
         not the network's activation regions.
     progress : callable(layer, done_cells, total_cells), optional
+    route : {"auto", "line", "cells"}
+        "auto" takes the exact 1-D path (:mod:`polyrelu.nets.line`) for one input and the
+        cell engine otherwise; "cells" forces the cell engine (same results, slower).
     """
     n = network.input_dim
+    if route not in ("auto", "line", "cells") or (route == "line" and n != 1):
+        raise ShapeError(f"route is {route!r}; use 'auto', 'cells' or (for a network with one input) 'line'")
+    if n == 1 and route != "cells":  # on the line: breakpoint propagation, no cells, no LP
+        return LineRegions.from_network(network, domain=domain, max_regions=max_regions, max_seconds=max_seconds, progress=progress)
     if domain is not None:
         if domain.dim != n:
             raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
