@@ -9,15 +9,20 @@ errors (exit 2) without code of our own.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import __version__
 from ..errors import PolyReluError
-from ..exact.rational import as_rational
-from ..io import formats
-from ..nets.network import ReluNetwork
+
+if TYPE_CHECKING:
+    from ..nets.network import ReluNetwork
+
+# Start-up time: `polyrelu --help` and small inputs must stay fast, so the command modules
+# import only click and this module at load time; everything else (numpy, networkx, cdd,
+# scipy, dask and the library modules that use them) is imported inside the command that
+# needs it.
 
 EXIT_OK, EXIT_CLAIM_FALSE, EXIT_USAGE, EXIT_BAD_INPUT, EXIT_PARTIAL, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 BUG_REPORT = "this is a bug in polyrelu; please report it with the command and input files that caused it"
@@ -30,6 +35,8 @@ class ClaimFalse(Exception):
 
 
 def emit_json(obj: Any) -> None:
+    from ..io import formats
+
     click.echo(formats.dumps(obj), nl=False)
 
 
@@ -45,6 +52,7 @@ def cli() -> None:
 
 
 def parse_domain(spec: str | None, n: int):
+    from ..exact.rational import as_rational
     from ..geometry.polyhedron import OpenPolyhedron
 
     if spec is None:
@@ -63,6 +71,8 @@ def parse_domain(spec: str | None, n: int):
 
 
 def rational_list(text: str, name: str) -> list:
+    from ..exact.rational import as_rational
+
     try:
         return [as_rational(v.strip(), field=name) for v in text.split(",") if v.strip()]
     except PolyReluError as exc:
@@ -70,7 +80,7 @@ def rational_list(text: str, name: str) -> list:
 
 
 
-def write_or_print(net: ReluNetwork, out: Path | None) -> None:
+def write_or_print(net: "ReluNetwork", out: Path | None) -> None:
     if out is None:
         click.echo(net.to_json(), nl=False)
     else:

@@ -7,8 +7,6 @@ from pathlib import Path
 import click
 
 from ..errors import PolyReluError
-from ..exact.rational import as_rational
-from ..io import formats
 from .app import cli, rational_list, write_or_print
 
 
@@ -18,6 +16,7 @@ from .app import cli, rational_list, write_or_print
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
 def zigzag_cmd(a_text: str, M_text: str, out: Path | None) -> None:
     """The zig-zag h_a of PAPER.md §4 as a network (w neurons, no output bias)."""
+    from ..exact.rational import as_rational
     from ..paper.constructions import zigzag
 
     try:
@@ -35,6 +34,7 @@ def zigzag_cmd(a_text: str, M_text: str, out: Path | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the network JSON here (default: stdout).")
 def hard_function_cmd(widths: str, M_text: str, seed: int | None, out: Path | None) -> None:
     """H = h_{a^k} o ... o h_{a^1}: k hidden layers of the given widths (PAPER.md §4)."""
+    from ..exact.rational import as_rational
     from ..paper.constructions import hard_function, random_hard_function
 
     try:
@@ -67,6 +67,7 @@ def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -
     "functions": [{"a": [...], "c": ...}, ...]} (each x -> a.x + c).
     """
     from ..errors import FileFormatError, InternalError
+    from ..io import formats
     from ..paper.constructions.maxnet import max_affine, min_affine
 
     obj = formats.load(functions)
@@ -98,6 +99,7 @@ def zonotope_family_cmd(n: int, m: int, w: int, k: int, seed: int, M_text: str, 
     import random
     import warnings
 
+    from ..exact.rational import as_rational
     from ..paper.constructions import random_breakpoints
     from ..paper.constructions.zonotope_family import zonotope_family
 

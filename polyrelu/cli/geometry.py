@@ -8,8 +8,6 @@ from typing import Any
 import click
 
 from ..errors import PolyReluError
-from ..exact.rational import to_str
-from ..io import formats, graphs
 from .app import ClaimFalse, cli, emit_json
 
 
@@ -19,7 +17,7 @@ from .app import ClaimFalse, cli, emit_json
 @click.option("--inside", type=click.Path(dir_okay=False, path_type=Path), help="Only regions inside this open polyhedron (JSON: {\"dim\": d, \"inequalities\": [{\"a\": [...], \"b\": ...}]}, meaning a.x < b).")
 @click.option("--certificate", "cert_out", type=click.Path(dir_okay=False, path_type=Path), help="Write a certificate that 'polyrelu verify' checks.")
 @click.option("--graph", "graph_out", type=click.Path(dir_okay=False, path_type=Path), help="Write the region-adjacency graph (JSON).")
-@click.option("--no-check", is_flag=True, help="Skip the second count route (characteristic polynomial); it is skipped automatically above 60 hyperplanes.")
+@click.option("--no-check", is_flag=True, help="Skip the second count route (characteristic polynomial; it costs less than the enumeration).")
 def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_out: Path | None, graph_out: Path | None, no_check: bool) -> None:
     """Count and certify the regions of a hyperplane arrangement exactly.
 
@@ -27,10 +25,13 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
     "dim": d, "hyperplanes": [{"a": [...], "b": ...}, ...]} (hyperplanes a.x = b).
     Regions are counted by exact enumeration and, as an independent check, from the
     characteristic polynomial (Zaslavsky); a disagreement is reported as exit code 1.
+    The polynomial comes from the intersection lattice, counted level by level in
+    integers; it costs less than the enumeration and runs at every size (--no-check
+    skips it; it does not apply with --inside).
     """
-    from ..certify import arrangement_certificate
     from ..geometry.arrangement import HyperplaneArrangement
     from ..geometry.polyhedron import OpenPolyhedron
+    from ..io import formats
 
     arr = HyperplaneArrangement.load(arrangement)
     domain = None
@@ -49,17 +50,21 @@ def arrangement_cmd(arrangement: Path, as_json: bool, inside: Path | None, cert_
         "regions": arr.n_regions(inside=domain),
         "bounded_regions": arr.n_bounded_regions(inside=domain),
     }
-    check = domain is None and not no_check and arr.n_hyperplanes <= 60
+    check = domain is None and not no_check
     if check:
         chi = arr.characteristic_polynomial
         info["characteristic_polynomial"] = list(chi)
         info["regions_zaslavsky"] = arr.n_regions_zaslavsky()
         info["bounded_regions_zaslavsky"] = arr.n_bounded_regions_zaslavsky()
     if graph_out is not None:
+        from ..io import graphs
+
         G = arr.region_graph(inside=domain)
         info["graph_edges"] = G.number_of_edges()
         formats.dump_atomic(graphs.arrangement_graph_to_dict(G), graph_out)
     if cert_out is not None:
+        from ..certify import arrangement_certificate
+
         formats.dump_atomic(arrangement_certificate(arr, inside=domain), cert_out)
     if as_json:
         emit_json(info)
@@ -87,32 +92,51 @@ def _poly_text(coeffs: list[int]) -> str:
 
 
 
+#: facets, volume and general position are computed by default while the number of
+#: generator-direction subsets they examine is at most this, or at most
+#: EXTRAS_PER_VERTEX times the number of vertices (measured: a subset costs well under
+#: 1/20 of a vertex, so the extras then cost less than the vertices; scripts/bench_zonotope.py)
+EXTRAS_SUBSETS = 200_000
+EXTRAS_PER_VERTEX = 20
+
+
 @cli.command("zonotope")
 @click.argument("zonotope", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 @click.option("--list", "list_vertices", is_flag=True, help="Also print the vertices (p/q coordinates).")
+@click.option("--facets", "want_facets", is_flag=True, help="Always count the facets (by default only when cheap, see below).")
+@click.option("--volume", "want_volume", is_flag=True, help="Always compute the volume and general position (by default only when cheap).")
 @click.option("--check-cdd", is_flag=True, help="Also compute the vertices by iterated Minkowski sums in cdd (slow) and compare.")
-def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: bool) -> None:
+def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, want_facets: bool, want_volume: bool, check_cdd: bool) -> None:
     """Vertices, facets, volume and general position of a zonotope.
 
     ZONOTOPE is a JSON file {"format": "polyrelu.zonotope", "version": 1,
     "generators": [[...], ...], "center": [...]}.  Vertices come from the regions of
     the central arrangement {r : <r, b_i> = 0}; --check-cdd recomputes them as the
     paper describes (Minkowski sum of segments) and exits 1 if the two differ.
+
+    Facets, volume and general position are integer minors of the k distinct generator
+    directions in R^n (C(k, n-1) and C(k, n) of them).  They are computed by default
+    when that is cheap next to the vertices (at most 200,000 subsets or 20 per vertex);
+    otherwise they are reported as not computed (null in --json) unless --facets or
+    --volume asks for them.
     """
+    from ..exact.rational import to_str
     from ..geometry.zonotope import Zonotope
 
     Z = Zonotope.load(zonotope)
+    n_vertices = Z.n_vertices
+    cheap = Z.n_direction_subsets() <= max(EXTRAS_SUBSETS, EXTRAS_PER_VERTEX * n_vertices)
     info: dict[str, Any] = {
         "dim": Z.dim,
         "rank": Z.rank,
         "generators": Z.n_generators,
         "zero_generators": Z.n_zero_generators,
-        "vertices": Z.n_vertices,
+        "vertices": n_vertices,
         "vertex_bound": Z.vertex_bound(),
-        "facets": Z.n_facets,
-        "volume": to_str(Z.volume()),
-        "general_position": Z.is_general_position(),
+        "facets": Z.n_facets if cheap or want_facets else None,
+        "volume": to_str(Z.volume()) if cheap or want_volume else None,
+        "general_position": Z.is_general_position() if cheap or want_volume else None,
     }
     if list_vertices:
         info["vertex_list"] = [[to_str(v) for v in x] for x in Z.vertices()]
@@ -123,11 +147,13 @@ def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: 
     if as_json:
         emit_json(info)
     else:
+        skipped = "not computed (many generator subsets; pass --{})"
+        gp = info["general_position"]
         click.echo(f"zonotope with {Z.n_generators} generators ({Z.n_zero_generators} zero) in R^{Z.dim}, dimension {Z.rank}")
         click.echo(f"vertices          {info['vertices']}  (Thm 3.6 bound {info['vertex_bound']})")
-        click.echo(f"facets            {info['facets']}")
-        click.echo(f"volume            {info['volume']}")
-        click.echo(f"general position  {'yes' if info['general_position'] else 'no'}")
+        click.echo(f"facets            {info['facets'] if info['facets'] is not None else skipped.format('facets')}")
+        click.echo(f"volume            {info['volume'] if info['volume'] is not None else skipped.format('volume')}")
+        click.echo(f"general position  {skipped.format('volume') if gp is None else ('yes' if gp else 'no')}")
         if check_cdd:
             click.echo(f"cdd route         {'agrees' if agree else 'DISAGREES'}")
         for x in info.get("vertex_list", []):

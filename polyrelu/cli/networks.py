@@ -8,9 +8,6 @@ from pathlib import Path
 import click
 
 from ..errors import PolyReluError
-from ..exact.rational import as_rational, to_str
-from ..io import formats, graphs
-from ..nets.network import ReluNetwork
 from .app import EXIT_PARTIAL, ClaimFalse, cli, emit_json, parse_domain
 
 
@@ -19,6 +16,8 @@ from .app import EXIT_PARTIAL, ClaimFalse, cli, emit_json, parse_domain
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 def inspect(network: Path, as_json: bool) -> None:
     """Shape, depth, width and size of NETWORK (a polyrelu.nets.network JSON file)."""
+    from ..nets.network import ReluNetwork
+
     net = ReluNetwork.load(network)
     info = {
         "input_dim": net.input_dim,
@@ -51,6 +50,9 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
 
     Decimals mean their exact decimal value.  Outputs are printed one per line as p/q.
     """
+    from ..exact.rational import as_rational, to_str
+    from ..nets.network import ReluNetwork
+
     net = ReluNetwork.load(network)
     if len(point) != net.input_dim:
         raise click.UsageError(
@@ -88,7 +90,7 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     linear regions (merged across shared facets with equal affine maps) and pieces
     (maximal connected sets where the function is affine).
     """
-    from ..certify import network_certificate
+    from ..nets.network import ReluNetwork
     from ..nets.regions import network_regions
 
     net = ReluNetwork.load(network)
@@ -105,9 +107,14 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     finally:
         set_scheduler(None)
     if cert_out is not None and not res.partial:
+        from ..certify import network_certificate
+        from ..io import formats
+
         formats.dump_atomic(network_certificate(res), cert_out)
     info = res.counts() if not res.partial else {"activation_regions": res.n_activation_regions, "partial": True}
     if graph_out is not None and not res.partial:
+        from ..io import formats, graphs
+
         G = res.region_graph()
         formats.dump_atomic(graphs.network_graph_to_dict(G), graph_out)
     if as_json:
@@ -132,7 +139,9 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
 def equal_cmd(first: Path, second: Path, domain: str | None) -> None:
     """Decide exactly whether two networks compute the same function (exit 1 if not,
     printing a rational point where they differ)."""
+    from ..exact.rational import to_str
     from ..nets.equality import networks_equal
+    from ..nets.network import ReluNetwork
 
     f, g = ReluNetwork.load(first), ReluNetwork.load(second)
     same, x = networks_equal(f, g, domain=parse_domain(domain, f.input_dim))

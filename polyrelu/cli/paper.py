@@ -7,13 +7,22 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..io import formats
-from ..paper import claims
 from .app import ClaimFalse, cli, emit_json
 
 
+class _ChecksOption(click.Option):
+    """--check, whose help lists the checks: polyrelu.paper.claims is imported only when
+    that help is shown (start-up time)."""
+
+    def get_help_record(self, ctx: click.Context):
+        from ..paper import claims
+
+        self.help = f"Run only these checks ({', '.join(claims.CHECKS)})."
+        return super().get_help_record(ctx)
+
+
 @cli.command("paper")
-@click.option("--check", "checks", multiple=True, metavar="NAME", help=f"Run only these checks ({', '.join(claims.CHECKS)}).")
+@click.option("--check", "checks", cls=_ChecksOption, multiple=True, metavar="NAME", help="Run only these checks.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict rows as JSON.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Also write report.md and report.json into this folder.")
 @click.option("--strict", is_flag=True, help="Exit with code 1 if any verdict is 'fails'.")
@@ -23,6 +32,9 @@ def paper_cmd(checks: tuple[str, ...], as_json: bool, out: Path | None, strict: 
     Verdicts: 'holds', 'holds only as a bound', 'fails'.  A failing paper claim is a
     finding, reported with its evidence; with --strict it also sets exit code 1.
     """
+    from ..io import formats
+    from ..paper import claims
+
     unknown = [c for c in checks if c not in claims.CHECKS]
     if unknown:
         raise click.UsageError(f"unknown check(s) {', '.join(unknown)}; available: {', '.join(claims.CHECKS)}")

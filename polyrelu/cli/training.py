@@ -8,8 +8,6 @@ from typing import Any
 
 import click
 
-from ..exact.rational import to_str
-from ..io import formats
 from .app import EXIT_PARTIAL, cli, emit_json
 
 
@@ -40,8 +38,10 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, as_json: boo
       polyrelu train data/examples/xor.csv --width 2 --loss squared --certificate xor.cert.json
       polyrelu verify xor.cert.json
     """
-    from ..parallel import set_scheduler
+    from ..exact.rational import to_str
+    from ..io import formats
     from ..io.dataset import read_csv
+    from ..parallel import set_scheduler
     from ..training.trainer import ExactReluTrainer
 
     X, y = read_csv(data)

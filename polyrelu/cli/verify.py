@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..io import formats
 from .app import ClaimFalse, cli, emit_json
 
 
@@ -15,8 +14,9 @@ from .app import ClaimFalse, cli, emit_json
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def verify_cmd(certificate: Path, as_json: bool) -> None:
     """Check a certificate with the independent verifier (exit 1 if it is rejected)."""
-    from ..verify.certificates import verify
     from ..errors import CertificateError
+    from ..io import formats
+    from ..verify.certificates import verify
 
     obj = formats.load(certificate)
     try:
