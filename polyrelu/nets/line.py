@@ -289,7 +289,7 @@ def line_cells(
     lo = int(lo_q * D) if lo_q is not None else None
     hi = int(hi_q * D) if hi_q is not None else None
     cuts = np.zeros(0, dtype=np.int64)
-    A = np.ones((1, 1), dtype=np.int64)  # the input unit x = (1 X + 0) / D ... with E = D
+    A = np.ones((1, 1), dtype=np.int64)  # the input unit: x = (1 X + 0) / E with E = D
     B = np.zeros((1, 1), dtype=np.int64)
     E = D
     layer_bits: list[np.ndarray] = []  # each hidden layer's pattern on its own intervals
@@ -338,8 +338,7 @@ def line_cells(
                 cuts = _scale(cuts, f)
                 lo = lo * f if lo is not None else None
                 hi = hi * f if hi is not None else None
-                B, Bz = _scale(B, f), _scale(Bz, f)
-                E, Ez = E * f, Ez * f
+                Bz, Ez = _scale(Bz, f), Ez * f  # (A X + B) / E = (A (f X) + f B) / (f E)
                 num = _scale(num, f)
             roots = _compact(_obj(num) // _obj(den)) if (num.dtype == object or den.dtype == object) else num // den
             if cuts.dtype == object or roots.dtype == object:
@@ -353,11 +352,9 @@ def line_cells(
             new_cuts = cuts
         # the parent interval of every new interval, and a point inside it (doubled)
         n_new = new_cuts.size + 1
-        if new_cuts.size:
-            lefts = new_cuts
-            parent = np.concatenate([[0], np.searchsorted(_obj(cuts) if cuts.dtype == object else cuts, lefts, side="right")]) if cuts.size else np.zeros(n_new, dtype=np.int64)
-        else:
-            parent = np.zeros(1, dtype=np.int64)
+        parent = np.zeros(n_new, dtype=np.int64)  # new interval k starts at new_cuts[k - 1]
+        if cuts.size:
+            parent[1:] = np.searchsorted(_obj(cuts) if new_cuts.dtype == object else cuts, new_cuts, side="right")
         P2 = _points2(new_cuts, lo, hi)
         Ap, Bp = Az[:, parent], Bz[:, parent]
         val = _affine(Ap, P2[None, :], _scale(Bp, 2))
