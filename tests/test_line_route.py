@@ -198,3 +198,18 @@ def test_route_option_checked():
         network_regions(zigzag(["1/2"], 1), route="fast")
     with pytest.raises(Exception, match="route"):
         network_regions(ReluNetwork(2, [([[1, 1]], [0])]), route="line")
+
+
+def test_accessors_of_the_line_result():
+    from polyrelu.nets.regions import ActivationRegion
+
+    res = network_regions(zigzag(["1/2"], 1))
+    assert len(res) == res.n_activation_regions == len(res.regions) == 3
+    assert [r.pattern for r in res.regions] == [((0, 0),), ((1, 0),), ((1, 1),)]  # left to right
+    for i, r in enumerate(res.regions):
+        assert isinstance(r, ActivationRegion) and res.index_of(r.pattern) == i
+        assert (res.pattern(i), res.witness(i), res.affine_map(i)) == (r.pattern, r.witness, r.affine_map)
+        assert res.regions[i] is r  # built once
+    assert res.index_of(((0, 1),)) is None  # x < 0 and x > 1/2 at once
+    assert [r.pattern for r in res.iter_regions()] == [r.pattern for r in res.regions[::1]]
+    assert res.info["route"] == "line" and not res.partial

@@ -417,6 +417,7 @@ def _points2(cuts: np.ndarray, lo: int | None, hi: int | None) -> np.ndarray:
 class _LazyList(SequenceABC):
     """A read-only list whose items are built on first access (and kept)."""
 
+
     def __init__(self, n: int, build: Callable[[int], Any]):
         self._items: list[Any] = [None] * n
         self._build = build
@@ -440,12 +441,14 @@ class _LazyList(SequenceABC):
 
 
 class LineRegionsMixin:
-    """Fast routes of :class:`~polyrelu.nets.regions.NetworkRegions` for a network on R.
+    """The regions of a network on R as a :class:`~polyrelu.nets.regions.NetworkRegions`.
 
     A concrete class combines it with ``NetworkRegions`` and names the region type in
     ``region_type`` (this module does not import the regions module, which dispatches
-    here).  Regions are listed left to right and built lazily; counts, map groups and the
-    graphs come from the integer arrays of :class:`LineCells`.
+    here).  Every accessor of the public interface is defined here, from the integer
+    arrays of :class:`LineCells` — NetworkRegions' own constructor and internals are not
+    used — so regions are listed left to right and built only when asked for, and the
+    counts, map groups and graphs need neither LP nor cell engine.
     """
 
     region_type: Any = None
@@ -453,20 +456,60 @@ class LineRegionsMixin:
     @classmethod
     def from_network(cls, network: "ReluNetwork", *, domain: "OpenPolyhedron | None" = None, max_regions: int | None = None,
                      max_seconds: float | None = None, progress: Callable[[int, int, int], None] | None = None):
-        cells = line_cells(network, domain=domain, max_regions=max_regions, max_seconds=max_seconds, progress=progress)
         obj = cls.__new__(cls)
-        n = cells.n_regions
-        regions = _LazyList(n, lambda k: obj.region_type(cells.pattern(k), cells.witness(k), cells.rows(k), cells.affine_map(k)))
-        rows = _LazyList(n, cells.rows)
-        obj.__init__(network, regions, rows, domain, cells.partial)
-        obj.line = cells
+        obj.network, obj.domain = network, domain
+        obj.line = line_cells(network, domain=domain, max_regions=max_regions, max_seconds=max_seconds, progress=progress)
+        obj.partial = obj.line.partial
+        obj.info = {"route": "line"}
+        obj._cache = {}
+        obj._built = _LazyList(obj.line.n_regions, obj.region)
         return obj
 
+    # ------------------------------------------------------------ regions
+    @property
+    def n_activation_regions(self) -> int:
+        return self.line.n_regions
+
+    def __len__(self) -> int:
+        return self.line.n_regions
+
+    def pattern(self, i: int) -> tuple[tuple[int, ...], ...]:
+        return self.line.pattern(i)
+
+    def witness(self, i: int) -> tuple[Rational, ...]:
+        return self.line.witness(i)
+
+    def affine_map(self, i: int) -> AffineMap:
+        return self.line.affine_map(i)
+
+    def rows(self, i: int) -> np.ndarray:
+        return self.line.rows(i)
+
+    def region(self, i: int):
+        return self.region_type(self.pattern(i), self.witness(i), self.rows(i), self.affine_map(i))
+
+    @property
+    def regions(self) -> Sequence:
+        """The regions, left to right (built on first access, then kept)."""
+        return self._built
+
+    def iter_regions(self):
+        return iter(self._built)
+
+    def index_of(self, pattern) -> int | None:
+        """The index of the region with this activation pattern, or None."""
+        if "index" not in self._cache:
+            self._cache["index"] = {self.pattern(i): i for i in range(self.line.n_regions)}
+        key = tuple(tuple(int(v) for v in layer) for layer in pattern)
+        return self._cache["index"].get(key)
+
+    # ------------------------------------------------------------ maps and counts
     @property
     def n_affine_maps(self) -> int:
         return int(self.line.map_ids()[1].size)
 
     def map_groups(self) -> list[list[int]]:
+        """Region indices grouped by equal affine map (first-occurrence order)."""
         ids, first = self.line.map_ids()
         order = np.argsort(ids, kind="stable")
         bounds = np.searchsorted(ids[order], np.arange(first.size + 1))
@@ -486,19 +529,24 @@ class LineRegionsMixin:
     def n_pieces(self) -> int:
         return self.n_linear_regions  # on the line, closures meet only at shared endpoints
 
+    def counts(self) -> dict[str, Any]:
+        return {"activation_regions": self.n_activation_regions, "linear_regions": self.n_linear_regions,
+                "pieces": self.n_pieces, "affine_maps": self.n_affine_maps, "partial": self.partial}
+
     def nonzero_map_indices(self) -> np.ndarray:
         """Regions whose affine map is not identically zero (without building the regions)."""
         K = self.line.map_keys()
         return np.flatnonzero(np.any(K != 0, axis=1)) if K.shape[0] else np.zeros(0, dtype=np.int64)
 
+    # ------------------------------------------------------------ graphs
     def region_graph(self) -> "nx.Graph":
         """Nodes: regions (left to right) with ``pattern``, ``witness``, ``affine_map``;
         edges: consecutive regions, ``point`` their common endpoint."""
         import networkx as nx
 
         G = nx.Graph()
-        for i, r in enumerate(self.regions):
-            G.add_node(i, pattern=r.pattern, witness=r.witness, affine_map=r.affine_map)
+        for i in range(self.line.n_regions):
+            G.add_node(i, pattern=self.pattern(i), witness=self.witness(i), affine_map=self.affine_map(i))
         for k, x in enumerate(self.line.breakpoints()):
             G.add_edge(k, k + 1, point=(x,))
         return G
