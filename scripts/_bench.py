@@ -62,17 +62,22 @@ def time_command(args: list[str], *, pythonpath: str | None = None, repeat: int 
     import resource
     import time
 
+    import tempfile
+
     global last_cpu
     env = command_env(pythonpath)
     cmd = [sys.executable, "-m", "polyrelu", *args]
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=str(ROOT))
+    # run from an empty folder: "python -m" puts the working directory first on sys.path,
+    # which would shadow --before's checkout with this one
+    cwd = tempfile.mkdtemp(prefix="polyrelu_cwd_")
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd)
     if out.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(args)}: exit {out.returncode}: {out.stderr.strip()[-500:]}")
     best = float("inf")
     for _ in range(repeat):
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=str(ROOT))
+        subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout, cwd=cwd)
         wall = time.perf_counter() - t
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         if wall < best:
