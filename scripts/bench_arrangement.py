@@ -56,7 +56,8 @@ def check_vs_enumeration(N: int, d: int, seed: int, family: str | None) -> dict:
     from polyrelu.geometry import library
     from polyrelu.geometry.arrangement import HyperplaneArrangement
 
-    HyperplaneArrangement([([1] * 2, 0), ([1, 2], 1)]).n_bounded_regions()  # warm up imports
+    warm = HyperplaneArrangement([([1, 0, 0], 0), ([1, 2, 0], 1), ([0, 1, 1], 2)])
+    warm.n_bounded_regions(), warm.characteristic_polynomial  # warm up imports (both routes)
     if family:
         A = library.FAMILIES[family][0](N).arrangement
     else:
