@@ -175,8 +175,9 @@ def _count_last_level(H: np.ndarray, level: dict) -> int:
     F, L, c = basis.shape
     N = H.shape[0]
     total = 0
-    for f0 in _chunks(F, N, L):
-        B = basis[f0 : f0 + (_chunks(F, N, L).step)]
+    chunks = _chunks(F, N, L)
+    for f0 in chunks:
+        B = basis[f0 : f0 + chunks.step]
         lo = low[f0 : f0 + B.shape[0]]
         width = int(lo.max())
         if width == 0:
