@@ -42,3 +42,9 @@ def test_arrangement_and_zonotope_load_numpy_only(tmp_path):
     # the enumeration needs numpy; graphs (networkx) and certificates (cdd) were not asked for
     assert loaded_after(["arrangement", str(arr), "--json"]) == {"numpy"}
     assert loaded_after(["zonotope", str(z), "--json"]) == {"numpy"}
+
+
+def test_regions_and_equal_on_small_nets_load_numpy_only():
+    net = str(EXAMPLES / "figure1_hard.json")
+    assert loaded_after(["regions", net, "--json"]) == {"numpy"}
+    assert loaded_after(["equal", str(EXAMPLES / "tent.json"), str(EXAMPLES / "absolute_value.json")]) == {"numpy"}

@@ -98,14 +98,16 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     def show(layer: int, done: int, total: int) -> None:
         click.echo(f"\rlayer {layer + 1}/{net.n_hidden_layers}: {total} regions", err=True, nl=layer + 1 == net.n_hidden_layers)
 
-    from ..parallel import set_scheduler
+    if scheduler is not None:  # (the executors are imported only when needed: start-up time)
+        from ..parallel import set_scheduler
 
-    set_scheduler(scheduler)
+        set_scheduler(scheduler)
     try:
         res = network_regions(net, domain=dom, workers=workers, max_regions=max_regions, max_seconds=max_seconds,
                               progress=show if sys.stderr.isatty() else None)
     finally:
-        set_scheduler(None)
+        if scheduler is not None:
+            set_scheduler(None)
     if cert_out is not None and not res.partial:
         from ..certify import network_certificate
         from ..io import formats

@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-import networkx as nx
 import numpy as np
 from gmpy2 import mpq
 
-from ..exact import cddlib
 from .. import cells
 from ..exact.affine import AffineMap
 from ..errors import ShapeError
@@ -44,6 +42,9 @@ from .line import LineRegionsMixin
 from .network import ReluNetwork
 from ..geometry.polyhedron import OpenPolyhedron
 from ..exact.rational import Rational
+
+if TYPE_CHECKING:  # networkx and cddlib are imported where used (start-up time of small commands)
+    import networkx as nx
 
 __all__ = ["ActivationRegion", "NetworkRegions", "LineRegions", "network_regions", "pattern_constraints", "one_sided_pattern"]
 
@@ -131,6 +132,8 @@ def _refine(cell: _Cell, weights, biases, n: int, more: bool = False, out_layer=
     """Split a cell by the next layer's neurons.  ``more``: another hidden layer follows,
     so the children keep only their facets and their generators (exact cddlib), which lets
     the next refinement skip the neurons that do not cut a child."""
+    from ..exact import cddlib
+
     grads, consts = _affine_layer(weights, biases, cell.matrix, cell.offset, n)
     cutting = [j for j, g in enumerate(grads) if any(v != 0 for v in g)]
     if cell.generators is not None:
@@ -173,6 +176,8 @@ def _facets_only(rows: np.ndarray, n: int) -> np.ndarray:
     """Keep the irredundant rows (the cell's facets).  An exact cddlib redundancy test; it
     only shortens the H-representation that later refinements carry, never decides a
     count, and above 2n rows it makes each refinement several times cheaper."""
+    from ..exact import cddlib
+
     if rows.shape[0] <= 1:
         return rows
     return rows[cddlib.irredundant(rows.tolist())]
@@ -275,6 +280,8 @@ class NetworkRegions:
     def region_graph(self) -> nx.Graph:
         """Nodes: region indices with ``pattern``, ``witness``, ``affine_map``; edges: shared
         facets with ``point`` (exact, in the facet's relative interior)."""
+        import networkx as nx
+
         G = nx.Graph()
         for i, r in enumerate(self.regions):
             G.add_node(i, pattern=r.pattern, witness=r.witness, affine_map=r.affine_map)
@@ -305,6 +312,8 @@ class NetworkRegions:
 
     def piece_graph(self) -> nx.Graph:
         """Nodes: regions; edges: equal affine maps and closures that meet (any dimension)."""
+        import networkx as nx
+
         if "pieces" not in self._cache:
             G = nx.Graph()
             G.add_nodes_from(range(len(self.regions)))
@@ -321,6 +330,8 @@ class NetworkRegions:
 
     @property
     def n_pieces(self) -> int:
+        import networkx as nx
+
         return nx.number_connected_components(self.piece_graph()) if self.regions else 0
 
     def counts(self) -> dict[str, Any]:
