@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
 import sys
 import time
 
@@ -108,6 +109,7 @@ def main() -> int:
     ap.add_argument("--peer-timeout", type=float, default=120.0)
     ap.add_argument("--workers", type=int, default=None, help="polyrelu processes (default: all cores for large instances)")
     ap.add_argument("--before", metavar="DIR", help="a checkout of an older polyrelu (e.g. git archive 6f174e4): also time its command")
+    ap.add_argument("--before-limit", type=float, default=300.0, help="give up on the older checkout's command after this many seconds")
     ap.add_argument("--one", nargs=3, type=int, metavar=("N", "D", "SEED"), help=argparse.SUPPRESS)
     ap.add_argument("--check", nargs=3, metavar=("N", "D", "SEED"), help=argparse.SUPPRESS)
     ap.add_argument("--family", help=argparse.SUPPRESS)
@@ -148,8 +150,11 @@ def main() -> int:
         t_peer = fmt_s(theirs["seconds"]) if theirs else ("timeout" if peer else "-")
         row = f"| {N} | {d} | {info['regions']:,} | {t_cmd:.2f} ({_bench.last_cpu:.2f}) | {t_peer} | {ratio} |"
         if args.before:
-            t_before, _ = time_command(["arrangement", path, "--json"], pythonpath=args.before, repeat=1)
-            row += f" {t_before:.2f} | {t_before / t_cmd:.1f}x |"
+            try:
+                t_before, _ = time_command(["arrangement", path, "--json"], pythonpath=args.before, repeat=1, timeout=args.before_limit)
+                row += f" {t_before:.2f} | {t_before / t_cmd:.1f}x |"
+            except subprocess.TimeoutExpired:
+                row += f" > {args.before_limit:.0f} | |"
         print(row, flush=True)
 
     print("\n## the second count route (intersection lattice) against the enumeration it checks, in process")

@@ -77,6 +77,7 @@ def main() -> int:
     ap.add_argument("--peer-timeout", type=float, default=300.0)
     ap.add_argument("--cells-limit", type=int, default=20_000, help="run the cell engine up to this many pieces (default 20,000)")
     ap.add_argument("--before", metavar="DIR", help="a checkout of an older polyrelu (e.g. git archive 6f174e4): also time its command")
+    ap.add_argument("--before-limit", type=float, default=300.0, help="give up on the older checkout's command after this many seconds")
     ap.add_argument("--one", nargs=4, metavar=("KIND", "SPEC", "ROUTE", "BOX"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -113,8 +114,12 @@ def main() -> int:
         row += f"{pw['seconds']:.2f} |"
         if args.before:
             if w**k <= args.cells_limit:
-                t_before, _ = time_command(["regions", path, "--domain", "box:0,1", "--json"], pythonpath=args.before, repeat=1)
-                row += f" {t_before:.2f} | {t_before / t_cmd:.0f}x |"
+                try:
+                    t_before, _ = time_command(["regions", path, "--domain", "box:0,1", "--json"], pythonpath=args.before, repeat=1,
+                                               timeout=args.before_limit)
+                    row += f" {t_before:.2f} | {t_before / t_cmd:.0f}x |"
+                except subprocess.TimeoutExpired:
+                    row += f" > {args.before_limit:.0f} | |"
             else:
                 row += " not run | |"
         print(row, flush=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
 import sys
 import time
 
@@ -66,6 +67,7 @@ def main() -> int:
     ap.add_argument("--peer-python")
     ap.add_argument("--peer-timeout", type=float, default=180.0)
     ap.add_argument("--before", metavar="DIR", help="a checkout of an older polyrelu (e.g. git archive 6f174e4): also time its command")
+    ap.add_argument("--before-limit", type=float, default=300.0, help="give up on the older checkout's command after this many seconds")
     ap.add_argument("--one", nargs=3, type=int, metavar=("M", "N", "SEED"), help=argparse.SUPPRESS)
     ap.add_argument("--cdd", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -98,8 +100,11 @@ def main() -> int:
         row = (f"| {m} | {n} | {info['vertices']:,} | {t_cmd:.2f} ({_bench.last_cpu:.2f}) | "
                f"{fmt_s(theirs['seconds']) if theirs else ('timeout' if peer else '-')} | {ratio} |")
         if args.before:
-            t_before, _ = time_command(["zonotope", path, "--json"], pythonpath=args.before, repeat=1)
-            row += f" {t_before:.2f} | {t_before / t_cmd:.1f}x |"
+            try:
+                t_before, _ = time_command(["zonotope", path, "--json"], pythonpath=args.before, repeat=1, timeout=args.before_limit)
+                row += f" {t_before:.2f} | {t_before / t_cmd:.1f}x |"
+            except subprocess.TimeoutExpired:
+                row += f" > {args.before_limit:.0f} | |"
         print(row, flush=True)
 
     print("\n## in process: vertices, and the extras (facets; volume with general position), cdd route")
