@@ -96,6 +96,13 @@ def _scale(A: np.ndarray, f: int) -> np.ndarray:
     return _obj(A) * f
 
 
+def _div(A: np.ndarray, g: int) -> np.ndarray:
+    """A // g for a g that divides every entry (g may exceed int64)."""
+    if A.dtype != object and g < _SAFE:
+        return A // g
+    return _compact(_obj(A) // g)
+
+
 def _array_gcd(*arrays: np.ndarray) -> int:
     g = 0
     for a in arrays:
@@ -303,7 +310,7 @@ def line_cells(
         Ez = dW * E
         g = gcd(_array_gcd(Az, Bz), Ez)
         if g > 1:
-            Az, Bz, Ez = Az // g, Bz // g, Ez // g
+            Az, Bz, Ez = _div(Az, g), _div(Bz, g), Ez // g
         # which (neuron, interval) pairs cross zero strictly inside the interval
         n_int = cuts.size + 1
         big = cuts.dtype == object or max(abs(lo or 0), abs(hi or 0)) >= _SAFE
@@ -382,7 +389,7 @@ def line_cells(
     A = _scale(A, D)
     g = gcd(_array_gcd(A, B), E)
     if g > 1:
-        A, B, E = A // g, B // g, E // g
+        A, B, E = _div(A, g), _div(B, g), E // g
     return LineCells(D, cuts, lo, hi, layer_bits, parents, _compact(_obj(A)) if A.dtype == object else A,
                      _compact(_obj(B)) if B.dtype == object else B, E, partial)
 
