@@ -146,3 +146,93 @@ def test_certified_pieces_of_the_support_network_equal_vertices(gens):
 
     Z = Zonotope(gens)
     assert network_regions(Z.to_network()).n_pieces == Z.n_vertices
+
+
+def _canonical_inequality(u, h):
+    """u . x <= h scaled to primitive integers (a positive factor)."""
+    from polyrelu.exact.linalg import integer_row
+
+    return integer_row(tuple(u) + (h,))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 4).flatmap(lambda n: st.lists(st.lists(st.integers(-3, 3), min_size=n, max_size=n), min_size=n, max_size=6)))
+def test_facets_agree_with_cdd(G):
+    Z = Zonotope(G)
+    if Z.rank < Z.dim:
+        return
+    ineq, eqs = Z.facets_cdd()  # rows [b, a...]: b + a.x >= 0, i.e. (-a) . x <= b
+    assert not eqs
+    cdd_facets = {_canonical_inequality([-v for v in row[1:]], row[0]) for row in ineq}
+    ours = {_canonical_inequality(u, h) for u, h in Z.facets()}
+    assert ours == cdd_facets and Z.n_facets == len(cdd_facets)
+
+
+def _shoelace(points):
+    """Area of the convex polygon with these vertices (exact: sorted by half-plane and cross product)."""
+    from functools import cmp_to_key
+
+    cx = sum(p[0] for p in points) / len(points)
+    cy = sum(p[1] for p in points) / len(points)
+
+    def half(p):
+        x, y = p[0] - cx, p[1] - cy
+        return 0 if (y > 0 or (y == 0 and x > 0)) else 1
+
+    def cmp(p, q):
+        if half(p) != half(q):
+            return half(p) - half(q)
+        cross = (p[0] - cx) * (q[1] - cy) - (p[1] - cy) * (q[0] - cx)
+        return -1 if cross > 0 else (1 if cross < 0 else 0)
+
+    P = sorted(points, key=cmp_to_key(cmp))
+    return abs(sum(P[i][0] * P[i - 1][1] - P[i - 1][0] * P[i][1] for i in range(len(P)))) / 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(-4, 4), min_size=2, max_size=2), min_size=2, max_size=7))
+def test_volume_in_the_plane_is_the_area_of_the_cdd_polygon(G):
+    Z = Zonotope(G)
+    V = Z.vertices_cdd()
+    if Z.rank < 2:
+        assert Z.volume() == 0
+        return
+    assert Z.volume() == _shoelace(V)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+def test_volume_merges_parallel_generators_and_scales(n):
+    rng = random.Random(n)
+    G = [[rng.randint(-5, 5) for _ in range(n)] for _ in range(n + 2)]
+    Z = Zonotope(G)
+    split = Zonotope([G[0], [2 * v for v in G[0]], [mpq(-1, 3) * v for v in G[0]]] + G[1:])  # lengths 1 + 2 + 1/3 of G[0]
+    merged = Zonotope([[mpq(10, 3) * v for v in G[0]]] + G[1:])
+    assert split.volume() == merged.volume()
+    assert Zonotope([[mpq(3, 2) * v for v in g] for g in G]).volume() == mpq(3, 2) ** n * Z.volume()
+    # a parallelepiped: 2^n |det|
+    from polyrelu.exact.linalg import maximal_minors
+
+    import numpy as np
+    det = int(maximal_minors(np.array([G[:n]], dtype=object))[0, 0])
+    assert Zonotope(G[:n]).volume() == 2**n * abs(det)
+    assert split.is_general_position() is False
+
+
+def test_cli_extras_only_when_cheap(tmp_path, capsys):
+    import json
+
+    # a prism over a 110-gon: C(111, 3) = 221,815 direction triples but only 440 vertices
+    gens = [[1, k, 0] for k in range(110)] + [[0, 0, 1]]
+    p = tmp_path / "prism.json"
+    p.write_text(json.dumps({"format": "polyrelu.zonotope", "version": 1, "generators": gens, "center": [0, 0, 0]}))
+    assert main(["zonotope", str(p), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["vertices"] == 440 and info["facets"] is None and info["volume"] is None and info["general_position"] is None
+    assert main(["zonotope", str(p), "--facets"]) == 0
+    out = capsys.readouterr().out
+    assert "facets            222" in out and "volume            not computed" in out
+    assert main(["zonotope", str(p), "--json", "--volume"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["facets"] is None and info["general_position"] is False
+    # volume: 2^3 sum over the triples with the vertical generator of |det| = 8 * sum_{j<k} (k - j)
+    assert info["volume"] == str(8 * sum(k - j for j, k in itertools.combinations(range(110), 2)))

@@ -8,8 +8,6 @@ from typing import Any
 import click
 
 from ..errors import BudgetExceededError, InternalError
-from ..exact.rational import to_str
-from ..io import formats, graphs
 from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, cli, computing_options, domain_file, emit_json, executor_for, parse_domain,
                   prepare_outputs, write_outputs)
 
@@ -22,7 +20,7 @@ from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, cli, computing_options,
                    "({\"dim\": d, \"inequalities\": [{\"a\": [...], \"b\": ...}]}, meaning a.x < b).")
 @click.option("--certificate", "cert_out", type=OUTPUT_FILE, help="Write a certificate that 'polyrelu verify' checks.")
 @click.option("--graph", "graph_out", type=OUTPUT_FILE, help="Write the region-adjacency graph (polyrelu.region-graph JSON).")
-@click.option("--no-check", is_flag=True, help="Skip the second count route (characteristic polynomial); it is skipped automatically above 60 hyperplanes.")
+@click.option("--no-check", is_flag=True, help="Skip the second count route (characteristic polynomial; it costs less than the enumeration).")
 @computing_options(what="regions")
 def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_out: Path | None, graph_out: Path | None, no_check: bool,
                     workers: int | None, max_seconds: float | None, max_regions: int | None, scheduler: str | None) -> None:
@@ -32,9 +30,12 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
     "dim": d, "hyperplanes": [{"a": [...], "b": ...}, ...]} (hyperplanes a.x = b).
     Regions are counted by exact enumeration and, as an independent check, from the
     characteristic polynomial (Zaslavsky); a disagreement is a bug in polyrelu (exit 5).
+    The polynomial comes from the intersection lattice, counted level by level in
+    integers; it costs less than the enumeration and runs at every size (--no-check
+    skips it; it does not apply with --domain).
     """
-    from ..certify import arrangement_certificate
     from ..geometry.arrangement import HyperplaneArrangement
+    from ..io import formats
 
     prepare_outputs({"--certificate": cert_out, "--graph": graph_out}, {"ARRANGEMENT": arrangement, "--domain": domain_file(domain)})
     arr = HyperplaneArrangement.load(arrangement)
@@ -65,7 +66,7 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
         "regions": arr.n_regions(inside=inside),
         "bounded_regions": arr.n_bounded_regions(inside=inside),
     }
-    check = inside is None and not no_check and arr.n_hyperplanes <= 60
+    check = inside is None and not no_check
     if check:
         chi = arr.characteristic_polynomial
         info["characteristic_polynomial"] = list(chi)
@@ -76,10 +77,14 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
                             f"polynomial ({info['regions_zaslavsky']}, {info['bounded_regions_zaslavsky']}) disagree")
     files = []
     if graph_out is not None:
+        from ..io import graphs
+
         G = arr.region_graph(inside=inside)
         info["graph_edges"] = G.number_of_edges()
         files.append((graph_out, formats.dumps(graphs.arrangement_graph_to_dict(G))))
     if cert_out is not None:
+        from ..certify import arrangement_certificate
+
         files.append((cert_out, formats.dumps(arrangement_certificate(arr, inside=inside))))
     write_outputs(files)
     if as_json:
@@ -107,32 +112,51 @@ def _poly_text(coeffs: list[int]) -> str:
 
 
 
+#: facets, volume and general position are computed by default while the number of
+#: generator-direction subsets they examine is at most this, or at most
+#: EXTRAS_PER_VERTEX times the number of vertices (measured: a subset costs well under
+#: 1/20 of a vertex, so the extras then cost less than the vertices; scripts/bench_zonotope.py)
+EXTRAS_SUBSETS = 200_000
+EXTRAS_PER_VERTEX = 20
+
+
 @cli.command("zonotope")
 @click.argument("zonotope", type=INPUT_FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 @click.option("--list", "list_vertices", is_flag=True, help="Also print the vertices (p/q coordinates).")
+@click.option("--facets", "want_facets", is_flag=True, help="Always count the facets (by default only when cheap, see below).")
+@click.option("--volume", "want_volume", is_flag=True, help="Always compute the volume and general position (by default only when cheap).")
 @click.option("--check-cdd", is_flag=True, help="Also compute the vertices by iterated Minkowski sums in cdd (slow) and compare.")
-def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: bool) -> None:
+def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, want_facets: bool, want_volume: bool, check_cdd: bool) -> None:
     """Vertices, facets, volume and general position of a zonotope.
 
     ZONOTOPE is a JSON file {"format": "polyrelu.zonotope", "version": 1,
     "generators": [[...], ...], "center": [...]}.  Vertices come from the regions of
     the central arrangement {r : <r, b_i> = 0}; --check-cdd recomputes them as the
     paper describes (Minkowski sum of segments); a difference is a bug in polyrelu (exit 5).
+
+    Facets, volume and general position are integer minors of the k distinct generator
+    directions in R^n (C(k, n-1) and C(k, n) of them).  They are computed by default
+    when that is cheap next to the vertices (at most 200,000 subsets or 20 per vertex);
+    otherwise they are reported as not computed (null in --json) unless --facets or
+    --volume asks for them.
     """
+    from ..exact.rational import to_str
     from ..geometry.zonotope import Zonotope
 
     Z = Zonotope.load(zonotope)
+    n_vertices = Z.n_vertices
+    cheap = Z.n_direction_subsets() <= max(EXTRAS_SUBSETS, EXTRAS_PER_VERTEX * n_vertices)
     info: dict[str, Any] = {
         "dim": Z.dim,
         "rank": Z.rank,
         "generators": Z.n_generators,
         "zero_generators": Z.n_zero_generators,
-        "vertices": Z.n_vertices,
+        "vertices": n_vertices,
         "vertex_bound": Z.vertex_bound(),
-        "facets": Z.n_facets,
-        "volume": to_str(Z.volume()),
-        "general_position": Z.is_general_position(),
+        "facets": Z.n_facets if cheap or want_facets else None,
+        "volume": to_str(Z.volume()) if cheap or want_volume else None,
+        "general_position": Z.is_general_position() if cheap or want_volume else None,
     }
     if list_vertices:
         info["vertex_list"] = [[to_str(v) for v in x] for x in Z.vertices()]
@@ -145,11 +169,13 @@ def zonotope_cmd(zonotope: Path, as_json: bool, list_vertices: bool, check_cdd: 
     if as_json:
         emit_json(info)
     else:
+        skipped = "not computed (many generator subsets; pass --{})"
+        gp = info["general_position"]
         click.echo(f"zonotope with {Z.n_generators} generators ({Z.n_zero_generators} zero) in R^{Z.dim}, dimension {Z.rank}")
         click.echo(f"vertices          {info['vertices']}  (Thm 3.6 bound {info['vertex_bound']})")
-        click.echo(f"facets            {info['facets']}")
-        click.echo(f"volume            {info['volume']}")
-        click.echo(f"general position  {'yes' if info['general_position'] else 'no'}")
+        click.echo(f"facets            {info['facets'] if info['facets'] is not None else skipped.format('facets')}")
+        click.echo(f"volume            {info['volume'] if info['volume'] is not None else skipped.format('volume')}")
+        click.echo(f"general position  {skipped.format('volume') if gp is None else ('yes' if gp else 'no')}")
         if check_cdd:
             click.echo(f"cdd route         {'agrees' if agree else 'DISAGREES'}")
         for x in info.get("vertex_list", []):

@@ -8,7 +8,7 @@ import click
 
 from ..errors import PolyReluError
 from ..exact.rational import as_rational, to_str
-from ..io import formats, graphs
+from ..io import formats
 from ..nets.network import ReluNetwork
 from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, ClaimFalse, cli, computing_options, domain_file, emit_json,
                   executor_for, parse_domain, prepare_outputs, write_outputs)
@@ -90,7 +90,6 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     linear regions (merged across shared facets with equal affine maps) and pieces
     (maximal connected sets where the function is affine).
     """
-    from ..certify import network_certificate
     from ..nets.regions import network_regions
     from .progress import layers
 
@@ -105,8 +104,12 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     else:
         info = res.counts()
         if cert_out is not None:
+            from ..certify import network_certificate
+
             files.append((cert_out, formats.dumps(network_certificate(res))))
         if graph_out is not None:
+            from ..io import graphs
+
             files.append((graph_out, formats.dumps(graphs.network_graph_to_dict(res.region_graph()))))
     write_outputs(files)
     if shards_dir is not None and not res.partial:

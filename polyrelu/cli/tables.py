@@ -20,6 +20,22 @@ def _table_names() -> list[str]:
     return sorted(TABLES)
 
 
+class _TableName(click.Choice):
+    """The table names, read from polyrelu.paper.tables only when a command line is parsed
+    or help is shown (that module imports numpy: start-up time of every other command)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property
+    def choices(self):  # noqa: D102
+        return _table_names()
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass
+
+
 def _format_of(path: Path, fmt: str | None) -> str:
     if fmt is not None:
         return fmt
@@ -35,7 +51,7 @@ def sidecar(path: Path) -> Path:
 
 
 @cli.command("table")
-@click.argument("name", type=click.Choice(_table_names()), metavar="NAME")
+@click.argument("name", type=_TableName(), metavar="NAME")
 @click.option("--format", "fmt", type=click.Choice(["csv", "md", "tex", "json"]), default=None,
               help="Output format (default: from the file extension; md on stdout).")
 @click.option("--out", "outs", multiple=True, type=OUTPUT_FILE,

@@ -76,7 +76,7 @@ def _zaslavsky() -> Conjecture:
         certify_extremes=True,
         known_answer="holds, and every width attains the bound (hyperplanes in general position exist in the box)",
         expect=expect,
-        reference="Zaslavsky 1975; PAPER.md §7",
+        reference="Zaslavsky 1975; docs/mathematics.md §7",
         source=("builtin", "zaslavsky"),
     )
 
@@ -133,7 +133,7 @@ def _lemma_d5() -> Conjecture:
         certify_extremes=True,
         known_answer="holds (a lemma); for one hidden layer the maximum w + 1 is attained for w <= 3 over weights -1..1",
         expect=expect,
-        reference="Arora et al. 2018, Lemma D.5; PAPER.md §4",
+        reference="Arora et al. 2018, Lemma D.5; docs/mathematics.md §4",
         source=("builtin", "lemma-d5"),
     )
 
@@ -204,7 +204,7 @@ def _gaines_bi() -> Conjecture:
         stop_at_first=True,
         known_answer="holds (Gaines & Bi, ICLR 2026)",
         expect=lambda res: res.status == "holds",
-        reference="Gaines & Bi, Characterizing the Discrete Geometry of ReLU Networks, ICLR 2026; PAPER.md §7",
+        reference="Gaines & Bi, Characterizing the Discrete Geometry of ReLU Networks, ICLR 2026; docs/mathematics.md §7",
         source=("builtin", "gaines-bi"),
     )
 
@@ -273,7 +273,7 @@ def _zonotope(exact: bool) -> Conjecture:
         known_answer=("false: the true count is larger (about twice: each pair of opposite vertices of Z gives two cones)"
                       if exact else "holds: the printed count is a lower bound"),
         expect=(lambda res: res.status == "refuted") if exact else (lambda res: res.status == "holds"),
-        reference="Arora et al. 2018, Prop. 3.8 / Thm 3.9; PAPER.md §5",
+        reference="Arora et al. 2018, Prop. 3.8 / Thm 3.9; docs/mathematics.md §5",
         source=("builtin", name),
     )
 

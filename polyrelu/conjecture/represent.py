@@ -67,6 +67,6 @@ def representability_conjecture(text: str, n: int) -> Conjecture:
         depends_on="function",
         stop_at_first=True,
         certify=certify,
-        reference="PAPER.md §3 (Thm 2.1), §7",
+        reference="docs/mathematics.md §3 (Thm 2.1), §7",
         source=("represent", text, n),
     )

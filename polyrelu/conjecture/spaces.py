@@ -391,7 +391,7 @@ class NetworkSpace:
 
 # ------------------------------------------------------------------ zonotope family
 class ZonotopeFamilySpace:
-    """Members H o g_Z of the family ZONOTOPE^n_{k,w,m} (PAPER.md §5): generators
+    """Members H o g_Z of the family ZONOTOPE^n_{k,w,m} (docs/mathematics.md §5): generators
     b^1..b^m with integer entries in ``weights``, zig-zags with equally spaced breakpoints
     a = (1/w, ..., (w-1)/w), M = 1, k layers.  Generators with rank < n are left out (the
     family's zonotope must be full-dimensional).

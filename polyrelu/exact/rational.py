@@ -21,15 +21,16 @@ binary float in gmpy2; ``Fraction + float`` gives a float.  Convert once, here.
 
 from __future__ import annotations
 
+import math
 import numbers
 import re
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from collections.abc import Mapping, Set as AbstractSet
 from typing import Any, Iterable, TypeAlias
 
 import gmpy2
-import numpy as np
 from gmpy2 import mpq, mpz
 
 from ..errors import FloatNotAllowedError, InvalidRationalError, NonFiniteNumberError, ShapeError
@@ -197,14 +198,22 @@ def from_float(value: float) -> Rational:
     return mpq(int(n), int(d))
 
 
+def _numpy_floating(value: Any) -> bool:
+    # numpy is not imported here (start-up time): a numpy float exists only once it is loaded
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(value, np.floating)
+
+
 def _is_floatlike(value: Any) -> bool:
-    return isinstance(value, (float, np.floating)) or type(value).__name__ == "mpfr"
+    return isinstance(value, float) or _numpy_floating(value) or type(value).__name__ == "mpfr"
 
 
 def _is_finite(value: Any) -> bool:
     if type(value).__name__ == "mpfr":
         return bool(gmpy2.is_finite(value))
-    return bool(np.isfinite(value))
+    if _numpy_floating(value):  # longdouble may exceed the float range: ask numpy
+        return bool(sys.modules["numpy"].isfinite(value))
+    return math.isfinite(value)
 
 
 def to_str(value: Rational) -> str:

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-import networkx as nx
 import numpy as np
 from gmpy2 import mpq
 
@@ -32,6 +31,9 @@ from .lattice import characteristic_polynomial, evaluate_polynomial
 from ..exact.linalg import integer_row, rank
 from .polyhedron import OpenPolyhedron
 from ..exact.rational import Rational, as_affine_pair, to_str
+
+if TYPE_CHECKING:  # networkx is imported where a graph is built (start-up time)
+    import networkx as nx
 
 __all__ = ["HyperplaneArrangement", "Region", "FORMAT"]
 
@@ -322,6 +324,8 @@ class HyperplaneArrangement:
         Facets are found as the regions of each hyperplane's restricted arrangement, so
         the graph is also a consistency check of the enumeration.
         """
+        import networkx as nx
+
         en = self._enumerate(inside)
         dom = self._domain_rows(inside)
         G = nx.Graph()

@@ -3,8 +3,10 @@
 * **Fast route** (default): the vertices of Z are in bijection with the regions of the
   central arrangement {r : <r, b_i> = 0}; the region with sign vector e gives the vertex
   c + sum_i e_i b_i (its normal cone).  Facet normals are the normals of the hyperplanes
-  spanned by (k-1)-subsets of generators (k = dim of the span), each giving a pair of
-  opposite facets.  No convex hull is computed.
+  spanned by (k-1)-subsets of generator directions (k = dim of the span), each giving a
+  pair of opposite facets; the volume is 2^n sum over n-subsets of |det|.  Both are
+  integer minors of the distinct directions (parallel generators merged), computed in
+  batches (:func:`polyrelu.exact.linalg.maximal_minors`).  No convex hull is computed.
 * **Reference route**: the paper's construction, the Minkowski sum of the segments, with
   pycddlib's exact module (iterated sums, redundancy removal).  Exponential in practice;
   kept to cross-check.
@@ -20,20 +22,22 @@ from __future__ import annotations
 
 import itertools
 from functools import cached_property
-from typing import Any, Sequence
+from math import comb
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 from gmpy2 import mpq
 
-from ..exact import cddlib
 from .. import cells
 from ..io import formats
 from .arrangement import HyperplaneArrangement
 from ..errors import FileFormatError, ShapeError
-from ..exact.linalg import integer_row, lcm_denominators, nullspace, rank, rref
-from ..nets.network import ReluNetwork
+from ..exact.linalg import integer_row, lcm_denominators, maximal_minors, nullspace, primitive_row, rank, rref
 from ..paper.closed_forms import zonotope_vertex_bound
 from ..exact.rational import Rational, as_matrix, as_vector, to_str
+
+if TYPE_CHECKING:  # imported where used: the command line keeps start-up light
+    from ..nets.network import ReluNetwork
 
 __all__ = ["Zonotope", "FORMAT", "vertex_bound"]
 
@@ -106,14 +110,13 @@ class Zonotope:
         if self.n_zero_generators:
             return False
         m, n = len(self._nonzero), self._dim
-        k = min(n, m)
-        if k == 0:
+        if min(n, m) == 0 or n == 1:
             return True
-        ints = np.array([integer_row(g) for g in self._nonzero], dtype=object)
-        for S in itertools.combinations(range(m), k):
-            if rank([tuple(mpq(int(v)) for v in ints[i]) for i in S]) < k:
-                return False
-        return True
+        if m <= n:
+            return self.rank == m
+        if len(self._directions[0]) < m:  # two parallel generators lie in a common n-subset
+            return False
+        return self._subset_sums[1]
 
     def vertex_bound(self) -> int:
         """2 sum_{i<n} C(m-1, i) for the m nonzero generators (Thm 3.6)."""
@@ -150,21 +153,95 @@ class Zonotope:
         return [tuple(mpq(int(v), L) for v in row) for row in V]
 
     @cached_property
+    def _directions(self) -> tuple[list[tuple[int, ...]], list[int], int]:
+        """(U, w, L): the distinct directions of the nonzero generators as primitive integer
+        vectors with first nonzero entry positive (first-occurrence order), the weight of
+        each (sum of |c| over the generators with L g = c u) and the common denominator L."""
+        L = lcm_denominators([v for g in self._nonzero for v in g])
+        index: dict[tuple[int, ...], int] = {}
+        U: list[tuple[int, ...]] = []
+        w: list[int] = []
+        for g in self._nonzero:
+            ints = [int(v * L) for v in g]
+            p = primitive_row(ints)
+            c = next(abs(a) // abs(b) for a, b in zip(ints, p) if b)
+            if next(v for v in p if v) < 0:
+                p = tuple(-v for v in p)
+            at = index.setdefault(p, len(U))
+            if at == len(U):
+                U.append(p)
+                w.append(0)
+            w[at] += c
+        return U, w, L
+
+    def n_direction_subsets(self) -> int:
+        """C(k, n): how many n-subsets of the k distinct generator directions the volume (and
+        general position, facets: (n-1)-subsets) examine; a measure of their cost."""
+        return comb(len(self._directions[0]), self._dim)
+
+    @cached_property
+    def _subset_sums(self) -> tuple[int, bool]:
+        """(sum over n-subsets S of directions of |det U_S| prod_{u in S} w_u, whether every
+        such det is nonzero), in integers."""
+        U, w, _ = self._directions
+        n = self._dim
+        if len(U) < n:
+            return 0, False
+        Ua = _int_array(U)
+        wa = _int_array(w)
+        total, all_nonzero = 0, True
+        for idx in _combinations(len(U), n):
+            det = np.abs(maximal_minors(Ua[idx])[:, 0])
+            if det.dtype == object or wa.dtype == object:
+                weights = [_prod(r) for r in wa[idx].tolist()]
+                dets = det.tolist()
+                all_nonzero = all_nonzero and all(v != 0 for v in dets)
+                total += sum(int(x) * y for x, y in zip(dets, weights))
+                continue
+            all_nonzero = all_nonzero and bool(det.all())
+            weight = np.prod(wa[idx], axis=1)
+            if int(wa.max()) ** n < _SAFE and _dot_fits(det, weight):
+                total += int(np.dot(det, weight))
+            else:
+                total += sum(int(x) * int(y) for x, y in zip(det.tolist(), (_prod(r) for r in wa[idx].tolist())))
+        return total, all_nonzero
+
+    @cached_property
     def _facet_normals(self) -> list[tuple[Rational, ...]]:
         """Primitive integer normals (one per pair of opposite facets), from the
-        (k-1)-subsets of generators spanning a hyperplane of the generators' span."""
+        (k-1)-subsets of generator directions spanning a hyperplane of the generators' span."""
         k = self.rank
         if k == 0:
             return []
+        if k < self._dim:
+            return self._facet_normals_in_span()
+        n = self._dim
+        U = _int_array(self._directions[0])
+        seen: dict[tuple, None] = {}
+        for idx in _combinations(len(U), n - 1):
+            minors = maximal_minors(U[idx])  # column t of the combinations omits column n - 1 - t
+            normals = np.stack([minors[:, n - 1 - i] * (-1) ** i for i in range(n)], axis=1)
+            normals = normals[np.any(normals != 0, axis=1)]  # generalised cross products
+            if normals.dtype == object:
+                rows = [primitive_row(u) for u in normals.tolist()]
+                rows = [p if next(v for v in p if v) > 0 else tuple(-v for v in p) for p in rows]
+            else:
+                normals = normals // np.abs(np.gcd.reduce(normals, axis=1))[:, None]
+                lead = normals[np.arange(normals.shape[0]), np.argmax(normals != 0, axis=1)]
+                normals = normals * np.where(lead < 0, -1, 1)[:, None]
+                _, first = np.unique(normals, axis=0, return_index=True)
+                rows = [tuple(u) for u in normals[np.sort(first)].tolist()]
+            for p in rows:
+                seen.setdefault(p)
+        return [tuple(mpq(v) for v in u) for u in seen]
+
+    def _facet_normals_in_span(self) -> list[tuple[Rational, ...]]:
+        """Facet normals of a lower-dimensional zonotope, inside the span of its generators."""
+        k = self.rank
         gens = [integer_row(g) for g in self._nonzero]
         basis, _ = rref([tuple(mpq(v) for v in g) for g in gens])
         seen: dict[tuple, tuple] = {}
-        # distinct directions first: parallel generators span the same hyperplanes
-        dirs: dict[tuple, tuple] = {}
-        for g in gens:
-            key, _ = cells.canonical_class_key(g + (0,))
-            dirs.setdefault(key, g)
-        uniq = list(dirs.values())
+        uniq = self._directions[0]
         for S in itertools.combinations(range(len(uniq)), k - 1):
             rows = [tuple(mpq(v) for v in uniq[i]) for i in S]
             if k > 1 and rank(rows) < k - 1:
@@ -217,19 +294,20 @@ class Zonotope:
         return all(dot(u) <= h for u, h in self.facets()) and all(dot(w) == e for w, e in self.affine_hull())
 
     def volume(self) -> Rational:
-        """n-dimensional volume: 2^n sum over n-subsets of |det| (0 if not full-dimensional)."""
+        """n-dimensional volume: 2^n sum over n-subsets of |det| (0 if not full-dimensional).
+
+        Parallel generators are merged into one direction first (their lengths add)."""
         n = self._dim
         if self.rank < n:
             return mpq(0)
-        total = mpq(0)
-        for S in itertools.combinations(self._nonzero, n):
-            total += abs(_det([list(r) for r in S]))
-        return total * 2**n
+        return mpq(self._subset_sums[0] * 2**n, self._directions[2] ** n)
 
-    def to_network(self) -> ReluNetwork:
+    def to_network(self) -> "ReluNetwork":
         """Lemma 3.7: the one-hidden-layer network of the support function
         r -> sum_i (s(<b_i, r>) + s(-<b_i, r>)) (+ <c, r> through 2 identity neurons when
         c != 0): 2m neurons, no output bias.  Zero generators are skipped."""
+        from ..nets.network import ReluNetwork
+
         rows, out = [], []
         for g in self._nonzero:
             rows += [list(g), [-v for v in g]]
@@ -254,6 +332,8 @@ class Zonotope:
 
     def minkowski_sum_polytope(self, points: Sequence[Sequence[Any]]) -> list[tuple[Rational, ...]]:
         """Vertices of Z + conv(points), through cdd (hull of all pairwise sums)."""
+        from ..exact import cddlib
+
         pts = as_matrix(points, field="points", shape=(None, self._dim))
         sums = [tuple(a + b for a, b in zip(p, v)) for p in pts for v in self.vertices()]
         return cddlib.extreme_points(sums)
@@ -262,6 +342,8 @@ class Zonotope:
     def vertices_cdd(self) -> list[tuple[Rational, ...]]:
         """Vertices by the paper's construction: iterated exact Minkowski sums of the
         segments [-b_i, b_i] with pycddlib, redundant points removed after each sum."""
+        from ..exact import cddlib
+
         current = [self._center]
         for g in self._nonzero:
             plus = [tuple(a + b for a, b in zip(v, g)) for v in current]
@@ -272,6 +354,8 @@ class Zonotope:
     def facets_cdd(self) -> tuple:
         """H-representation (inequalities, equalities) of Z from cdd, rows [b, a] for
         b + a.x >= 0 (= 0)."""
+        from ..exact import cddlib
+
         return cddlib.v_to_h(self.vertices_cdd())
 
     # ------------------------------------------------------------------- I/O
@@ -329,21 +413,56 @@ class Zonotope:
         return f"Zonotope({self.n_generators} generators in R^{self._dim})"
 
 
-def _det(M: list[list[Rational]]) -> Rational:
-    """Exact determinant by fraction-free elimination."""
-    n = len(M)
-    A = [[mpq(v) for v in row] for row in M]
-    det = mpq(1)
-    for c in range(n):
-        p = next((i for i in range(c, n) if A[i][c] != 0), None)
-        if p is None:
-            return mpq(0)
-        if p != c:
-            A[c], A[p] = A[p], A[c]
-            det = -det
-        det *= A[c][c]
-        for i in range(c + 1, n):
-            f = A[i][c] / A[c][c]
-            if f:
-                A[i] = [a - f * b for a, b in zip(A[i], A[c])]
-    return det
+_SAFE = 1 << 62  # integers (and sums of products, checked) below this fit int64
+
+
+def _int_array(rows) -> np.ndarray:
+    """Python integers as an int64 array when they fit comfortably, objects otherwise."""
+    arr = np.array(rows, dtype=object)
+    if arr.size == 0 or max(abs(int(v)) for v in arr.ravel().tolist()) < _SAFE:
+        return arr.astype(np.int64)
+    return arr
+
+
+def _dot_fits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the dot product of two nonnegative int64 vectors provably fits int64."""
+    return a.size == 0 or int(a.max()) * int(b.max()) * a.size < _SAFE
+
+
+def _prod(values) -> int:
+    out = 1
+    for v in values:
+        out *= int(v)
+    return out
+
+
+def _combinations(k: int, r: int, chunk: int = 1 << 17):
+    """All r-subsets of range(k) as index arrays (lexicographic order), in chunks."""
+    if r == 0:
+        yield np.zeros((1, 0), dtype=np.int64)
+        return
+    if r > k:
+        return
+    # first r - 1 entries from itertools, the last entry vectorised
+    for head in _chunks(itertools.combinations(range(k), r - 1), max(1, chunk // max(1, k))):
+        H = np.array(head, dtype=np.int64).reshape(len(head), r - 1)
+        start = H[:, -1] + 1 if r > 1 else np.zeros(len(head), dtype=np.int64)
+        counts = k - start
+        keep = counts > 0
+        H, start, counts = H[keep], start[keep], counts[keep]
+        if not H.shape[0]:
+            continue
+        rep = np.repeat(np.arange(H.shape[0]), counts)
+        offs = np.arange(rep.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        yield np.concatenate([H[rep], (start[rep] + offs)[:, None]], axis=1)
+
+
+def _chunks(it, size: int):
+    buf = []
+    for x in it:
+        buf.append(x)
+        if len(buf) == size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf

@@ -17,7 +17,7 @@ from ..errors import InternalError, InvalidParameterError, ShapeError
 from ..exact.rational import Rational
 from ..geometry.polyhedron import OpenPolyhedron
 from .network import ReluNetwork
-from .regions import ActivationRegion, network_regions
+from .regions import ActivationRegion, LineRegions, network_regions
 
 __all__ = ["networks_equal"]
 
@@ -45,7 +45,10 @@ def networks_equal(f: ReluNetwork, g: ReluNetwork, *, domain: OpenPolyhedron | N
                           max_seconds=max_seconds)
     if res.partial:
         return None, None
-    for r in res.regions:
+    # on the line only the regions with a nonzero map are built
+    candidates = res.nonzero_map_indices().tolist() if isinstance(res, LineRegions) else range(len(res.regions))
+    for i in candidates:
+        r = res.regions[i]
         A, c = r.affine_map.matrix, r.affine_map.offset
         if all(v == 0 for row in A for v in row) and all(v == 0 for v in c):
             continue

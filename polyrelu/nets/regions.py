@@ -1,6 +1,6 @@
 """Activation regions, linear regions and pieces of a ReLU network, exactly.
 
-Route (DESIGN.md "Networks"): the regions after layer 1 are the cells of layer 1's
+Route (docs/mathematics.md §8.1 for what is counted): the regions after layer 1 are the cells of layer 1's
 hyperplane arrangement; each cell is refined by the next layer's neurons, which are
 affine on it, with the same region engine (no LP).  Every step works on all the cells of
 a layer at once (:func:`polyrelu.cells.cover_many`), on integer matrices: the neurons of
@@ -8,6 +8,8 @@ layer l on a cell are integer rows ``Z = W_l diag(pattern) Z_{l-1}`` (one common
 denominator per layer), a neuron whose hyperplane misses a cell is found by the engine
 itself (its restriction has no region), and a cell keeps as walls only the hyperplanes
 that are its facets (a sibling across them exists) plus the walls it inherits.
+Networks with one input take the exact 1-D path of :mod:`polyrelu.nets.line` instead
+(:class:`LineRegions`: the same regions, counts, graphs and certificates, no cells).
 
 **Pattern convention.**  A neuron is reported active (1) on a region where its
 pre-activation is > 0 and inactive (0) where it is < 0 *or identically 0* on the whole
@@ -38,23 +40,25 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from math import lcm
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
-import networkx as nx
 import numpy as np
 from gmpy2 import mpq
 
 from .. import cells
 from ..cells import batch
 from ..errors import BudgetExceededError, InternalError, InvalidParameterError, ShapeError
-from ..exact import cddlib
 from ..exact.affine import AffineMap
 from ..exact.linalg import lcm_denominators
 from ..exact.rational import Rational
 from ..geometry.polyhedron import OpenPolyhedron
+from .line import LineRegionsMixin
 from .network import ReluNetwork
 
-__all__ = ["ActivationRegion", "NetworkRegions", "network_regions", "pattern_constraints", "one_sided_pattern", "facet_point"]
+if TYPE_CHECKING:  # networkx is imported where used (start-up time of small commands)
+    import networkx as nx
+
+__all__ = ["ActivationRegion", "NetworkRegions", "LineRegions", "network_regions", "pattern_constraints", "one_sided_pattern", "facet_point"]
 
 _ZERO = mpq(0)
 
@@ -583,9 +587,11 @@ class NetworkRegions:
         return np.bincount(ids)[ids] > 1 if ids.size else np.zeros(0, dtype=bool)
 
     # ------------------------------------------------------------ facets and graph
-    def region_graph(self) -> nx.Graph:
+    def region_graph(self) -> "nx.Graph":
         """Nodes: region indices with ``pattern``, ``witness``, ``affine_map``; edges: shared
         facets with ``point`` (exact, in the facet's relative interior)."""
+        import networkx as nx
+
         G = nx.Graph()
         for i in range(self.n_activation_regions):
             G.add_node(i, pattern=self.pattern(i), witness=self.witness(i), affine_map=self.affine_map(i))
@@ -660,9 +666,11 @@ class NetworkRegions:
             self._cache["joins"] = joins
         return self._cache["joins"]
 
-    def piece_graph(self) -> nx.Graph:
+    def piece_graph(self) -> "nx.Graph":
         """Nodes: regions; edges: equal affine maps and closures that meet in the domain
         (shared facets, then the exact LP joins between what facets leave apart)."""
+        import networkx as nx
+
         if "pieces" not in self._cache:
             G = nx.Graph()
             G.add_nodes_from(range(self.n_activation_regions))
@@ -819,6 +827,7 @@ def network_regions(
     max_regions: int | None = None,
     max_seconds: float | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    route: str = "auto",
 ) -> NetworkRegions:
     """Enumerate the activation regions of ``network`` on R^n (or inside ``domain``).
 
@@ -837,6 +846,10 @@ def network_regions(
         completed layer, and ``info`` says what was completed and a lower bound
         (``activation_regions_at_least``).
     progress : callable(layer, done_cells, total_cells), optional
+    route : {"auto", "line", "cells"}
+        "auto" takes the exact 1-D path (:mod:`polyrelu.nets.line`, no cells and no LP) for
+        a network with one input and the cell engine otherwise; "cells" forces the cell
+        engine (same results, slower).
     """
     from ..parallel import Budget, Executor, NOT_RUN, default_workers
 
@@ -850,6 +863,12 @@ def network_regions(
     if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float)) or not max_seconds > 0):
         raise InvalidParameterError(f"max_seconds is {max_seconds!r}; give a positive number or None")
     n = network.input_dim
+    if route not in ("auto", "line", "cells") or (route == "line" and n != 1):
+        raise InvalidParameterError(f"route is {route!r}; use 'auto', 'cells' or (for a network with one input) 'line'")
+    if n == 1 and route != "cells":  # on the line: breakpoint propagation, no cells, no LP
+        if domain is not None and domain.dim != 1:
+            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
+        return LineRegions.from_network(network, domain=domain, max_regions=max_regions, max_seconds=max_seconds, progress=progress)
     budget = Budget(max_seconds, max_regions)
     deadline = budget.deadline
     if domain is not None:
@@ -951,6 +970,14 @@ def network_regions(
     return NetworkRegions(network, domain, False, cur, cur.Hk, Q * qo, step, parents, info)
 
 
+class LineRegions(LineRegionsMixin, NetworkRegions):  # type: ignore[misc]
+    """The regions of a network on R, from the exact 1-D path (:mod:`polyrelu.nets.line`):
+    the same results as the cell engine, listed left to right, built lazily; counts
+    without LP."""
+
+    region_type = ActivationRegion
+
+
 def facet_point(rows: np.ndarray, k: int, n: int, other: np.ndarray | None = None) -> tuple[Rational, ...] | None:
     """A point in the relative interior of the facet that row ``k`` cuts from the closed
     region given by ``rows`` (engine convention: c . x - e > 0), also inside the closed
@@ -977,6 +1004,8 @@ def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: i
 
     cons = [aff(r) for r in list(rows_i) + list(rows_j)] + [aff(r) for r in dom]
     strict = [False] * (rows_i.shape[0] + rows_j.shape[0]) + [True] * dom.shape[0]
+    from ..exact import cddlib  # imported here: start-up time of commands that never need an LP
+
     return cddlib.closed_point(cons, n, strict) is not None
 
 
