@@ -55,7 +55,7 @@ def main() -> int:
     def zonotope_file(m, n):
         gens = zonotope_instance(m, n, 0)
         p = folder / f"zon_{m}_{n}.json"
-        p.write_text(json.dumps({"format": "polyrelu.zonotope", "version": 1, "generators": gens}))
+        p.write_text(json.dumps({"format": "polyrelu.zonotope", "version": 1, "generators": gens, "center": [0] * n}))
         return str(p), {"task": "zonotope", "generators": gens}
 
     def hard_file(w, k):
@@ -69,7 +69,8 @@ def main() -> int:
     small_arr.write_text(json.dumps({"format": "polyrelu.arrangement", "version": 1, "dim": 2,
                                      "hyperplanes": [{"a": [1, 0], "b": 0}, {"a": [0, 1], "b": 0}, {"a": [1, 1], "b": 1}]}))
     small_zon = folder / "small_zon.json"
-    small_zon.write_text(json.dumps({"format": "polyrelu.zonotope", "version": 1, "generators": [[1, 0], [0, 1], [1, 1]]}))
+    small_zon.write_text(json.dumps({"format": "polyrelu.zonotope", "version": 1, "generators": [[1, 0], [0, 1], [1, 1]],
+                                     "center": [0, 0]}))
 
     # (label, argv, peer task, target text, target check(now, peer), run the older checkout?)
     rows = [

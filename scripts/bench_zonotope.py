@@ -90,7 +90,7 @@ def main() -> int:
     for m, n, _ in cases:
         path = f"{folder}/zonotope_{m}_{n}.json"
         with open(path, "w") as fh:
-            json.dump({"format": "polyrelu.zonotope", "version": 1, "generators": instance(m, n, 0)}, fh)
+            json.dump({"format": "polyrelu.zonotope", "version": 1, "generators": instance(m, n, 0), "center": [0] * n}, fh)
         t_cmd, text = time_command(["zonotope", path, "--json"])
         info = json.loads(text)
         theirs = run_peer(peer, {"task": "zonotope", "generators": instance(m, n, 0)}, args.peer_timeout) if peer else None
