@@ -87,3 +87,14 @@ def time_command(args: list[str], *, pythonpath: str | None = None, repeat: int 
 
 
 last_cpu = 0.0
+
+
+def before_cells(args: list[str], before: str, limit: float, now: float) -> str:
+    """The "before s | before / now |" cells of a table row: the same command on an older
+    checkout (``--before DIR``), once; an older checkout that cannot finish within ``limit``
+    seconds (or fails) is reported, not fatal."""
+    try:
+        t_before, _ = time_command(args, pythonpath=before, repeat=1, timeout=limit)
+    except (subprocess.TimeoutExpired, RuntimeError):
+        return f" > {limit:.0f} | |"
+    return f" {t_before:.2f} | {t_before / now:.1f}x |"

@@ -104,11 +104,7 @@ def main() -> int:
         line = f"| `{label}` | {t:.2f} ({cpu:.2f}) |"
         if args.before:
             if run_before:
-                try:
-                    tb, _ = time_command(argv, pythonpath=args.before, repeat=1, timeout=args.before_limit)
-                    line += f" {tb:.2f} | {tb / t:.1f}x |"
-                except Exception:
-                    line += f" > {args.before_limit:.0f} | |"
+                line += _bench.before_cells(argv, args.before, args.before_limit, t)
             else:
                 line += " not run | |"
         theirs = run_peer(peer, task, args.peer_timeout) if (peer and task) else None

@@ -22,11 +22,9 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 
-import numpy as np
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 import _bench  # noqa: E402
@@ -102,11 +100,7 @@ def main() -> int:
         row = (f"| {m} | {n} | {info['vertices']:,} | {t_cmd:.2f} ({_bench.last_cpu:.2f}) | "
                f"{fmt_s(theirs['seconds']) if theirs else ('timeout' if peer else '-')} | {ratio} |")
         if args.before:
-            try:
-                t_before, _ = time_command(["zonotope", path, "--json"], pythonpath=args.before, repeat=1, timeout=args.before_limit)
-                row += f" {t_before:.2f} | {t_before / t_cmd:.1f}x |"
-            except subprocess.TimeoutExpired:
-                row += f" > {args.before_limit:.0f} | |"
+            row += _bench.before_cells(["zonotope", path, "--json"], args.before, args.before_limit, t_cmd)
         print(row, flush=True)
 
     print("\n## in process: vertices, and the extras (facets; volume with general position), cdd route")
