@@ -228,3 +228,27 @@ def test_accessors_of_the_line_result():
     assert res.index_of(((0, 1),)) is None  # x < 0 and x > 1/2 at once
     assert [r.pattern for r in res.iter_regions()] == [r.pattern for r in res.regions[::1]]
     assert res.info["route"] == "line" and not res.partial
+
+
+@pytest.mark.parametrize("box", [None, (0, 1)])
+def test_shards_agree_with_the_cell_engine(tmp_path, box):
+    # the 1-D route writes the same regions (pattern -> exact map) as the cell engine, each
+    # witness has its region's pattern, and the streamed counts agree with the result's
+    from polyrelu.io.shards import counts_from_shards, iter_shard, write_shards
+
+    net = hard_function([["1/3", "2/3"], ["1/2"]], 1).add(zigzag(["1/4"], 1))
+    line, cells = both(net, box)
+    rows = {}
+    for name, res in (("line", line), ("cells", cells)):
+        paths = write_shards(res, tmp_path / name, shard_size=5)
+        assert counts_from_shards(paths) == {"activation_regions": res.n_activation_regions, "affine_maps": res.n_affine_maps}
+        got = {}
+        for p in paths:
+            it = iter_shard(p)
+            den = mpq(next(it)["denominator"])
+            for row in it:
+                pattern = tuple(tuple(int(c) for c in layer) for layer in row["pattern"])
+                assert net.activation_pattern([mpq(v) for v in row["witness"]]) == pattern
+                got[pattern] = tuple(tuple(mpq(v) / den for v in r) for r in row["map"])
+        rows[name] = got
+    assert rows["line"] == rows["cells"] and len(rows["line"]) == line.n_activation_regions
