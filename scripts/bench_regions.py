@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Benchmark: activation regions of random ReLU networks, polyrelu against a plain exact BFS
 and relucent, in one run; then scaling (time per region, a million regions with peak
-memory) and the region graph.
+memory), the region graph, and writing every region to shards in memory against
+``--stream``.
 
     python scripts/bench_regions.py              # everything (about 10 minutes on 2 cores)
     python scripts/bench_regions.py --quick
-    python scripts/bench_regions.py --only peers|scale|graph
+    python scripts/bench_regions.py --only peers|scale|graph|stream
     POLYRELU_SRC=/path/to/other/checkout python scripts/bench_regions.py   # measure another version
 
 Peers: relucent (float64 BFS over activation regions with LPs; install it in the peer venv
@@ -283,10 +284,36 @@ def graph(args, tmp: Path) -> int:
     return 0
 
 
+def stream(args, tmp: Path) -> int:
+    """Peak memory and CPU of the whole command writing every region to shards: in memory
+    (``--shards DIR``: the result is built, then written) against ``--shards DIR --stream``."""
+    cases = args.cases or ([[3, 24, 24, 1]] if args.quick else [[4, 72, 1], [3, 24, 24, 1]])
+    print("\n| network | mode | regions | affine maps | shards | whole command s | CPU s | peak memory MB (all processes, PSS) |")
+    print("|---|---|---|---|---|---|---|---|")
+    w = ["--workers", str(args.workers)] if args.workers else []
+    for dims in cases:
+        net = _net_file(tmp, dims)
+        counts = {}
+        for mode, extra in (("in memory", []), ("--stream", ["--stream"])):
+            d = tmp / ("shards-" + "-".join(map(str, dims)) + ("-stream" if extra else ""))
+            cmd = run_command(["regions", str(net), "--json", "--shards", str(d)] + extra + w)
+            info = json.loads(cmd["stdout"])
+            counts[mode] = (info["activation_regions"], info["affine_maps"])
+            print(f"| {'-'.join(map(str, dims))} | {mode} | {info['activation_regions']:,} | {info['affine_maps']:,} | {len(info['shards'])} "
+                  f"| {cmd['seconds']:.1f} | {cmd['cpu_seconds']:.1f} | {cmd['peak_mb']:.0f} |", flush=True)
+            for p in d.iterdir():
+                p.unlink()
+            d.rmdir()
+        if len(set(counts.values())) != 1:
+            print(f"COUNT MISMATCH on {dims}: {counts}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", choices=["peers", "scale", "graph"])
+    ap.add_argument("--only", choices=["peers", "scale", "graph", "stream"])
     ap.add_argument("--no-bfs", action="store_true", help="skip the exact BFS baseline")
     ap.add_argument("--cases", type=lambda t: [[int(v) for v in c.split("-")] for c in t.split(",")],
                     help="networks to run, e.g. 3-24-24-1,4-72-1 (seed 0)")
@@ -308,6 +335,8 @@ def main() -> int:
             rc |= scale(args, tmp)
         if args.only in (None, "graph"):
             rc |= graph(args, tmp)
+        if args.only in (None, "stream"):
+            rc |= stream(args, tmp)
     return rc
 
 

@@ -29,7 +29,7 @@ from gmpy2 import mpq
 from ..errors import BudgetExceededError
 from .integers import SAFE, maxabs, row_gcd, wide
 
-__all__ = ["cover_many", "interior_points", "vertex_filter", "pad_rows", "lexsigns_grouped", "realize_grouped", "values_grouped",
+__all__ = ["cover_many", "cover_stream", "KeySet", "interior_points", "vertex_filter", "pad_rows", "lexsigns_grouped", "realize_grouped", "values_grouped",
            "group_starts", "first_by_key", "fit_int", "primitive_rows", "canonical_rows", "ranges", "restrict_many", "pivots",
            "lift_many", "concat"]
 
@@ -488,6 +488,169 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
     top level as tasks; the result does not depend on it.  ``stop(n_found)`` (top level
     only) is asked as groups finish and may end the run with
     :class:`~polyrelu.errors.BudgetExceededError` (``args[1]``: regions found so far)."""
+    prep = _prepare(d, H, hp, W, wp, P, base, deadline)
+    if len(prep) == 4:
+        return prep
+    H, hp, W, wp, BXf, BDf, live, Hpad = prep
+    nH = H.shape[0]
+    starts = (BXf[live], BDf[live], np.broadcast_to(np.eye(d, dtype=np.int64), (live.size, d, d)), live)
+    parts = [(*starts, _keys(*starts, Hpad))]
+    pieces = _split(nH, executor, d, budgeted=stop is not None)
+    tasks = [(d, H, hp, W, wp, P, BXf, BDf, lo, hi, deadline) for lo, hi in pieces]
+    seen: set = set()
+
+    def check(i, part):
+        if stop is None:
+            return False
+        for r in np.unique(np.concatenate([part[3][:, None].astype(np.int64).view(np.uint8).reshape(-1, 8), part[4]], axis=1), axis=0):
+            seen.add(r.tobytes())
+        return stop(len(seen))
+
+    if executor is not None and len(tasks) > 1:
+        out = executor.map(_sub_candidates, tasks, deadline=deadline, on_result=check if stop is not None else None,
+                           costs=[-float(i) for i in range(len(tasks))])  # in order: a budget sees regions grow gradually
+    else:
+        out = []
+        for t in tasks:
+            out.append(_sub_candidates(*t))
+            _check(deadline)
+            if check(len(out) - 1, out[-1]):
+                break
+    from ..parallel import NOT_RUN
+
+    if len(out) < len(tasks) or any(o is NOT_RUN for o in out):
+        _check(deadline)
+        raise BudgetExceededError("the region budget ran out", len(seen))
+    parts += [o for o in out if o[0].shape[0]]
+    out = None
+    if nH and live.size == 1 and len(parts) > 1:
+        # one problem (a whole arrangement): no reordering; keep the first occurrence of
+        # every sign vector, slicing each part before joining them (bounded memory)
+        cpa = np.concatenate([p[3] for p in parts])
+        first = first_by_key(cpa, np.concatenate([p[4] for p in parts]))
+        keep = first == np.arange(cpa.size)
+        bounds = np.cumsum([0] + [p[3].size for p in parts])
+        kept = [[q[keep[a:b]] for q in p[:4]] for p, a, b in zip(parts, bounds, bounds[1:])]
+        del parts
+        X, Dn, U = concat([k[0] for k in kept]), concat([k[1] for k in kept]), concat([k[2] for k in kept])
+        cp = np.concatenate([k[3] for k in kept])
+        return fit_int(X), fit_int(Dn), fit_int(U), cp
+    X, Dn, U, cp = concat([p[0] for p in parts]), concat([p[1] for p in parts]), concat([p[2] for p in parts]), np.concatenate([p[3] for p in parts])
+    order = np.argsort(cp, kind="stable")
+    X, Dn, U, cp = X[order], Dn[order], U[order], cp[order]
+    if nH:
+        keys = np.concatenate([p[4] for p in parts])
+        first = first_by_key(cp, keys[order])
+        keep = first == np.arange(cp.size)
+        X, Dn, U, cp = X[keep], Dn[keep], U[keep], cp[keep]
+    return fit_int(X), fit_int(Dn), fit_int(U), cp
+
+
+
+class KeySet:
+    """An exact set of fixed-width byte keys (numpy void arrays) in sorted levels that merge
+    like a binary counter: ``add`` and ``contains`` cost O(log n) sorted passes, and the
+    memory is the keys themselves (no Python object per key).
+
+    >>> ks = KeySet()
+    >>> a = np.array([b"ab", b"cd"], dtype="V2")
+    >>> ks.add(a); len(ks), ks.contains(np.array([b"cd", b"zz"], dtype="V2")).tolist()
+    (2, [True, False])
+    """
+
+    def __init__(self) -> None:
+        self.levels: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        return sum(a.size for a in self.levels)
+
+    def contains(self, q: np.ndarray) -> np.ndarray:
+        hit = np.zeros(q.size, dtype=bool)
+        for a in self.levels:
+            if a.dtype != q.dtype or not a.size:
+                continue
+            pos = np.minimum(np.searchsorted(a, q), a.size - 1)
+            hit |= a[pos] == q
+        return hit
+
+    def add(self, keys: np.ndarray) -> None:
+        """Add keys that are distinct and not yet in the set."""
+        new = np.sort(keys)
+        while self.levels and self.levels[-1].dtype == new.dtype and self.levels[-1].size <= new.size:
+            new = np.sort(np.concatenate([self.levels.pop(), new]))
+        self.levels.append(new)
+
+    def add_new(self, keys: np.ndarray) -> np.ndarray:
+        """Add ``keys`` (duplicates allowed); return the mask of the first occurrence of each
+        key that was not in the set before."""
+        if keys.size == 0:
+            return np.zeros(0, dtype=bool)
+        _, first = np.unique(keys, return_index=True)
+        keep = np.zeros(keys.size, dtype=bool)
+        keep[first] = True
+        keep &= ~self.contains(keys)
+        if keep.any():
+            self.add(keys[keep])
+        return keep
+
+
+def _void_rows(M: np.ndarray) -> np.ndarray:
+    M = np.ascontiguousarray(M)
+    return M.view(np.dtype((np.void, M.dtype.itemsize * M.shape[1])))[:, 0]
+
+
+def cover_stream(d: int, H: np.ndarray, W: np.ndarray, base=None, deadline=None, executor=None, window: int | None = None):
+    """:func:`cover_many` for one problem, as a stream: yields ``(X, D, U, cp)`` batches
+    whose concatenation is exactly what ``cover_many(d, H, 0, W, 0, 1, base)`` returns
+    (same witnesses, same order), one group of hyperplanes at a time.  What is kept between
+    batches is the packed sign key of every region yielded (an exact :class:`KeySet`,
+    ceil(#H / 8) bytes a region); a batch holds the candidates of one group of
+    hyperplanes.  ``executor`` computes ``window`` groups at a time (default: twice its
+    parallelism)."""
+    from ..parallel import NOT_RUN
+
+    hp = np.zeros(H.shape[0], dtype=np.int64)
+    wp = np.zeros(W.shape[0], dtype=np.int64)
+    prep = _prepare(d, H, hp, W, wp, 1, base, deadline)
+    if len(prep) == 4:
+        yield prep
+        return
+    H, hp, W, wp, BXf, BDf, live, Hpad = prep
+    nH = H.shape[0]
+    starts = (BXf[live], BDf[live], np.broadcast_to(np.eye(d, dtype=np.int64), (live.size, d, d)), live)
+    seen = KeySet()
+
+    def fresh(part):
+        X, Dn, U, cp, K = part
+        if not nH:
+            return fit_int(X), fit_int(Dn), fit_int(U), cp
+        keep = seen.add_new(_void_rows(K))
+        return fit_int(X[keep]), fit_int(Dn[keep]), fit_int(U[keep]), cp[keep]
+
+    yield fresh((*starts, _keys(*starts, Hpad)))
+    tasks = [(d, H, hp, W, wp, 1, BXf, BDf, lo, hi, deadline) for lo, hi in _split(nH, executor, d, budgeted=True)]
+    par = executor.parallelism if executor is not None else 1
+    step = window or (2 * par if executor is not None else 1)
+    for a in range(0, len(tasks), step):
+        _check(deadline)
+        group = tasks[a : a + step]
+        if executor is not None and len(group) > 1:
+            out = executor.map(_sub_candidates, group, deadline=deadline)
+        else:
+            out = [_sub_candidates(*t) for t in group]
+        if any(o is NOT_RUN for o in out):
+            _check(deadline)
+            raise BudgetExceededError("the time budget ran out", len(seen))
+        for k in range(len(out)):
+            o, out[k] = out[k], None
+            if o[0].shape[0]:
+                yield fresh(o)
+
+
+def _prepare(d: int, H, hp, W, wp, P: int, base, deadline):
+    """The cleaned problems of :func:`cover_many` and their start points: ``(H, hp, W, wp,
+    BX, BD, live, Hpad)``, or a final result ``(X, D, U, cp)`` when nothing is left to split
+    (no problem, dimension 0 or 1)."""
     _check(deadline)
     H = H.reshape(-1, d + 1) if H.size else np.zeros((0, d + 1), dtype=np.int64)
     W = W.reshape(-1, d + 1) if W.size else np.zeros((0, d + 1), dtype=np.int64)
@@ -554,58 +717,7 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
     live = np.nonzero(alive)[0]
     BXf, BDf = fit_int(BX), fit_int(BD)
     Hpad, _ = pad_rows(H, hp, P, d)
-    nH = H.shape[0]
-    starts = (BXf[live], BDf[live], np.broadcast_to(np.eye(d, dtype=np.int64), (live.size, d, d)), live)
-    parts = [(*starts, _keys(*starts, Hpad))]
-    pieces = _split(nH, executor, d, budgeted=stop is not None)
-    tasks = [(d, H, hp, W, wp, P, BXf, BDf, lo, hi, deadline) for lo, hi in pieces]
-    seen: set = set()
-
-    def check(i, part):
-        if stop is None:
-            return False
-        for r in np.unique(np.concatenate([part[3][:, None].astype(np.int64).view(np.uint8).reshape(-1, 8), part[4]], axis=1), axis=0):
-            seen.add(r.tobytes())
-        return stop(len(seen))
-
-    if executor is not None and len(tasks) > 1:
-        out = executor.map(_sub_candidates, tasks, deadline=deadline, on_result=check if stop is not None else None,
-                           costs=[-float(i) for i in range(len(tasks))])  # in order: a budget sees regions grow gradually
-    else:
-        out = []
-        for t in tasks:
-            out.append(_sub_candidates(*t))
-            _check(deadline)
-            if check(len(out) - 1, out[-1]):
-                break
-    from ..parallel import NOT_RUN
-
-    if len(out) < len(tasks) or any(o is NOT_RUN for o in out):
-        _check(deadline)
-        raise BudgetExceededError("the region budget ran out", len(seen))
-    parts += [o for o in out if o[0].shape[0]]
-    out = None
-    if nH and live.size == 1 and len(parts) > 1:
-        # one problem (a whole arrangement): no reordering; keep the first occurrence of
-        # every sign vector, slicing each part before joining them (bounded memory)
-        cpa = np.concatenate([p[3] for p in parts])
-        first = first_by_key(cpa, np.concatenate([p[4] for p in parts]))
-        keep = first == np.arange(cpa.size)
-        bounds = np.cumsum([0] + [p[3].size for p in parts])
-        kept = [[q[keep[a:b]] for q in p[:4]] for p, a, b in zip(parts, bounds, bounds[1:])]
-        del parts
-        X, Dn, U = concat([k[0] for k in kept]), concat([k[1] for k in kept]), concat([k[2] for k in kept])
-        cp = np.concatenate([k[3] for k in kept])
-        return fit_int(X), fit_int(Dn), fit_int(U), cp
-    X, Dn, U, cp = concat([p[0] for p in parts]), concat([p[1] for p in parts]), concat([p[2] for p in parts]), np.concatenate([p[3] for p in parts])
-    order = np.argsort(cp, kind="stable")
-    X, Dn, U, cp = X[order], Dn[order], U[order], cp[order]
-    if nH:
-        keys = np.concatenate([p[4] for p in parts])
-        first = first_by_key(cp, keys[order])
-        keep = first == np.arange(cp.size)
-        X, Dn, U, cp = X[keep], Dn[keep], U[keep], cp[keep]
-    return fit_int(X), fit_int(Dn), fit_int(U), cp
+    return H, hp, W, wp, BXf, BDf, live, Hpad
 
 
 def _split(nH: int, executor, d: int, budgeted: bool = False):

@@ -80,22 +80,37 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
 @click.option("--certificate", "cert_out", type=OUTPUT_FILE, help="Write a certificate of the regions and counts ('polyrelu verify' checks it).")
 @click.option("--shards", "shards_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write every region (pattern, exact witness, affine map) to JSON Lines shards in this folder (format polyrelu.region-shard v1).")
+@click.option("--stream", is_flag=True,
+              help="With --shards: write the last hidden layer's regions shard by shard as they are found (workers write their own "
+                   "shards; with --scheduler the folder must be on a file system the workers share) and keep only counts, so "
+                   "memory does not grow with the number of regions. The folder must not hold shards yet; manifest.json, written "
+                   "last, lists the shards and the counts. Linear regions and pieces are not computed (unless every affine map "
+                   "occurs once, where they equal the activation regions); no --graph or --certificate.")
 @computing_options(what="regions")
 def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, cert_out: Path | None,
-                shards_dir: Path | None, workers: int | None, max_regions: int | None, max_seconds: float | None,
+                shards_dir: Path | None, stream: bool, workers: int | None, max_regions: int | None, max_seconds: float | None,
                 scheduler: str | None) -> None:
     """Activation regions, linear regions, pieces and affine maps of NETWORK, exactly.
 
     Three counts, reported separately: activation regions (one activation pattern each),
     linear regions (merged across shared facets with equal affine maps) and pieces
-    (maximal connected sets where the function is affine).
+    (maximal connected sets where the function is affine).  With --shards DIR --stream the
+    regions go to disk as they are found and only counts are kept.
     """
     from ..nets.regions import network_regions
     from .progress import layers
 
+    if stream and shards_dir is None:
+        raise click.UsageError("--stream writes the regions to shards: give --shards DIR")
+    if stream and (graph_out is not None or cert_out is not None):
+        raise click.UsageError("--stream keeps no regions in memory: --graph and --certificate need them (drop --stream)")
     prepare_outputs({"--graph": graph_out, "--certificate": cert_out}, {"NETWORK": network, "--domain": domain_file(domain)})
     net = ReluNetwork.load(network)
     dom = parse_domain(domain, net.input_dim)
+    if stream:
+        assert shards_dir is not None
+        _regions_stream(net, network, domain, dom, shards_dir, as_json, workers, max_regions, max_seconds, scheduler)
+        return
     with executor_for(workers, scheduler) as ex, layers("regions", net.n_hidden_layers) as show:
         res = network_regions(net, domain=dom, executor=ex, max_regions=max_regions, max_seconds=max_seconds, progress=show)
     files = []
@@ -135,6 +150,34 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     if res.partial:
         if cert_out is not None or graph_out is not None:
             click.echo("no certificate or graph written: the enumeration did not finish", err=True)
+        raise click.exceptions.Exit(EXIT_PARTIAL)
+
+
+def _regions_stream(net: ReluNetwork, network: Path, domain: str | None, dom, shards_dir: Path, as_json: bool, workers: int | None,
+                    max_regions: int | None, max_seconds: float | None, scheduler: str | None) -> None:
+    """``regions --shards DIR --stream``: counts only, the regions go to the shards."""
+    from ..nets.stream import stream_regions
+    from .progress import layers
+
+    with executor_for(workers, scheduler) as ex, layers("regions", net.n_hidden_layers) as show:
+        r = stream_regions(net, shards_dir, domain=dom, executor=ex, max_regions=max_regions, max_seconds=max_seconds, progress=show)
+    info = {**r.counts, **({} if not r.partial else r.info), "shards": [str(p) for p in r.shards], "manifest": str(r.manifest)}
+    if as_json:
+        emit_json(info)
+    else:
+        where = f" inside {domain}" if domain else ""
+        click.echo(f"network {net!r}{where}")
+        if r.partial:
+            i = r.info
+            click.echo(f"PARTIAL: the budget ran out in hidden layer {i.get('stopped_in_layer')} of {i.get('layers')}; "
+                       f"{i.get('regions_written', 0)} regions written to {i.get('shards_written', 0)} complete shards")
+            click.echo(f"{'activation regions':20s}at least {i.get('activation_regions_at_least')}")
+        else:
+            for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
+                v = r.counts[key]
+                click.echo(f"{key.replace('_', ' '):20s}{v if v is not None else 'not computed (streaming)'}")
+        click.echo(f"{'shards':20s}{len(r.shards)} -> {shards_dir} (manifest {r.manifest.name if r.manifest else '-'})")
+    if r.partial:
         raise click.exceptions.Exit(EXIT_PARTIAL)
 
 

@@ -12,7 +12,14 @@ a header object, every further line one region::
 inside the region (``p/q`` strings), and ``map`` holds integers: on the region the network
 is ``x -> (A x + c) / Q`` with ``[A | c] = map`` and ``Q`` the header's denominator (the
 same for every region of a network).  Regions keep the enumeration's order across shards
-(``first_region``); files are written atomically (temporary name, then rename).
+(``first_region``; it is null in a shard that a worker wrote before the regions ahead of it
+were counted, see :mod:`polyrelu.nets.stream`, and the manifest gives it); files are
+written atomically (temporary name, then rename).
+
+A streamed folder also holds ``manifest.json`` (``polyrelu.region-manifest`` version 1),
+written last: the shards in enumeration order (``file``, ``regions``, ``first_region``),
+the counts, and ``partial`` (true when a budget stopped the run: the shards listed are
+complete, the regions not all there).  A folder without a manifest is an unfinished run.
 
 >>> from polyrelu.nets.regions import network_regions
 >>> from polyrelu.paper.constructions import max_of_two
@@ -28,29 +35,59 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import FileFormatError
 
-__all__ = ["FORMAT", "VERSION", "write_shards", "iter_shard", "counts_from_shards"]
+__all__ = ["FORMAT", "VERSION", "MANIFEST", "MANIFEST_FORMAT", "shard_header", "write_shard", "write_shards", "write_manifest",
+           "read_manifest", "iter_shard", "counts_from_shards"]
 
 FORMAT = "polyrelu.region-shard"
 VERSION = 1
+MANIFEST_FORMAT = "polyrelu.region-manifest"
+MANIFEST = "manifest.json"
+
+
+def shard_header(network: Any, denominator: int, shard: int, first_region: int | None) -> dict:
+    """The header line of a shard of ``network``'s regions (``first_region`` None: not known
+    when the shard was written; the manifest gives it)."""
+    from . import formats
+
+    return {"format": FORMAT, "version": VERSION, "network_digest": formats.digest(network.to_dict()),
+            "input_dim": network.input_dim, "outputs": network.output_dim, "denominator": str(denominator),
+            "shard": shard, "first_region": first_region}
+
+
+def write_shard(path: Any, header: dict, rows: Iterable[dict]) -> int:
+    """Write one shard atomically (a temporary name in the same folder, then rename; the
+    temporary file is removed if writing fails); returns the number of regions."""
+    path = Path(path)
+    tmp = path.parent / f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}"
+    k = 0
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(header, sort_keys=True) + "\n")
+            for row in rows:
+                f.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
+                k += 1
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return k
 
 
 def write_shards(res: Any, directory: Any, *, shard_size: int = 100_000, prefix: str = "regions") -> list[Path]:
     """Write the regions of ``res`` (a complete :class:`polyrelu.nets.regions.NetworkRegions`)
     as shards of at most ``shard_size`` regions; returns their paths in order."""
-    from . import formats
-
     if res.partial:
         raise ValueError("a partial result (budget ran out) has no final regions to write")
     if shard_size < 1:
         raise ValueError(f"shard_size is {shard_size}; it must be at least 1")
     out_dir = Path(directory)
     out_dir.mkdir(parents=True, exist_ok=True)
-    digest = formats.digest(res.network.to_dict())
     N = res.n_activation_regions
     paths = []
     for k, lo in enumerate(range(0, max(N, 1), shard_size)):
@@ -58,16 +95,41 @@ def write_shards(res: Any, directory: Any, *, shard_size: int = 100_000, prefix:
             break
         hi = min(N, lo + shard_size)
         path = out_dir / f"{prefix}-{k:05d}.jsonl"
-        tmp = out_dir / f".{path.name}.tmp-{os.getpid()}"
-        header = {"format": FORMAT, "version": VERSION, "network_digest": digest, "input_dim": res.network.input_dim,
-                  "outputs": res.network.output_dim, "denominator": str(res.map_denominator), "shard": k, "first_region": lo}
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(json.dumps(header, sort_keys=True) + "\n")
-            for row in res.iter_region_rows(lo, hi):
-                f.write(json.dumps(row, sort_keys=True, separators=(",", ":")) + "\n")
-        os.replace(tmp, path)
+        write_shard(path, shard_header(res.network, res.map_denominator, k, lo), res.iter_region_rows(lo, hi))
         paths.append(path)
     return paths
+
+
+def write_manifest(directory: Any, network: Any, denominator: int, shards: Sequence[tuple[Any, int, int]], counts: dict,
+                   partial: bool, info: dict | None = None) -> Path:
+    """Write ``manifest.json`` (format ``polyrelu.region-manifest`` v1) atomically: the
+    shards (file name, regions, first region) in enumeration order and the counts.  It is
+    written last, so a folder without it is an unfinished run."""
+    from . import formats
+
+    path = Path(directory) / MANIFEST
+    formats.dump_atomic({"format": MANIFEST_FORMAT, "version": VERSION, "network_digest": formats.digest(network.to_dict()),
+                         "denominator": str(denominator), "partial": bool(partial),
+                         "shards": [{"file": Path(p).name, "regions": int(r), "first_region": int(f)} for p, r, f in shards],
+                         "counts": counts, "info": info or {}}, path)
+    return path
+
+
+def read_manifest(directory: Any) -> dict:
+    """The manifest of a shard folder (strict: format and version); the shard paths are
+    under ``"paths"``."""
+    path = Path(directory) / MANIFEST
+    if not path.exists():
+        raise FileFormatError(f"{directory}: no {MANIFEST} (the run that wrote these shards did not finish)")
+    with open(path, encoding="utf-8") as f:
+        try:
+            m = json.load(f)
+        except json.JSONDecodeError:
+            raise FileFormatError(f"{path}: not JSON") from None
+    if not isinstance(m, dict) or m.get("format") != MANIFEST_FORMAT or m.get("version") != VERSION:
+        raise FileFormatError(f"{path}: not a {MANIFEST_FORMAT} version {VERSION} file")
+    m["paths"] = [Path(directory) / s["file"] for s in m["shards"]]
+    return m
 
 
 def iter_shard(path: Any) -> Iterator[dict]:

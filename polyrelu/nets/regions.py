@@ -58,7 +58,7 @@ from .network import ReluNetwork
 if TYPE_CHECKING:  # networkx is imported where used (start-up time of small commands)
     import networkx as nx
 
-__all__ = ["ActivationRegion", "NetworkRegions", "LineRegions", "network_regions", "pattern_constraints", "one_sided_pattern", "facet_point"]
+__all__ = ["ActivationRegion", "NetworkRegions", "LineRegions", "network_regions", "LastLayer", "last_layer", "refine_cells", "stream_cell", "pattern_constraints", "one_sided_pattern", "facet_point"]
 
 _ZERO = mpq(0)
 
@@ -289,51 +289,67 @@ def _wall_cells(par: _Cells, Z: np.ndarray, cut: np.ndarray, sib: _Siblings, n: 
     return child, g_all[sp], Xp, Dp
 
 
+class _Setup:
+    """One refinement step before its regions are found: the next layer's neurons on every
+    cell of ``par`` (integer rows Z), which of them cut their cell (``live``; the others are
+    constant there, with sign ``const_bit``), and the cutting hyperplanes H grouped by cell
+    (``ci``, ``cj``)."""
+
+    def __init__(self, par: _Cells, Wi, bi, Q: int, n: int):
+        N = par.n
+        self.N, self.n = N, n
+        Z = _apply(Wi, bi, par.Hk, Q)
+        w = Z.shape[1]
+        live = np.any(Z[:, :, :n] != 0, axis=2)
+        const_bit = Z[:, :, n] > 0
+        Hrows = Z.copy()
+        Hrows[:, :, n] = -Z[:, :, n]  # hyperplane rows [a | b]: a . x = b
+        cut = batch.vertex_filter(par.R, par.rp, N, n, Z, live)  # neurons that provably miss a cell are constant on it
+        if not cut.all():
+            # their sign: at the cell's witness (exact)
+            wv = np.einsum("ijc,ic->ij", cells.wide(Z[:, :, :n]), cells.wide(par.X)) + cells.wide(Z[:, :, n]) * cells.wide(par.D)[:, None]
+            const_bit = np.where(live & ~cut, wv > 0, const_bit)
+            live = cut
+        ci, cj = np.nonzero(live)
+        H = batch.primitive_rows(Hrows[ci, cj])
+        self.Z, self.w, self.live, self.const_bit, self.Hrows, self.ci, self.cj, self.H = Z, w, live, const_bit, Hrows, ci, cj, H
+        self.Hc, _ = batch.pad_rows(H, ci, N, n)
+        # the rows a witness must keep its signs on: the cutting neurons and the walls (the
+        # other neurons are constant on the cell, so any point inside keeps their sign)
+        allr = _wide_cat([H, par.R], 0) if par.R.shape[0] else H
+        allc = np.concatenate([ci, par.rp])
+        o = np.argsort(allc, kind="stable")
+        self.Apad, _ = batch.pad_rows(batch.fit_int(allr[o]) if allr.shape[0] else allr, allc[o], N, n)
+
+    def signs(self, X, Dn, U, cp) -> tuple[np.ndarray, np.ndarray]:
+        """(S, bits) of the children: signs of the cutting neurons (+1 elsewhere) and the
+        0/1 pattern of the layer."""
+        N, w, ci, cj = self.N, self.w, self.ci, self.cj
+        S = np.ones((X.shape[0], w), dtype=np.int8)
+        if ci.size and X.shape[0]:
+            Sc = batch.lexsigns_grouped(X, Dn, U, cp, self.Hc)
+            L = np.full((N, w), -1, dtype=np.int32)
+            starts, _ = batch.group_starts(ci, N)
+            L[ci, cj] = np.arange(ci.size) - starts[ci]
+            step = 1 << 16  # in chunks: an index array per child and neuron would dwarf the signs
+            for lo in range(0, X.shape[0], step):
+                Lc = L[cp[lo : lo + step]]
+                S[lo : lo + step] = np.where(Lc >= 0, np.take_along_axis(Sc[lo : lo + step], np.maximum(Lc, 0), axis=1), 1)
+        bits = np.where(self.live[cp], S > 0, self.const_bit[cp]).astype(np.uint8)
+        return S, bits
+
+
 def _refine(par: _Cells, Wi, bi, Q: int, q: int, n: int, deadline=None, executor=None, stop=None, out_layer=None) -> _Refined:
     """Split every cell of ``par`` by the next layer's neurons (all cells at once).  With
     ``out_layer`` = (W, b) of the output layer, the children carry the network's map
     (scale Q q times its denominator) instead of the hidden outputs."""
     N = par.n
-    Z = _apply(Wi, bi, par.Hk, Q)
-    w = Z.shape[1]
-    live = np.any(Z[:, :, :n] != 0, axis=2)
-    const_bit = Z[:, :, n] > 0
-    Hrows = Z.copy()
-    Hrows[:, :, n] = -Z[:, :, n]  # hyperplane rows [a | b]: a . x = b
-    pad = np.zeros(n + 1, dtype=Hrows.dtype)
-    pad[n] = -1
-    Hpad = np.where(live[:, :, None], Hrows, pad)
-    cut = batch.vertex_filter(par.R, par.rp, N, n, Z, live)  # neurons that provably miss a cell are constant on it
-    if not cut.all():
-        # their sign: at the cell's witness (exact)
-        wv = np.einsum("ijc,ic->ij", cells.wide(Z[:, :, :n]), cells.wide(par.X)) + cells.wide(Z[:, :, n]) * cells.wide(par.D)[:, None]
-        const_bit = np.where(live & ~cut, wv > 0, const_bit)
-        live = cut
-        Hpad = np.where(live[:, :, None], Hrows, pad)
-    ci, cj = np.nonzero(live)
-    H = batch.primitive_rows(Hrows[ci, cj])
+    st = _Setup(par, Wi, bi, Q, n)
+    Z, w, live, Hrows, ci, cj, H = st.Z, st.w, st.live, st.Hrows, st.ci, st.cj, st.H
     X, Dn, U, cp = batch.cover_many(n, H, ci, par.R, par.rp, N, (par.X, par.D, np.ones(N, dtype=bool)), deadline,
                                     executor=executor, stop=stop)
-    # signs of the cutting neurons (the others are constant on their cell)
-    Hc, _ = batch.pad_rows(H, ci, N, n)
-    S = np.ones((X.shape[0], w), dtype=np.int8)
-    if ci.size and X.shape[0]:
-        Sc = batch.lexsigns_grouped(X, Dn, U, cp, Hc)
-        L = np.full((N, w), -1, dtype=np.int32)
-        starts, _ = batch.group_starts(ci, N)
-        L[ci, cj] = np.arange(ci.size) - starts[ci]
-        step = 1 << 16  # in chunks: an index array per child and neuron would dwarf the signs
-        for lo in range(0, X.shape[0], step):
-            Lc = L[cp[lo : lo + step]]
-            S[lo : lo + step] = np.where(Lc >= 0, np.take_along_axis(Sc[lo : lo + step], np.maximum(Lc, 0), axis=1), 1)
-    bits = np.where(live[cp], S > 0, const_bit[cp]).astype(np.uint8)
-    # explicit witnesses: signs kept on the cutting neurons and the walls (the other
-    # neurons are constant on the cell, so any point inside keeps their sign); for the
-    # last layer they are made explicit only when asked for
-    allr = _wide_cat([H, par.R], 0) if par.R.shape[0] else H
-    allc = np.concatenate([ci, par.rp])
-    o = np.argsort(allc, kind="stable")
-    Apad, _ = batch.pad_rows(batch.fit_int(allr[o]) if allr.shape[0] else allr, allc[o], N, n)
+    S, bits = st.signs(X, Dn, U, cp)
+    Apad = st.Apad
     if out_layer is None:
         Xr, Dr = batch.realize_grouped(X, Dn, U, cp, Apad)
         sym = None
@@ -573,6 +589,23 @@ class NetworkRegions:
     def n_affine_maps(self) -> int:
         ids = self._map_ids()
         return int(ids.max()) + 1 if ids.size else 0
+
+    def map_keys(self) -> tuple[np.ndarray, list[bytes]]:
+        """The distinct affine maps as exact keys, comparable across results of the same
+        network (same :attr:`map_denominator`): maps whose integers all fit in int64 as a
+        sorted array of their raw bytes, the others as their JSON texts."""
+        N = self.n_activation_regions
+        if N == 0:
+            return np.zeros(0, dtype="V8"), []
+        M = self._m.reshape(N, -1)
+        first = np.unique(self._map_ids(), return_index=True)[1]
+        M = M[first]
+        small = np.ones(M.shape[0], dtype=bool) if M.dtype != object else \
+            np.array([all(-(1 << 63) <= int(v) < (1 << 63) for v in row) for row in M], dtype=bool)
+        fixed = np.ascontiguousarray(M[small].astype(np.int64))
+        keys = fixed.view(np.dtype((np.void, 8 * fixed.shape[1])))[:, 0] if fixed.shape[0] else np.zeros(0, dtype=f"V{8 * M.shape[1]}")
+        big = [("[" + ",".join(str(int(v)) for v in row) + "]").encode() for row in M[~small]]
+        return np.sort(keys), big
 
     def map_groups(self) -> list[list[int]]:
         """Region indices grouped by equal affine map (first-occurrence order)."""
@@ -818,6 +851,124 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
     return res_list
 
 
+def _start_cells(network: ReluNetwork, domain: OpenPolyhedron | None) -> _Cells | None:
+    """The one cell before layer 1: R^n or the domain (None if the domain is empty)."""
+    n = network.input_dim
+    if domain is not None:
+        if domain.dim != n:
+            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
+        rows = domain.engine_rows()
+        w = domain.interior_point()
+        if w is None:
+            return None
+        den = lcm_denominators(w)
+        X0 = np.array([[int(v * den) for v in w]], dtype=object)
+        D0 = np.array([den], dtype=object)
+    else:
+        rows = np.zeros((0, n + 1), dtype=np.int64)
+        X0, D0 = np.zeros((1, n), dtype=np.int64), np.ones(1, dtype=np.int64)
+    Hk0 = np.concatenate([np.eye(n, dtype=np.int64), np.zeros((n, 1), dtype=np.int64)], axis=1)[None]
+    return _Cells(batch.fit_int(X0), batch.fit_int(D0), cells.compact(rows), np.zeros(rows.shape[0], dtype=np.int64), Hk0, [],
+                  np.zeros(1, dtype=np.int64))
+
+
+class _Workers:
+    """The executor of a run: the caller's, or local processes started on first need
+    (and stopped by :meth:`close`)."""
+
+    def __init__(self, executor, workers: int | None):
+        self.given, self.ex, self.workers = executor, executor, workers
+
+    def for_layer(self, big: bool):
+        from ..parallel import Executor, default_workers
+
+        nw = self.workers if self.workers is not None else default_workers()
+        if self.ex is None and nw > 1 and big:
+            self.ex = Executor(workers=nw)
+        return self.ex if (self.ex is not None and (big or self.ex.is_distributed)) else None
+
+    def close(self) -> None:
+        if self.given is None and self.ex is not None:
+            self.ex.close()
+
+
+def _run_layers(network: ReluNetwork, cur: _Cells, budget, pool: _Workers, progress, n_layers: int):
+    """Refine ``cur`` by the first ``n_layers`` hidden layers (the last hidden layer gives
+    the children the network's maps).  Returns (cells, last step, its parents, Q, partial,
+    info)."""
+    from ..parallel import NOT_RUN
+
+    n = network.input_dim
+    deadline = budget.deadline
+    Q = 1
+    step = parents = None
+    partial = False
+    info: dict[str, Any] = {"layers": network.n_hidden_layers, "layers_completed": 0}
+    for li, layer in enumerate(network.layers[:n_layers]):
+        Wi, bi, q = _integer_layer(layer)
+        last = li == network.n_hidden_layers - 1
+        out_layer = _integer_layer(network.layers[-1])[:2] if last else None
+        big = cur.n >= 64 or (cur.n == 1 and layer.n_out >= 24 and n >= 3)
+        use = pool.for_layer(big)
+        par_ = use.parallelism if use is not None else 1
+        chunk = max(1, min(512, -(-cur.n // (4 * par_)))) if (use is not None or budget) else cur.n
+        chunks = [(lo, min(cur.n, lo + chunk)) for lo in range(0, cur.n, chunk)]
+        found = [0]
+
+        def stop_count(k: int) -> bool:
+            return budget.over(k)
+
+        try:
+            if len(chunks) == 1:
+                one = _refine(cur, Wi, bi, Q, q, n, deadline, executor=use if cur.n == 1 else None,
+                              stop=stop_count if budget else None, out_layer=out_layer)
+                parts = [one]
+            else:
+                def on_result(i, r):
+                    found[0] += r.children.n
+                    return budget.over(found[0])
+
+                tasks = [(cur.take(lo, hi), Wi, bi, Q, q, n, deadline, out_layer) for lo, hi in chunks]
+                if use is not None:
+                    parts = use.map(_refine_task, tasks, deadline=deadline, on_result=on_result if budget.max_regions is not None else None)
+                else:
+                    parts = []
+                    for t in tasks:
+                        if budget.expired() or budget.over(found[0]):
+                            break
+                        parts.append(_refine_task(*t))
+                        found[0] += parts[-1].children.n
+                    parts += [NOT_RUN] * (len(tasks) - len(parts))
+                if any(p is NOT_RUN for p in parts):
+                    done = [k for k, p in enumerate(parts) if p is not NOT_RUN]
+                    raise BudgetExceededError("budget", sum(parts[k].children.n for k in done),
+                                              sum(chunks[k][1] - chunks[k][0] for k in done))
+        except BudgetExceededError as exc:
+            partial = True
+            got = exc.args[1] if len(exc.args) > 1 else 0
+            refined = exc.args[2] if len(exc.args) > 2 else 0
+            if len(chunks) == 1 and cur.n == 1:  # inside the one cell: distinct regions found there
+                refined = 1 if got > 1 else 0
+            info.update({"stopped_in_layer": li + 1, "cells_refined": refined, "cells_in_layer": cur.n,
+                         "activation_regions_at_least": max(cur.n, got + cur.n - refined)})
+            break
+        offsets = [lo for lo, _ in chunks]
+        step = _Refined(_Cells.concat([p.children for p in parts], offsets), batch.concat([p.Z for p in parts]),
+                        np.concatenate([p.cut for p in parts]))
+        parents = cur
+        cur = step.children
+        Q *= q
+        info["layers_completed"] = li + 1
+        if progress is not None:
+            progress(li, cur.n, cur.n)
+        if li < network.n_hidden_layers - 1 and (budget.expired() or budget.over(cur.n)):
+            partial = True
+            info.update({"stopped_in_layer": li + 2, "cells_refined": 0, "cells_in_layer": cur.n,
+                         "activation_regions_at_least": cur.n})
+            break
+    return cur, step, parents, Q, partial, info
+
+
 def network_regions(
     network: ReluNetwork,
     *,
@@ -851,8 +1002,125 @@ def network_regions(
         a network with one input and the cell engine otherwise; "cells" forces the cell
         engine (same results, slower).
     """
-    from ..parallel import Budget, Executor, NOT_RUN, default_workers
+    from ..parallel import Budget
 
+    _check_args(network, domain, workers, max_regions, max_seconds)
+    n = network.input_dim
+    if route not in ("auto", "line", "cells") or (route == "line" and n != 1):
+        raise InvalidParameterError(f"route is {route!r}; use 'auto', 'cells' or (for a network with one input) 'line'")
+    if n == 1 and route != "cells":  # on the line: breakpoint propagation, no cells, no LP
+        if domain is not None and domain.dim != 1:
+            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
+        return LineRegions.from_network(network, domain=domain, max_regions=max_regions, max_seconds=max_seconds, progress=progress)
+    budget = Budget(max_seconds, max_regions)
+    cur = _start_cells(network, domain)
+    if cur is None:
+        return NetworkRegions(network, domain, False, None, None, 1)
+    pool = _Workers(executor, workers)
+    try:
+        cur, step, parents, Q, partial, info = _run_layers(network, cur, budget, pool, progress, network.n_hidden_layers)
+    finally:
+        pool.close()
+    Wo, bo, qo = _integer_layer(network.layers[-1])
+    if partial:  # the cells of the last completed layer, with their hidden outputs as maps
+        return NetworkRegions(network, domain, True, cur, cur.Hk, Q, None, None, info)
+    if network.n_hidden_layers == 0:  # an affine network: one region
+        return NetworkRegions(network, domain, False, cur, _apply(Wo, bo, cur.Hk, 1), qo, None, None, info)
+    return NetworkRegions(network, domain, False, cur, cur.Hk, Q * qo, step, parents, info)
+
+
+# ------------------------------------------------------------------ streaming the last layer
+@dataclass
+class LastLayer:
+    """The cells entering a network's last hidden layer (from :func:`last_layer`), with the
+    integer data that refines them.  Its cells can be refined in chunks
+    (:meth:`chunk`, :func:`refine_cells`), in any process, or one cell as a stream of
+    batches (:func:`stream_cell`); concatenated in order, the regions are exactly those of
+    :func:`network_regions` (same patterns, witnesses, maps, order).
+
+    ``parents`` is None when nothing is left to refine (``partial``: the budget ran out in
+    an earlier layer; or an empty domain)."""
+
+    network: ReluNetwork
+    domain: Any
+    parents: Any
+    layer: Any  # (W, b, q) of the last hidden layer, integers
+    out_layer: Any  # (W, b) of the output layer, integers
+    Q: int  # the scale of the parents' hidden outputs
+    denominator: int  # the maps' common denominator
+    partial: bool
+    info: dict
+
+    @property
+    def n_cells(self) -> int:
+        return self.parents.n if self.parents is not None else 0
+
+    def chunk(self, lo: int, hi: int) -> "LastLayer":
+        """Cells lo..hi-1 only."""
+        c = self.parents.take(lo, hi)
+        c.parent = np.zeros(c.n, dtype=np.int64)
+        return LastLayer(self.network, self.domain, c, self.layer, self.out_layer, self.Q, self.denominator, self.partial, self.info)
+
+
+def last_layer(network: ReluNetwork, *, domain: OpenPolyhedron | None = None, executor=None, workers: int | None = None,
+               max_regions: int | None = None, max_seconds: float | None = None,
+               progress: Callable[[int, int, int], None] | None = None) -> LastLayer:
+    """Run the cell engine of :func:`network_regions` through every hidden layer but the
+    last (same options; the budget counts the cells of those layers)."""
+    from ..parallel import Budget
+
+    _check_args(network, domain, workers, max_regions, max_seconds)
+    if network.n_hidden_layers == 0:
+        raise InvalidParameterError("an affine network (no hidden layer) has no last hidden layer to stream")
+    budget = Budget(max_seconds, max_regions)
+    Wo, bo, qo = _integer_layer(network.layers[-1])
+    Wl, bl, ql = _integer_layer(network.layers[-2])
+    cur = _start_cells(network, domain)
+    info: dict[str, Any] = {"layers": network.n_hidden_layers, "layers_completed": 0}
+    if cur is None:
+        return LastLayer(network, domain, None, (Wl, bl, ql), (Wo, bo), 1, ql * qo, False, info)
+    pool = _Workers(executor, workers)
+    try:
+        cur, _, _, Q, partial, info = _run_layers(network, cur, budget, pool, progress, network.n_hidden_layers - 1)
+    finally:
+        pool.close()
+    if not partial and (budget.expired() or budget.over(cur.n)):
+        partial = True
+        info.update({"stopped_in_layer": network.n_hidden_layers, "cells_refined": 0, "cells_in_layer": cur.n,
+                     "activation_regions_at_least": cur.n})
+    return LastLayer(network, domain, None if partial else cur, (Wl, bl, ql), (Wo, bo), Q, Q * ql * qo, partial, info)
+
+
+def refine_cells(layer: LastLayer, deadline: float | None = None) -> NetworkRegions:
+    """The final regions inside the cells of ``layer`` (a :meth:`LastLayer.chunk`), in
+    memory."""
+    W, b, q = layer.layer
+    one = _refine(layer.parents, W, b, layer.Q, q, layer.network.input_dim, deadline, out_layer=layer.out_layer)
+    return NetworkRegions(layer.network, layer.domain, False, one.children, one.children.Hk, layer.denominator)
+
+
+def stream_cell(layer: LastLayer, executor=None, deadline: float | None = None) -> Iterator[NetworkRegions]:
+    """The final regions inside the one cell of ``layer`` as a stream of batches (one group
+    of the layer's hyperplanes at a time, :func:`polyrelu.cells.batch.cover_stream`); the
+    candidate groups run on ``executor``.  What is kept between batches is one packed
+    sign key per region."""
+    if layer.n_cells != 1:
+        raise InvalidParameterError(f"stream_cell refines one cell; this layer has {layer.n_cells} (use chunk and refine_cells)")
+    par = layer.parents
+    W, b, q = layer.layer
+    n = layer.network.input_dim
+    st = _Setup(par, W, b, layer.Q, n)
+    empty_R = np.zeros((0, n + 1), dtype=np.int64)
+    for X, Dn, U, cp in batch.cover_stream(n, st.H, par.R, (par.X, par.D, np.ones(1, dtype=bool)), deadline, executor):
+        if X.shape[0] == 0:
+            continue
+        _, bits = st.signs(X, Dn, U, cp)
+        Hk = _outputs(bits, st.Z, cp, layer.out_layer, layer.Q * q, n)
+        children = _Cells(X, Dn, empty_R, np.zeros(0, dtype=np.int64), Hk, [bl[cp] for bl in par.bits] + [bits], cp, (U, st.Apad))
+        yield NetworkRegions(layer.network, layer.domain, False, children, Hk, layer.denominator)
+
+
+def _check_args(network, domain, workers, max_regions, max_seconds) -> None:
     if not isinstance(network, ReluNetwork):
         raise InvalidParameterError(f"network must be a ReluNetwork, got {type(network).__name__}")
     if domain is not None and not isinstance(domain, OpenPolyhedron):
@@ -862,112 +1130,6 @@ def network_regions(
             raise InvalidParameterError(f"{name} is {v!r}; give an integer >= 1 or None")
     if max_seconds is not None and (isinstance(max_seconds, bool) or not isinstance(max_seconds, (int, float)) or not max_seconds > 0):
         raise InvalidParameterError(f"max_seconds is {max_seconds!r}; give a positive number or None")
-    n = network.input_dim
-    if route not in ("auto", "line", "cells") or (route == "line" and n != 1):
-        raise InvalidParameterError(f"route is {route!r}; use 'auto', 'cells' or (for a network with one input) 'line'")
-    if n == 1 and route != "cells":  # on the line: breakpoint propagation, no cells, no LP
-        if domain is not None and domain.dim != 1:
-            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
-        return LineRegions.from_network(network, domain=domain, max_regions=max_regions, max_seconds=max_seconds, progress=progress)
-    budget = Budget(max_seconds, max_regions)
-    deadline = budget.deadline
-    if domain is not None:
-        if domain.dim != n:
-            raise ShapeError(f"domain has dimension {domain.dim} but the network has {n} inputs")
-        rows = domain.engine_rows()
-        w = domain.interior_point()
-        if w is None:
-            return NetworkRegions(network, domain, False, None, None, 1)
-        den = lcm_denominators(w)
-        X0 = np.array([[int(v * den) for v in w]], dtype=object)
-        D0 = np.array([den], dtype=object)
-    else:
-        rows = np.zeros((0, n + 1), dtype=np.int64)
-        X0, D0 = np.zeros((1, n), dtype=np.int64), np.ones(1, dtype=np.int64)
-    Hk0 = np.concatenate([np.eye(n, dtype=np.int64), np.zeros((n, 1), dtype=np.int64)], axis=1)[None]
-    cur = _Cells(batch.fit_int(X0), batch.fit_int(D0), cells.compact(rows), np.zeros(rows.shape[0], dtype=np.int64), Hk0, [],
-                 np.zeros(1, dtype=np.int64))
-    Q = 1
-    own = executor is None
-    ex = executor
-    step = parents = None
-    partial = False
-    info: dict[str, Any] = {"layers": network.n_hidden_layers, "layers_completed": 0}
-    try:
-        for li, layer in enumerate(network.layers[:-1]):
-            Wi, bi, q = _integer_layer(layer)
-            last = li == network.n_hidden_layers - 1
-            out_layer = _integer_layer(network.layers[-1])[:2] if last else None
-            nw = workers if workers is not None else default_workers()
-            big = cur.n >= 64 or (cur.n == 1 and layer.n_out >= 24 and n >= 3)
-            if ex is None and nw > 1 and big:
-                ex = Executor(workers=nw)
-            use = ex if (ex is not None and (big or ex.is_distributed)) else None
-            par_ = use.parallelism if use is not None else 1
-            chunk = max(1, min(512, -(-cur.n // (4 * par_)))) if (use is not None or budget) else cur.n
-            chunks = [(lo, min(cur.n, lo + chunk)) for lo in range(0, cur.n, chunk)]
-            found = [0]
-
-            def stop_count(k: int) -> bool:
-                return budget.over(k)
-
-            try:
-                if len(chunks) == 1:
-                    one = _refine(cur, Wi, bi, Q, q, n, deadline, executor=use if cur.n == 1 else None,
-                                  stop=stop_count if budget else None, out_layer=out_layer)
-                    parts = [one]
-                else:
-                    def on_result(i, r):
-                        found[0] += r.children.n
-                        return budget.over(found[0])
-
-                    tasks = [(cur.take(lo, hi), Wi, bi, Q, q, n, deadline, out_layer) for lo, hi in chunks]
-                    if use is not None:
-                        parts = use.map(_refine_task, tasks, deadline=deadline, on_result=on_result if budget.max_regions is not None else None)
-                    else:
-                        parts = []
-                        for t in tasks:
-                            if budget.expired() or budget.over(found[0]):
-                                break
-                            parts.append(_refine_task(*t))
-                            found[0] += parts[-1].children.n
-                        parts += [NOT_RUN] * (len(tasks) - len(parts))
-                    if any(p is NOT_RUN for p in parts):
-                        done = [k for k, p in enumerate(parts) if p is not NOT_RUN]
-                        raise BudgetExceededError("budget", sum(parts[k].children.n for k in done),
-                                                  sum(chunks[k][1] - chunks[k][0] for k in done))
-            except BudgetExceededError as exc:
-                partial = True
-                got = exc.args[1] if len(exc.args) > 1 else 0
-                refined = exc.args[2] if len(exc.args) > 2 else 0
-                if len(chunks) == 1 and cur.n == 1:  # inside the one cell: distinct regions found there
-                    refined = 1 if got > 1 else 0
-                info.update({"stopped_in_layer": li + 1, "cells_refined": refined, "cells_in_layer": cur.n,
-                             "activation_regions_at_least": max(cur.n, got + cur.n - refined)})
-                break
-            offsets = [lo for lo, _ in chunks]
-            step = _Refined(_Cells.concat([p.children for p in parts], offsets), batch.concat([p.Z for p in parts]),
-                            np.concatenate([p.cut for p in parts]))
-            parents = cur
-            cur = step.children
-            Q *= q
-            info["layers_completed"] = li + 1
-            if progress is not None:
-                progress(li, cur.n, cur.n)
-            if li < network.n_hidden_layers - 1 and (budget.expired() or budget.over(cur.n)):
-                partial = True
-                info.update({"stopped_in_layer": li + 2, "cells_refined": 0, "cells_in_layer": cur.n,
-                             "activation_regions_at_least": cur.n})
-                break
-    finally:
-        if own and ex is not None:
-            ex.close()
-    Wo, bo, qo = _integer_layer(network.layers[-1])
-    if partial:  # the cells of the last completed layer, with their hidden outputs as maps
-        return NetworkRegions(network, domain, True, cur, cur.Hk, Q, None, None, info)
-    if network.n_hidden_layers == 0:  # an affine network: one region
-        return NetworkRegions(network, domain, False, cur, _apply(Wo, bo, cur.Hk, 1), qo, None, None, info)
-    return NetworkRegions(network, domain, False, cur, cur.Hk, Q * qo, step, parents, info)
 
 
 class LineRegions(LineRegionsMixin, NetworkRegions):  # type: ignore[misc]
