@@ -18,25 +18,49 @@ from __future__ import annotations
 
 import multiprocessing
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from .. import parallel
 from ..errors import InternalError
+from ..exact.rational import Rational
+from .pool import PairFeasibility
 from .subproblem import Problem, solve
 
-__all__ = ["Runner"]
+__all__ = ["Runner", "Job", "Result"]
 
 _AUTO_AFTER = 32  # solved subproblems before the default starts processes
-_PROBLEM: Problem | None = None  # the problem of the current fit, inherited by forked workers
 
 
-def _solve_chunk(prob: Problem | None, combos: Sequence, proposals: bool) -> list:
-    p = prob if prob is not None else _PROBLEM
-    if p is not None and not isinstance(p, Problem):  # a Dask future run in this process
-        p = p.result()
-    if p is None:  # pragma: no cover - a worker started without the problem
+class Job(NamedTuple):
+    """What a worker needs for the whole fit (sent once)."""
+
+    prob: Problem
+    feasibility: PairFeasibility
+
+
+class Result(NamedTuple):
+    """One solved subproblem, as a worker returns it."""
+
+    value: Rational
+    u: tuple
+    route: str
+    bits: bytes  # the pairs the dual u is feasible for (PairFeasibility.packed)
+
+
+_JOB: Job | None = None  # the job of the current fit, inherited by forked workers
+
+
+def _solve_chunk(job: Job | None, combos: Sequence, proposals: bool) -> list[Result]:
+    j = job if job is not None else _JOB
+    if j is not None and not isinstance(j, Job):  # a Dask future run in this process
+        j = j.result()
+    if j is None:  # pragma: no cover - a worker started without the job
         raise InternalError("training worker has no problem installed")
-    return [solve(p, c, propose=proposals) for c in combos]
+    out = []
+    for c in combos:
+        res = solve(j.prob, c, propose=proposals)
+        out.append(Result(res.value, res.u, res.route, j.feasibility.packed(res.u)))
+    return out
 
 
 class Runner:
@@ -63,11 +87,11 @@ class Runner:
         self.close()
 
     def close(self) -> None:
-        global _PROBLEM
+        global _JOB
         if self._local is not None:
             self._local.close()
             self._local = None
-        _PROBLEM = None
+        _JOB = None
 
     def map(self, fn: Callable, tasks: list[tuple]) -> list:
         """Independent tasks (setup work), in order."""
@@ -81,24 +105,24 @@ class Runner:
         if self.requested is None and self._dask is None and self._n == 1 and n_solved >= _AUTO_AFTER:
             self._n = parallel.default_workers()
 
-    def solve(self, prob: Problem, combos: list, proposals: bool) -> list:
-        global _PROBLEM
+    def solve(self, job: Job, combos: list, proposals: bool) -> list[Result]:
+        global _JOB
         if self._dask is not None and len(combos) > 1:
             if self._remote is None:
                 client = self._dask.client
-                self._remote = client.scatter(prob, broadcast=True)
+                self._remote = client.scatter(job, broadcast=True)
                 self.workers_used = max(1, len(client.scheduler_info().get("workers", {})))
             parts = _split(combos, 2 * self.workers_used)
             out = self._dask.map(_solve_chunk, [(self._remote, part, proposals) for part in parts])
             return [r for part in out for r in part]
         if self._n <= 1 or len(combos) <= 1:
-            return _solve_chunk(prob, combos, proposals)
+            return _solve_chunk(job, combos, proposals)
         if self._local is None:
-            _PROBLEM = prob  # the pool forks on its first task: the workers inherit it
+            _JOB = job  # the pool forks on its first task: the workers inherit it
             self._local = parallel.Executor(workers=self._n)
             self.workers_used = self._n
         inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the problem with every task
-        out = self._local.map(_solve_chunk, [(None if inherit else prob, part, proposals) for part in _split(combos, self._n)])
+        out = self._local.map(_solve_chunk, [(None if inherit else job, part, proposals) for part in _split(combos, self._n)])
         return [r for part in out for r in part]
 
 

@@ -59,7 +59,7 @@ from ..exact.rational import Rational, as_matrix, as_vector, to_str
 from ..geometry.arrangement import HyperplaneArrangement
 from ..nets.network import ReluNetwork
 from .bounds import SignBounds, paper_bound, sign_bound
-from .pool import DualPool
+from .pool import DualPool, PairFeasibility
 from .subproblem import Problem, all_cell_generators, cell_columns, integer_points, cell_generators, cell_multipliers, loss_value, solve
 from . import _executor
 
@@ -111,7 +111,8 @@ class _Search:
 
     def __init__(self, prob: Problem, pairs, combos: np.ndarray, bounds: np.ndarray, sb: SignBounds):
         self.prob, self.pairs, self.combos, self.bounds, self.sb = prob, pairs, combos, bounds, sb
-        self.pool = DualPool(prob.icols, pairs, prob.D)
+        self.feasibility = PairFeasibility(prob.icols, pairs, prob.D)
+        self.pool = DualPool(self.feasibility)
         self.best: tuple[Rational, int] | None = None  # (value, position)
         self.n_solved = self.n_sign = self.n_dual = self.n_fallback = 0
 
@@ -157,7 +158,7 @@ class ExactReluTrainer:
         ``n_pruned_dual_`` by a shared dual)
     n_fallbacks_ : int — solves in which the float proposal failed the exact check and the
         exact route answered (always ``n_subproblems_`` with ``proposals=False``)
-    n_duals_confirmed_ : int — (dual, pair) feasibilities decided exactly for shared-dual pruning
+    n_duals_confirmed_ : int — (dual, pair) feasibilities decided exactly for shared-dual pruning (every pair, for every dual)
     n_candidates_ : int — multisets of (cell, sign) after symmetry and dominance
     n_cells_ : int — cells of the data's arrangement (activation splits of one neuron)
     paper_bound_ : int — the paper's 2^w D^(n w)
@@ -366,11 +367,11 @@ class ExactReluTrainer:
             deferred = np.array(sorted(later), dtype=np.intp)
             if not batch:
                 continue
-            results = runner.solve(S.prob, [S.chosen(p) for p in batch], self.proposals)
+            results = runner.solve(_executor.Job(S.prob, S.feasibility), [S.chosen(p) for p in batch], self.proposals)
             for p, res in zip(batch, results):
                 S.n_solved += 1
                 S.n_fallback += res.route != "proposal"
-                S.pool.add(res.value, res.u)
+                S.pool.add(res.value, res.u, res.bits)
                 if S.best is None or (res.value, p) < S.best:
                     S.best = (res.value, p)
             runner.grow(S.n_solved)
