@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from .. import parallel
 from ..errors import InternalError
@@ -63,67 +63,87 @@ def _solve_chunk(job: Job | None, combos: Sequence, proposals: bool) -> list[Res
     return out
 
 
+class Pending:
+    """One batch in flight: :meth:`result` waits for its parts and returns the results in
+    the batch's order."""
+
+    def __init__(self, futures: list):
+        self._futures = futures
+
+    def result(self) -> list[Result]:
+        return [r for fut in self._futures for r in fut.result()]
+
+
 class Runner:
     """Solve batches of subproblems; ``workers`` as in :class:`ExactReluTrainer`;
     ``executor`` a :class:`polyrelu.parallel.Executor` (only a distributed one is used:
-    local processes are this runner's own, forked after the problem is installed)."""
+    local processes are this runner's own, forked after the job is installed).
+
+    :meth:`submit` returns at once (the batch runs on the workers) so that the trainer can
+    prepare the next batch meanwhile; without workers it runs the batch there and then."""
 
     def __init__(self, workers: int | None, executor: Any = None):
         self.requested = workers
         self._dask = executor if executor is not None and executor.is_distributed else None
         self._local: Any = None
+        self._here = parallel.Executor(workers=1)
         self._remote: Any = None
         self._n = 1 if workers is None else max(1, workers)
-        self.workers_used = 1
-
-    @property
-    def parallel_from_start(self) -> bool:
-        return self._dask is not None or (self.requested is not None and self.requested > 1)
 
     def __enter__(self) -> "Runner":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.close()
+        self.close(*exc)
 
-    def close(self) -> None:
+    def close(self, *exc) -> None:
+        """Stop the local pool (at once on Ctrl-C and the like: ``exc`` as in ``__exit__``)."""
         global _JOB
         if self._local is not None:
-            self._local.close()
-            self._local = None
+            local, self._local = self._local, None
+            local.__exit__(*(exc or (None, None, None)))
         _JOB = None
-
-    def map(self, fn: Callable, tasks: list[tuple]) -> list:
-        """Independent tasks (setup work), in order."""
-        if self._dask is not None:
-            return self._dask.map(fn, tasks)
-        n = self._n if self.requested is not None else parallel.default_workers()
-        return parallel.run_tasks(fn, tasks, workers=n if len(tasks) >= 64 else 1)
 
     def grow(self, n_solved: int) -> None:
         """The default policy: processes on every core once the search proves long."""
         if self.requested is None and self._dask is None and self._n == 1 and n_solved >= _AUTO_AFTER:
             self._n = parallel.default_workers()
 
-    def solve(self, job: Job, combos: list, proposals: bool) -> list[Result]:
+    def submit(self, job: Job, combos: list, proposals: bool) -> Pending:
+        """Start solving ``combos``; the same ``job`` for the whole fit."""
         global _JOB
-        if self._dask is not None and len(combos) > 1:
+        if self._dask is not None:
+            client = self._dask.client
             if self._remote is None:
-                client = self._dask.client
                 self._remote = client.scatter(job, broadcast=True)
-                self.workers_used = max(1, len(client.scheduler_info().get("workers", {})))
-            parts = _split(combos, 2 * self.workers_used)
-            out = self._dask.map(_solve_chunk, [(self._remote, part, proposals) for part in parts])
-            return [r for part in out for r in part]
-        if self._n <= 1 or len(combos) <= 1:
-            return _solve_chunk(job, combos, proposals)
+                self._parts = max(1, len(client.scheduler_info().get("workers", {})))
+            return Pending([self._dask.submit(_solve_chunk, self._remote, part, proposals) for part in _split(combos, self._parts)])
+        if self._n <= 1:
+            return Pending([self._here.submit(_solve_chunk, job, combos, proposals)])
         if self._local is None:
+            _warm(job.prob.loss, proposals)
             _JOB = job  # the pool forks on its first task: the workers inherit it
             self._local = parallel.Executor(workers=self._n)
-            self.workers_used = self._n
-        inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the problem with every task
-        out = self._local.map(_solve_chunk, [(None if inherit else job, part, proposals) for part in _split(combos, self._n)])
-        return [r for part in out for r in part]
+        inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the job with every task
+        return Pending([self._local.submit(_solve_chunk, None if inherit else job, part, proposals) for part in _split(combos, self._n)])
+
+    def solve(self, job: Job, combos: list, proposals: bool) -> list[Result]:
+        """:meth:`submit` and wait."""
+        return self.submit(job, combos, proposals).result()
+
+
+def _warm(loss: str, proposals: bool) -> None:
+    """Import the float solvers here once, so that forked workers inherit them instead of
+    each importing them on its first solve."""
+    if not proposals:
+        return
+    try:
+        if loss == "squared":
+            import scipy.optimize  # noqa: F401
+        else:
+            import highspy  # noqa: F401
+    except ImportError:  # pragma: no cover - the solve reports a missing solver itself
+        pass
 
 
 def _split(items: list, k: int) -> list[list]:

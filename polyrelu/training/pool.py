@@ -45,23 +45,21 @@ class PairFeasibility:
         self.pairs = [(int(ci), int(s)) for ci, s in pairs]
         self.D = D
         cells = sorted({ci for ci, _ in self.pairs})
-        rows: list[tuple[int, ...]] = []
+        rows: list = []
         start: dict[int, tuple[int, int]] = {}
         for ci in cells:
             start[ci] = (len(rows), len(rows) + len(cols[ci]))
-            rows.extend(tuple(int(v) for v in col) for col in cols[ci])
+            rows.extend(cols[ci])
         self.ranges = [start[ci] for ci, _ in self.pairs]
         # per pair, where its cell's rows start and end in the cumulative counts below
         self._lo = np.array([a for a, _ in self.ranges], dtype=np.intp)
         self._hi = np.array([b for _, b in self.ranges], dtype=np.intp)
         self._pos = np.array([s > 0 for _, s in self.pairs], dtype=bool)
-        top = max((abs(v).bit_length() for r in rows for v in r), default=0)
+        big = np.array(rows, dtype=object).reshape(len(rows), D)
+        top = int(max(big.max(initial=0), -big.min(initial=0))).bit_length()
         # |sum_j a_j U_t,j| < D 2^top 2^b <= 2^62, and a carry (< 2^(62-b)) added to it stays below 2^63
         self.limb = 62 - top - max(1, D).bit_length()
-        if self.limb >= _MIN_LIMB:
-            self._rows: np.ndarray = np.array(rows, dtype=np.int64).reshape(len(rows), D)
-        else:
-            self._rows = np.array(rows, dtype=object).reshape(len(rows), D)
+        self._rows: np.ndarray = big.astype(np.int64) if self.limb >= _MIN_LIMB else big
 
     def __len__(self) -> int:
         return len(self.pairs)
@@ -116,8 +114,8 @@ class DualPool:
         self.pairs = feasibility.pairs
         self.values: list[Rational] = []
         self._u: list[tuple[Rational, ...]] = []
-        self._feas = np.zeros((len(self.pairs), 64), dtype=bool)
-        self._packed: np.ndarray | None = None
+        self._feas = np.zeros((64, len(self.pairs)), dtype=bool)  # row k: the pairs dual k is feasible for
+        self._packed = np.zeros((len(self.pairs), 8), dtype=np.uint8)  # the same by pairs, one bit per dual (little endian)
         self._hot: list[int] = []
 
     def __len__(self) -> int:
@@ -133,12 +131,13 @@ class DualPool:
         (computed here if not given).  Returns its index."""
         k = len(self.values)
         feas = self.feasibility.unpack(bits) if bits is not None else self.feasibility.feasible(u)
-        if k >= self._feas.shape[1]:
-            self._feas = np.concatenate([self._feas, np.zeros_like(self._feas)], axis=1)
-        self._feas[:, k] = feas
+        if k >= self._feas.shape[0]:
+            self._feas = np.concatenate([self._feas, np.zeros_like(self._feas)], axis=0)
+            self._packed = np.concatenate([self._packed, np.zeros_like(self._packed)], axis=1)
+        self._feas[k] = feas
+        self._packed[:, k >> 3] |= feas.astype(np.uint8) << np.uint8(k & 7)
         self.values.append(value)
         self._u.append(tuple(u))
-        self._packed = None
         return k
 
     def u(self, k: int) -> tuple[Rational, ...]:
@@ -147,12 +146,10 @@ class DualPool:
 
     def is_feasible(self, k: int, p: int) -> bool:
         """Exactly: is dual k feasible for pair p?"""
-        return bool(self._feas[p, k])
+        return bool(self._feas[k, p])
 
     def _bits(self) -> np.ndarray:
-        if self._packed is None:
-            self._packed = np.packbits(self._feas[:, : len(self.values)], axis=1, bitorder="little")
-        return self._packed
+        return self._packed[:, : (len(self.values) + 7) >> 3]
 
     def cover(self, combos: np.ndarray) -> np.ndarray:
         """For each multiset (rows of pair indices), the index of a dual that is feasible
@@ -169,15 +166,17 @@ class DualPool:
         rest = np.arange(N)
         if self._hot:
             hot = np.array(self._hot, dtype=np.int64)
-            got = self._first_cover(combos[rest], np.packbits(self._feas[:, hot], axis=1, bitorder="little"), hot)
+            got = self._first_cover(combos[rest], np.packbits(np.ascontiguousarray(self._feas[hot].T), axis=1, bitorder="little"), hot)
             out[rest] = got
             rest = rest[got < 0]
         if rest.size:
             out[rest] = self._first_cover(combos[rest], self._bits(), None)
         used = out[out >= 0]
         if used.size:  # most recent first: the last rows' duals lead
-            seen = list(dict.fromkeys(used[::-1].tolist()))
-            self._hot = (seen + [k for k in self._hot if k not in set(seen)])[:_HOT]
+            vals, first = np.unique(used[::-1], return_index=True)
+            seen = vals[np.argsort(first, kind="stable")][:_HOT].tolist()
+            have = set(seen)
+            self._hot = (seen + [k for k in self._hot if k not in have])[:_HOT]
         return out
 
     @staticmethod
