@@ -277,6 +277,8 @@ class ExactReluTrainer:
             S = _Search(prob, pairs, combos, bounds, sb)
             rest = self._search(S, runner, start, progress) if not stopped else None
             stopped = stopped or rest is not None
+        if not stopped and S.n_solved + S.n_sign + S.n_dual != len(S.bounds):
+            raise InternalError("the search finished without deciding every multiset exactly once")
         D = prob.D
         if S.best is None:  # the budget ran out before anything was solved: the zero network
             self.network_ = self._network((), (), prob.n)
@@ -373,7 +375,8 @@ class ExactReluTrainer:
             if batch:
                 flight.append((batch, later, runner.submit(S.job, [S.chosen(p) for p in batch], self.proposals)))
                 sent += len(batch)
-            elif flight:  # nothing to add until a batch in flight reports
+            elif flight:  # nothing to add until a batch in flight reports (what was deferred waits for the last one)
+                flight[-1][1].extend(later)
                 merge()
 
     def _batch(self, S: _Search, cur: "_Cursor", thr: Any, want: int, busy: set[int]) -> tuple[list[int], list[int]]:
