@@ -5,8 +5,9 @@
 * on one pool of local processes, created once per fit and reused by every batch; the
   forked workers inherit the problem (it is never sent again);
 * on a Dask cluster (an :class:`polyrelu.parallel.Executor` with a scheduler, passed to
-  ``fit``): the problem is scattered to every worker once and each batch goes through the
-  executor.
+  ``fit``): the problem is scattered to every worker once, one actor per worker holds it,
+  and each batch is split over the actors (actor calls bypass the scheduler: a task per
+  part cost tens of milliseconds of scheduler and client time, more than the part's work).
 
 Local pools are :class:`polyrelu.parallel.Executor` objects too, so their workers die with
 the parent (Ctrl-C, SIGTERM, a killed parent).
@@ -87,7 +88,7 @@ class Runner:
         self._dask = executor if executor is not None and executor.is_distributed else None
         self._local: Any = None
         self._here = parallel.Executor(workers=1)
-        self._remote: Any = None
+        self._actors: list | None = None
         self._n = 1 if workers is None else max(1, workers)
 
     def __enter__(self) -> "Runner":
@@ -102,6 +103,7 @@ class Runner:
         if self._local is not None:
             local, self._local = self._local, None
             local.__exit__(*(exc or (None, None, None)))
+        self._actors = None  # released with their futures
         _JOB = None
 
     def grow(self, n_solved: int) -> None:
@@ -113,15 +115,13 @@ class Runner:
         """Start solving ``combos``; the same ``job`` for the whole fit."""
         global _JOB
         if self._dask is not None:
-            client = self._dask.client
-            if self._remote is None:
-                self._remote = client.scatter(job, broadcast=True)
-                self._parts = max(1, len(client.scheduler_info().get("workers", {})))
-            return Pending([self._dask.submit(_solve_chunk, self._remote, part, proposals) for part in _split(combos, self._parts)])
+            if self._actors is None:
+                self._actors = _start_actors(self._dask.client, job)
+            return Pending([a.solve(part, proposals) for a, part in zip(self._actors, _split(combos, len(self._actors)))])
         if self._n <= 1:
             return Pending([self._here.submit(_solve_chunk, job, combos, proposals)])
         if self._local is None:
-            _warm(job.prob.loss, proposals)
+            _warm(job, combos[0], proposals)
             _JOB = job  # the pool forks on its first task: the workers inherit it
             self._local = parallel.Executor(workers=self._n)
         inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the job with every task
@@ -132,18 +132,39 @@ class Runner:
         return self.submit(job, combos, proposals).result()
 
 
-def _warm(loss: str, proposals: bool) -> None:
-    """Import the float solvers here once, so that forked workers inherit them instead of
-    each importing them on its first solve."""
-    if not proposals:
-        return
-    try:
-        if loss == "squared":
-            import scipy.optimize  # noqa: F401
-        else:
-            import highspy  # noqa: F401
-    except ImportError:  # pragma: no cover - the solve reports a missing solver itself
-        pass
+class _Solver:
+    """A Dask actor: the fit's job, held by one worker, solving the parts sent to it.
+    Calls go straight to the worker (not through the scheduler), so a part costs a round
+    trip, not a task."""
+
+    def __init__(self, job: Any):
+        self.job = job
+        self.solved = 0
+
+    def solve(self, combos: Sequence, proposals: bool) -> list[Result]:
+        self.solved += len(combos)
+        return _solve_chunk(self.job, combos, proposals)
+
+    def count(self) -> int:
+        """Subproblems solved by this actor so far."""
+        return self.solved
+
+
+def _start_actors(client: Any, job: Job) -> list:
+    """One :class:`_Solver` per worker of the cluster; the job is scattered once."""
+    remote = client.scatter(job, broadcast=True, hash=False)  # hashing would tokenize the whole problem (seconds)
+    addrs = sorted(client.scheduler_info().get("workers", {}))
+    if not addrs:  # pragma: no cover - a cluster without workers yet: let the scheduler place one
+        return [client.submit(_Solver, remote, actor=True, pure=False).result()]
+    futs = [client.submit(_Solver, remote, actor=True, workers=[a], pure=False) for a in addrs]
+    return [f.result() for f in futs]
+
+
+def _warm(job: Job, combo: Any, proposals: bool) -> None:
+    """Solve one subproblem here (result discarded) so that the float solvers are imported
+    once, before the fork, instead of by every worker on its first solve."""
+    if proposals:
+        solve(job.prob, combo, propose=True)
 
 
 def _split(items: list, k: int) -> list[list]:
