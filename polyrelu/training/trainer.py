@@ -27,12 +27,14 @@ cover parameter space, so the minimum over all choices is the global optimum.
   multiset bounds every multiset whose pairs are all feasible for it, in particular those
   that differ from it in one neuron.
 
-The search takes the multisets in increasing sign bound, in batches; a multiset whose
-sign bound or some shared dual bound is at least the incumbent of its batch is not solved,
-and the search ends when the next sign bound reaches the incumbent.  The batches are
-fixed by the data (not by the number of workers), and every dual is canonical (the same
-with float proposals on and off), so the result, the counts and the certificate depend on
-neither.  The network returned is that of the first multiset in this order attaining the
+The search takes the multisets in increasing sign bound, in batches, two in flight (batch
+j is built from the incumbent and the duals of batches 1 .. j - 2 while batch j - 1 is
+solved, so workers do not wait for the main process); a multiset whose sign bound or some
+shared dual bound is at least the incumbent known when its batch is built is not solved,
+and the search ends when the next sign bound reaches the incumbent.  The batches and the
+pipeline are fixed by the data (not by the number of workers or the order in which they
+finish), and every dual is canonical (the same with float proposals on and off), so the
+result, the counts and the certificate depend on neither.  The network returned is that of the first multiset in this order attaining the
 optimum (no valid bound can prune it before an equal value is known), recomputed with the
 exact route.
 
@@ -157,8 +159,10 @@ class ExactReluTrainer:
         Let floats propose (HiGHS bases for the LPs, scipy's NNLS for squared loss); the
         result, the counts and the certificate are the same without them, only slower.
     batch_size : int
-        Subproblems solved per batch (between two updates of the incumbent and of the
-        shared duals).  The result never depends on it; the counts do.
+        Subproblems solved per batch (two batches are in flight; the incumbent and the
+        shared duals are updated between batches).  The result never depends on it; the
+        counts do.  Larger batches amortise the per-batch cost of processes and clusters
+        but solve more subproblems.
 
     Attributes (after ``fit``)
     --------------------------
