@@ -37,12 +37,15 @@ def test_one_process_two_processes_and_a_dask_cluster_agree():
     with Executor(workers=2) as ex:
         two = network_regions(net, executor=ex)
         again = network_regions(net, executor=ex)  # the pool is reused
+        assert [f.result() for f in [ex.submit(pow, 2, 5), ex.submit(pow, 3, 2)]] == [32, 9]  # tasks in flight, read in order
+    assert Executor(workers=1).submit(pow, 2, 3).result() == 8  # here and now
     _same(local, two)
     _same(local, again)
     calls = []
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         ex = Executor(scheduler=client)
+        assert ex.submit(pow, 2, 10).result() == 1024
         real = ex.map
         ex.map = lambda fn, tasks, **kw: calls.append(len(tasks)) or real(fn, tasks, **kw)
         remote = network_regions(net, executor=ex)
