@@ -173,7 +173,12 @@ class DualPool:
             out[rest] = self._first_cover(combos[rest], self._bits(), None)
         used = out[out >= 0]
         if used.size:  # most recent first: the last rows' duals lead
-            vals, first = np.unique(used[::-1], return_index=True)
+            k = 16 * _HOT
+            while True:  # the first _HOT distinct duals from the end lie in a short tail
+                vals, first = np.unique(used[-k:][::-1], return_index=True)
+                if len(vals) >= _HOT or k >= used.size:
+                    break
+                k *= 4
             seen = vals[np.argsort(first, kind="stable")][:_HOT].tolist()
             have = set(seen)
             self._hot = (seen + [k for k in self._hot if k not in have])[:_HOT]
