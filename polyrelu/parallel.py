@@ -215,6 +215,23 @@ class Executor:
             raise
         return results
 
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Start ``fn(*args)`` and return a future (``.result()`` waits for it): on the
+        cluster, on the local pool, or, with one worker, run here and now.  Lets a caller
+        keep several tasks in flight while it works (it reads the results in its own order)."""
+        if self._client is not None:
+            return self._client.submit(fn, *args, pure=False)
+        if self.workers > 1:
+            return self._local_pool().submit(fn, *args)
+        from concurrent.futures import Future
+
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args))
+        except Exception as exc:
+            fut.set_exception(exc)
+        return fut
+
     def _map_dask(self, fn, tasks, order, results, deadline, on_result):
         client = self.client
         with client.as_current():  # as_completed and the futures look for the current client

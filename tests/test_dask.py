@@ -1,6 +1,7 @@
 """The same regions and training optimum from 1 process, 2 processes and a local Dask
 cluster, with the executor passed explicitly (skipped without dask[distributed])."""
 
+import json
 import random
 
 import pytest
@@ -10,6 +11,7 @@ distributed = pytest.importorskip("distributed")
 from polyrelu.nets.network import ReluNetwork  # noqa: E402
 from polyrelu.nets.regions import network_regions  # noqa: E402
 from polyrelu.parallel import Executor  # noqa: E402
+from polyrelu.training import _executor  # noqa: E402
 from polyrelu.training.trainer import ExactReluTrainer  # noqa: E402
 
 
@@ -35,21 +37,33 @@ def test_one_process_two_processes_and_a_dask_cluster_agree():
     with Executor(workers=2) as ex:
         two = network_regions(net, executor=ex)
         again = network_regions(net, executor=ex)  # the pool is reused
+        assert [f.result() for f in [ex.submit(pow, 2, 5), ex.submit(pow, 3, 2)]] == [32, 9]  # tasks in flight, read in order
+    assert Executor(workers=1).submit(pow, 2, 3).result() == 8  # here and now
     _same(local, two)
     _same(local, again)
     calls = []
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         ex = Executor(scheduler=client)
+        assert ex.submit(pow, 2, 10).result() == 1024
         real = ex.map
         ex.map = lambda fn, tasks, **kw: calls.append(len(tasks)) or real(fn, tasks, **kw)
         remote = network_regions(net, executor=ex)
-        n_calls = len(calls)
-        remote_trained = ExactReluTrainer(width=2).fit(X, y, executor=ex)
+        actors = []
+        real_start = _executor._start_actors
+        _executor._start_actors = lambda client, job: actors.append(real_start(client, job)) or actors[-1]
+        try:
+            remote_trained = ExactReluTrainer(width=2).fit(X, y, executor=ex)
+        finally:
+            _executor._start_actors = real_start
+        assert len(actors) == 1 and len(actors[0]) == 2  # one actor per worker, started once per fit
+        per_worker = [a.count().result() for a in actors[0]]
     _same(local, remote)
     assert calls and sum(calls) > 1  # the work really went through the cluster
-    assert len(calls) > n_calls  # ... the training batches too
-    assert (remote_trained.loss_, remote_trained.network_, remote_trained.n_subproblems_) == (trained.loss_, trained.network_, trained.n_subproblems_)
+    assert sum(per_worker) == remote_trained.n_subproblems_ and min(per_worker) > 0  # ... the training batches too, on both workers
+    key = (lambda t: (t.loss_, t.network_, t.n_subproblems_, t.n_pruned_sign_, t.n_pruned_dual_, t.n_duals_confirmed_))
+    assert key(remote_trained) == key(trained)
+    assert json.dumps(remote_trained.certificate_, sort_keys=True) == json.dumps(trained.certificate_, sort_keys=True)
 
 
 def test_unreachable_scheduler_is_one_clear_error():

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from polyrelu.exact import cddlib, lp
 from polyrelu.exact.rational import Rational
 from polyrelu.training.bounds import SignBounds, sign_bound
-from polyrelu.training.pool import DualPool
+from polyrelu.training.pool import DualPool, PairFeasibility
 from polyrelu.training.subproblem import (all_cell_generators, cell_generators, cell_multipliers, dual_bound, loss_value,
                                           solve)
 from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum
@@ -134,7 +134,7 @@ def _random_problem(rng, loss, bias, n=2, D=5):
 def test_shared_dual_bounds_every_multiset_whose_pairs_it_is_feasible_for(loss, bias, seed):
     rng = random.Random(seed)
     prob, pairs = _random_problem(rng, loss, bias)
-    pool = DualPool(prob.icols, pairs, prob.D)
+    pool = DualPool(PairFeasibility(prob.icols, pairs, prob.D))
     M = rng.sample(range(len(pairs)), min(2, len(pairs)))
     res = solve(prob, [pairs[p] for p in M])
     k = pool.add(res.value, res.u)
@@ -153,6 +153,33 @@ def test_shared_dual_bounds_every_multiset_whose_pairs_it_is_feasible_for(loss, 
     combos = np.array([[rng.randrange(len(pairs)) for _ in range(2)] for _ in range(20)])
     for row, kk in zip(combos.tolist(), pool.cover(combos).tolist()):
         assert (kk == k) == all(pool.is_feasible(k, p) for p in row)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([3, 20, 40, 61, 80]), st.sampled_from([1, 30, 100, 300]))
+def test_pair_feasibility_signs_are_exact_in_every_limb_layout(seed, col_bits, u_bits):
+    """The int64-limb route (one limb, many limbs) and the Python-integer route (columns
+    too large for int64 limbs) against the definition: the sign of a . u in integers."""
+    rng = random.Random(seed)
+    D = rng.randint(1, 6)
+
+    def num(bits):
+        return rng.choice([0, 1, -1, rng.randint(-2**bits, 2**bits), 2**bits - 1, -(2**bits)])
+
+    cols = [[tuple(num(col_bits) for _ in range(D)) for _ in range(rng.randint(0, 4))] for _ in range(3)]
+    pairs = [(ci, s) for ci in range(3) for s in (1, -1)]
+    feas = PairFeasibility(cols, pairs, D)
+    assert (feas.limb >= 8) == (feas._rows.dtype == np.int64)
+    for _ in range(4):
+        u = [mpq(num(u_bits), rng.randint(1, 2**rng.choice([1, 40]))) for _ in range(D)]
+        if rng.random() < 0.3:  # a dual orthogonal to a column: sign 0 must stay 0
+            u = [mpq(0)] * D
+        rows = [c for ci in range(3) for c in cols[ci]]
+        want = [(v > 0) - (v < 0) for v in (sum(a * b for a, b in zip(r, u)) for r in rows)]
+        assert feas.row_signs(u).tolist() == want
+        got = feas.feasible(u).tolist()
+        assert got == [all(s * w <= 0 for w in (sum(a * b for a, b in zip(r, u)) for r in cols[ci])) for ci, s in pairs]
+        assert feas.unpack(feas.packed(u)).tolist() == got
 
 
 @settings(max_examples=25, deadline=None)

@@ -5,8 +5,9 @@
 * on one pool of local processes, created once per fit and reused by every batch; the
   forked workers inherit the problem (it is never sent again);
 * on a Dask cluster (an :class:`polyrelu.parallel.Executor` with a scheduler, passed to
-  ``fit``): the problem is scattered to every worker once and each batch goes through the
-  executor.
+  ``fit``): the problem is scattered to every worker once, one actor per worker holds it,
+  and each batch is split over the actors (actor calls bypass the scheduler: a task per
+  part cost tens of milliseconds of scheduler and client time, more than the part's work).
 
 Local pools are :class:`polyrelu.parallel.Executor` objects too, so their workers die with
 the parent (Ctrl-C, SIGTERM, a killed parent).
@@ -18,88 +19,152 @@ from __future__ import annotations
 
 import multiprocessing
 
-from typing import Any, Callable, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from .. import parallel
 from ..errors import InternalError
+from ..exact.rational import Rational
+from .pool import PairFeasibility
 from .subproblem import Problem, solve
 
-__all__ = ["Runner"]
+__all__ = ["Runner", "Job", "Result"]
 
 _AUTO_AFTER = 32  # solved subproblems before the default starts processes
-_PROBLEM: Problem | None = None  # the problem of the current fit, inherited by forked workers
 
 
-def _solve_chunk(prob: Problem | None, combos: Sequence, proposals: bool) -> list:
-    p = prob if prob is not None else _PROBLEM
-    if p is not None and not isinstance(p, Problem):  # a Dask future run in this process
-        p = p.result()
-    if p is None:  # pragma: no cover - a worker started without the problem
+class Job(NamedTuple):
+    """What a worker needs for the whole fit (sent once)."""
+
+    prob: Problem
+    feasibility: PairFeasibility
+
+
+class Result(NamedTuple):
+    """One solved subproblem, as a worker returns it."""
+
+    value: Rational
+    u: tuple
+    route: str
+    bits: bytes  # the pairs the dual u is feasible for (PairFeasibility.packed)
+
+
+_JOB: Job | None = None  # the job of the current fit, inherited by forked workers
+
+
+def _solve_chunk(job: Job | None, combos: Sequence, proposals: bool) -> list[Result]:
+    j = job if job is not None else _JOB
+    if j is not None and not isinstance(j, Job):  # a Dask future run in this process
+        j = j.result()
+    if j is None:  # pragma: no cover - a worker started without the job
         raise InternalError("training worker has no problem installed")
-    return [solve(p, c, propose=proposals) for c in combos]
+    out = []
+    for c in combos:
+        res = solve(j.prob, c, propose=proposals)
+        out.append(Result(res.value, res.u, res.route, j.feasibility.packed(res.u)))
+    return out
+
+
+class Pending:
+    """One batch in flight: :meth:`result` waits for its parts and returns the results in
+    the batch's order."""
+
+    def __init__(self, futures: list):
+        self._futures = futures
+
+    def result(self) -> list[Result]:
+        return [r for fut in self._futures for r in fut.result()]
 
 
 class Runner:
     """Solve batches of subproblems; ``workers`` as in :class:`ExactReluTrainer`;
     ``executor`` a :class:`polyrelu.parallel.Executor` (only a distributed one is used:
-    local processes are this runner's own, forked after the problem is installed)."""
+    local processes are this runner's own, forked after the job is installed).
+
+    :meth:`submit` returns at once (the batch runs on the workers) so that the trainer can
+    prepare the next batch meanwhile; without workers it runs the batch there and then."""
 
     def __init__(self, workers: int | None, executor: Any = None):
         self.requested = workers
         self._dask = executor if executor is not None and executor.is_distributed else None
         self._local: Any = None
-        self._remote: Any = None
+        self._here = parallel.Executor(workers=1)
+        self._actors: list | None = None
         self._n = 1 if workers is None else max(1, workers)
-        self.workers_used = 1
-
-    @property
-    def parallel_from_start(self) -> bool:
-        return self._dask is not None or (self.requested is not None and self.requested > 1)
 
     def __enter__(self) -> "Runner":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.close()
+        self.close(*exc)
 
-    def close(self) -> None:
-        global _PROBLEM
+    def close(self, *exc) -> None:
+        """Stop the local pool (at once on Ctrl-C and the like: ``exc`` as in ``__exit__``)."""
+        global _JOB
         if self._local is not None:
-            self._local.close()
-            self._local = None
-        _PROBLEM = None
-
-    def map(self, fn: Callable, tasks: list[tuple]) -> list:
-        """Independent tasks (setup work), in order."""
-        if self._dask is not None:
-            return self._dask.map(fn, tasks)
-        n = self._n if self.requested is not None else parallel.default_workers()
-        return parallel.run_tasks(fn, tasks, workers=n if len(tasks) >= 64 else 1)
+            local, self._local = self._local, None
+            local.__exit__(*(exc or (None, None, None)))
+        self._actors = None  # released with their futures
+        _JOB = None
 
     def grow(self, n_solved: int) -> None:
         """The default policy: processes on every core once the search proves long."""
         if self.requested is None and self._dask is None and self._n == 1 and n_solved >= _AUTO_AFTER:
             self._n = parallel.default_workers()
 
-    def solve(self, prob: Problem, combos: list, proposals: bool) -> list:
-        global _PROBLEM
-        if self._dask is not None and len(combos) > 1:
-            if self._remote is None:
-                client = self._dask.client
-                self._remote = client.scatter(prob, broadcast=True)
-                self.workers_used = max(1, len(client.scheduler_info().get("workers", {})))
-            parts = _split(combos, 2 * self.workers_used)
-            out = self._dask.map(_solve_chunk, [(self._remote, part, proposals) for part in parts])
-            return [r for part in out for r in part]
-        if self._n <= 1 or len(combos) <= 1:
-            return _solve_chunk(prob, combos, proposals)
+    def submit(self, job: Job, combos: list, proposals: bool) -> Pending:
+        """Start solving ``combos``; the same ``job`` for the whole fit."""
+        global _JOB
+        if self._dask is not None:
+            if self._actors is None:
+                self._actors = _start_actors(self._dask.client, job)
+            return Pending([a.solve(part, proposals) for a, part in zip(self._actors, _split(combos, len(self._actors)))])
+        if self._n <= 1:
+            return Pending([self._here.submit(_solve_chunk, job, combos, proposals)])
         if self._local is None:
-            _PROBLEM = prob  # the pool forks on its first task: the workers inherit it
+            _warm(job, combos[0], proposals)
+            _JOB = job  # the pool forks on its first task: the workers inherit it
             self._local = parallel.Executor(workers=self._n)
-            self.workers_used = self._n
-        inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the problem with every task
-        out = self._local.map(_solve_chunk, [(None if inherit else prob, part, proposals) for part in _split(combos, self._n)])
-        return [r for part in out for r in part]
+        inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the job with every task
+        return Pending([self._local.submit(_solve_chunk, None if inherit else job, part, proposals) for part in _split(combos, self._n)])
+
+    def solve(self, job: Job, combos: list, proposals: bool) -> list[Result]:
+        """:meth:`submit` and wait."""
+        return self.submit(job, combos, proposals).result()
+
+
+class _Solver:
+    """A Dask actor: the fit's job, held by one worker, solving the parts sent to it.
+    Calls go straight to the worker (not through the scheduler), so a part costs a round
+    trip, not a task."""
+
+    def __init__(self, job: Any):
+        self.job = job
+        self.solved = 0
+
+    def solve(self, combos: Sequence, proposals: bool) -> list[Result]:
+        self.solved += len(combos)
+        return _solve_chunk(self.job, combos, proposals)
+
+    def count(self) -> int:
+        """Subproblems solved by this actor so far."""
+        return self.solved
+
+
+def _start_actors(client: Any, job: Job) -> list:
+    """One :class:`_Solver` per worker of the cluster; the job is scattered once."""
+    remote = client.scatter(job, broadcast=True, hash=False)  # hashing would tokenize the whole problem (seconds)
+    addrs = sorted(client.scheduler_info().get("workers", {}))
+    if not addrs:  # pragma: no cover - a cluster without workers yet: let the scheduler place one
+        return [client.submit(_Solver, remote, actor=True, pure=False).result()]
+    futs = [client.submit(_Solver, remote, actor=True, workers=[a], pure=False) for a in addrs]
+    return [f.result() for f in futs]
+
+
+def _warm(job: Job, combo: Any, proposals: bool) -> None:
+    """Solve one subproblem here (result discarded) so that the float solvers are imported
+    once, before the fork, instead of by every worker on its first solve."""
+    if proposals:
+        solve(job.prob, combo, propose=True)
 
 
 def _split(items: list, k: int) -> list[list]:

@@ -9,11 +9,14 @@ beat the incumbent and need not be solved.  This covers the multisets that diffe
 a solved one in one neuron (or more) as long as the new pairs are feasible for its dual;
 it also covers multisets with a repeated pair.
 
-**Floats propose, integers decide.**  Feasibility of every pair for a new dual is screened
-in floats (one matrix-vector product over all cells' columns, generously: a column passes
-when a . u <= 1e-9 * sum |a_j u_j|).  A dual is used to prune only after the pairs
-involved are confirmed exactly (integer dot products, cached); a refuted pair is removed
-from the screen.  Screening can only miss a dual, never admit a wrong one.
+**Exact, for every pair at once.**  :class:`PairFeasibility` decides a new dual's
+feasibility for every pair in integer arithmetic: the dual is scaled to integers U, split
+into signed limbs of b bits (U = sum_t U_t 2^(b t)), and the integer columns times each limb
+are summed in int64, exactly (b is chosen so that no sum can overflow); carrying the limb
+sums from the lowest up gives the exact sign of every a . U.  Columns too large for int64
+limbs go through Python integers instead.  No floats are involved, so the answer is the
+same wherever it is computed: the trainer's workers compute it next to the solve and
+return the pairs as a bitmask (:meth:`PairFeasibility.packed`).
 """
 
 from __future__ import annotations
@@ -22,91 +25,119 @@ import math
 from typing import Sequence
 
 import numpy as np
-from gmpy2 import mpq
 
 from ..exact.rational import Rational
 
-__all__ = ["DualPool"]
+__all__ = ["PairFeasibility", "DualPool"]
 
-_TOL = 1e-9
 _HOT = 64
+_MIN_LIMB = 8  # int64 limbs of fewer bits than this are not worth it: Python integers instead
 
 
-def _screen_floats(values: Sequence) -> list[float]:
-    """Floats for the screen: the values times one power of two 2^-s (s >= 0) chosen so
-    that none overflows.  A positive common factor changes no sign of a dot product with
-    them, and the screen only proposes (every pruning is confirmed exactly)."""
-    qs = [mpq(v) for v in values]
-    top = max((int(q.numerator).bit_length() - int(q.denominator).bit_length() for q in qs if q), default=0)
-    if top > 1000:
-        shift = mpq(1, 1 << (top - 1000))
-        qs = [q * shift for q in qs]
-    return [float(q) for q in qs]
+class PairFeasibility:
+    """Which (cell, sign) pairs a dual u is feasible for, exactly (module docstring).
+
+    ``cols`` (per cell) are the cells' columns as integers (any positive multiples);
+    ``pairs`` the (cell, sign) pairs by index.  Small and picklable: built once per fit and
+    sent to (or inherited by) every worker."""
+
+    def __init__(self, cols: Sequence[Sequence[Sequence[int]]], pairs: Sequence[tuple[int, int]], D: int):
+        self.pairs = [(int(ci), int(s)) for ci, s in pairs]
+        self.D = D
+        cells = sorted({ci for ci, _ in self.pairs})
+        rows: list = []
+        start: dict[int, tuple[int, int]] = {}
+        for ci in cells:
+            start[ci] = (len(rows), len(rows) + len(cols[ci]))
+            rows.extend(cols[ci])
+        self.ranges = [start[ci] for ci, _ in self.pairs]
+        # per pair, where its cell's rows start and end in the cumulative counts below
+        self._lo = np.array([a for a, _ in self.ranges], dtype=np.intp)
+        self._hi = np.array([b for _, b in self.ranges], dtype=np.intp)
+        self._pos = np.array([s > 0 for _, s in self.pairs], dtype=bool)
+        big = np.array(rows, dtype=object).reshape(len(rows), D)
+        top = int(max(big.max(initial=0), -big.min(initial=0))).bit_length()
+        # |sum_j a_j U_t,j| < D 2^top 2^b <= 2^62, and a carry (< 2^(62-b)) added to it stays below 2^63
+        self.limb = 62 - top - max(1, D).bit_length()
+        self._rows: np.ndarray = big.astype(np.int64) if self.limb >= _MIN_LIMB else big
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def row_signs(self, u: Sequence[Rational]) -> np.ndarray:
+        """The exact sign (-1, 0, 1) of a . u for every column a (of the cells of the pairs)."""
+        den = 1
+        for v in u:
+            den = math.lcm(den, int(v.denominator))
+        U = [int(v.numerator) * (den // int(v.denominator)) for v in u]  # u times den > 0: the same signs
+        if self._rows.dtype == object:
+            vals = self._rows.dot(np.array(U, dtype=object)) if len(self._rows) else np.zeros(0, dtype=object)
+            return np.array([(v > 0) - (v < 0) for v in vals], dtype=np.int8)
+        b = self.limb
+        mask = (1 << b) - 1
+        n_limbs = max(1, -(-max((abs(v).bit_length() for v in U), default=0) // b))
+        L = np.array([[(abs(v) >> (b * t)) & mask if v >= 0 else -((abs(v) >> (b * t)) & mask) for t in range(n_limbs)] for v in U],
+                     dtype=np.int64).reshape(self.D, n_limbs)
+        S = self._rows @ L  # (rows, limbs): every entry exact (see __init__)
+        for t in range(n_limbs - 1):  # carry up: digits t become 0 <= S_t < 2^b
+            c = S[:, t] >> b
+            S[:, t] -= c << b
+            S[:, t + 1] += c
+        top = S[:, -1]  # the value is top 2^(b (L-1)) + (a nonnegative number < 2^(b (L-1)))
+        low = np.any(S[:, :-1] != 0, axis=1) if n_limbs > 1 else np.zeros(len(S), dtype=bool)
+        return np.where(top > 0, 1, np.where(top < 0, -1, low.astype(np.int8))).astype(np.int8)
+
+    def feasible(self, u: Sequence[Rational]) -> np.ndarray:
+        """Per pair (bool): is u feasible for it (s a . u <= 0 on every column of its cell)?"""
+        sg = self.row_signs(u)
+        pos = np.concatenate([[0], np.cumsum(sg > 0)])
+        neg = np.concatenate([[0], np.cumsum(sg < 0)])
+        bad_pos = pos[self._hi] - pos[self._lo]  # columns with a . u > 0: infeasible for the + pair
+        bad_neg = neg[self._hi] - neg[self._lo]
+        return np.where(self._pos, bad_pos == 0, bad_neg == 0)
+
+    def packed(self, u: Sequence[Rational]) -> bytes:
+        """:meth:`feasible` as a compact bitmask (what the trainer's workers return)."""
+        return np.packbits(self.feasible(u), bitorder="little").tobytes()
+
+    def unpack(self, bits: bytes) -> np.ndarray:
+        return np.unpackbits(np.frombuffer(bits, dtype=np.uint8), count=len(self.pairs), bitorder="little").astype(bool)
 
 
 class DualPool:
-    """Duals of solved subproblems and, per pair, which of them it is feasible for.
+    """Duals of solved subproblems and, per pair, which of them it is feasible for (exactly).
 
-    ``cols`` (per cell) are the cells' columns, as integers (any positive multiples);
-    ``pairs`` the (cell, sign) pairs by index.
-    """
+    ``feasibility`` is the :class:`PairFeasibility` of the fit's pairs."""
 
-    def __init__(self, cols: Sequence[Sequence[Sequence[int]]], pairs: Sequence[tuple[int, int]], D: int):
-        self.pairs = list(pairs)
-        cells = sorted({ci for ci, _ in self.pairs})
-        rows_f: list[list[float]] = []
-        rows_i: list[tuple[int, ...]] = []
-        start: dict[int, tuple[int, int]] = {}
-        for ci in cells:
-            start[ci] = (len(rows_i), len(rows_i) + len(cols[ci]))
-            for col in cols[ci]:
-                rows_i.append(tuple(int(v) for v in col))
-                rows_f.append(_screen_floats(col))
-        self._rows = np.array(rows_i, dtype=object).reshape(len(rows_i), D)
-        self._RC = np.array(rows_f, dtype=float).reshape(len(rows_i), D)
-        self._RCabs = np.abs(self._RC)
-        self._cell_first = np.array([start[ci][0] for ci in cells], dtype=np.intp)
-        cell_pos = {ci: k for k, ci in enumerate(cells)}
-        self._pair_cell = np.array([cell_pos[ci] for ci, _ in self.pairs], dtype=np.intp)
-        self._pair_sign = np.array([s for _, s in self.pairs], dtype=np.int8)
-        self._ranges = [start[ci] for ci, _ in self.pairs]
+    def __init__(self, feasibility: PairFeasibility):
+        self.feasibility = feasibility
+        self.pairs = feasibility.pairs
         self.values: list[Rational] = []
-        self._U: list[np.ndarray] = []
         self._u: list[tuple[Rational, ...]] = []
-        self._feas = np.zeros((len(self.pairs), 64), dtype=bool)
-        self._conf = np.zeros((len(self.pairs), 64), dtype=bool)  # exactly confirmed feasible
-        self._packed: np.ndarray | None = None
-        self._known: dict[tuple[int, int], bool] = {}
+        self._feas = np.zeros((64, len(self.pairs)), dtype=bool)  # row k: the pairs dual k is feasible for
+        self._packed = np.zeros((len(self.pairs), 8), dtype=np.uint8)  # the same by pairs, one bit per dual (little endian)
         self._hot: list[int] = []
-        self.n_confirmed = 0
 
     def __len__(self) -> int:
         return len(self.values)
 
-    def add(self, value: Rational, u: Sequence[Rational]) -> int:
-        """Add a dual with bound ``value``; returns its index."""
+    @property
+    def n_confirmed(self) -> int:
+        """(dual, pair) feasibilities decided exactly: every pair for every dual."""
+        return len(self.values) * len(self.pairs)
+
+    def add(self, value: Rational, u: Sequence[Rational], bits: bytes | None = None) -> int:
+        """Add a dual with bound ``value``; ``bits`` its :meth:`PairFeasibility.packed`
+        (computed here if not given).  Returns its index."""
         k = len(self.values)
-        den = 1
-        for v in u:
-            den = math.lcm(den, int(v.denominator))
-        U = tuple(int(v * den) for v in u)
-        uf = np.array(_screen_floats(u))
-        # einsum, not BLAS: a threaded BLAS matrix-vector product is many times slower on a busy machine
-        v = np.einsum("ij,j->i", self._RC, uf)
-        scale = np.einsum("ij,j->i", self._RCabs, np.abs(uf)) * _TOL
-        ok_pos = v <= scale
-        ok_neg = -v <= scale
-        cell_pos = np.logical_and.reduceat(ok_pos, self._cell_first) if len(v) else np.zeros(0, bool)
-        cell_neg = np.logical_and.reduceat(ok_neg, self._cell_first) if len(v) else np.zeros(0, bool)
-        feas = np.where(self._pair_sign > 0, cell_pos[self._pair_cell], cell_neg[self._pair_cell])
-        if k >= self._feas.shape[1]:
-            self._feas = np.concatenate([self._feas, np.zeros_like(self._feas)], axis=1)
-            self._conf = np.concatenate([self._conf, np.zeros_like(self._conf)], axis=1)
-        self._feas[:, k] = feas
+        feas = self.feasibility.unpack(bits) if bits is not None else self.feasibility.feasible(u)
+        if k >= self._feas.shape[0]:
+            self._feas = np.concatenate([self._feas, np.zeros_like(self._feas)], axis=0)
+            self._packed = np.concatenate([self._packed, np.zeros_like(self._packed)], axis=1)
+        self._feas[k] = feas
+        self._packed[:, k >> 3] |= feas.astype(np.uint8) << np.uint8(k & 7)
         self.values.append(value)
-        self._U.append(np.array(U, dtype=object))
         self._u.append(tuple(u))
-        self._packed = None
         return k
 
     def u(self, k: int) -> tuple[Rational, ...]:
@@ -115,40 +146,14 @@ class DualPool:
 
     def is_feasible(self, k: int, p: int) -> bool:
         """Exactly: is dual k feasible for pair p?"""
-        self._confirm([(k, p)])
-        return self._known[(k, p)]
-
-    def _confirm(self, keys) -> None:
-        """Decide exactly (integer dot products, batched per dual) the (dual, pair) keys not known yet."""
-        by_dual: dict[int, list[int]] = {}
-        for k, p in keys:
-            if (k, p) not in self._known:
-                by_dual.setdefault(k, []).append(p)
-        for k, ps in by_dual.items():
-            ps = sorted(set(ps))
-            idx = np.concatenate([np.arange(*self._ranges[p]) for p in ps])
-            vals = self._rows[idx].dot(self._U[k])
-            at = 0
-            for p in ps:
-                a, b = self._ranges[p]
-                s = int(self._pair_sign[p])
-                got = all(s * v <= 0 for v in vals[at : at + b - a])
-                at += b - a
-                self._known[(k, p)] = got
-                self.n_confirmed += 1
-                self._conf[p, k] = got
-                if not got and self._feas[p, k]:
-                    self._feas[p, k] = False
-                    self._packed = None
+        return bool(self._feas[k, p])
 
     def _bits(self) -> np.ndarray:
-        if self._packed is None:
-            self._packed = np.packbits(self._feas[:, : len(self.values)], axis=1, bitorder="little")
-        return self._packed
+        return self._packed[:, : (len(self.values) + 7) >> 3]
 
     def cover(self, combos: np.ndarray) -> np.ndarray:
-        """For each multiset (rows of pair indices), the index of a dual that is exactly
-        feasible for all its pairs, or -1.
+        """For each multiset (rows of pair indices), the index of a dual that is feasible
+        for all its pairs, or -1.
 
         The duals that covered something recently (at most 64, most recent first) are
         tried first; the rows they miss are checked against every dual.  Whether a row is
@@ -161,47 +166,38 @@ class DualPool:
         rest = np.arange(N)
         if self._hot:
             hot = np.array(self._hot, dtype=np.int64)
-            got = self._first_cover(combos, rest, hot)
+            got = self._first_cover(combos[rest], np.packbits(np.ascontiguousarray(self._feas[hot].T), axis=1, bitorder="little"), hot)
             out[rest] = got
             rest = rest[got < 0]
         if rest.size:
-            out[rest] = self._first_cover(combos, rest, None)
+            out[rest] = self._first_cover(combos[rest], self._bits(), None)
         used = out[out >= 0]
         if used.size:  # most recent first: the last rows' duals lead
-            seen = list(dict.fromkeys(used[::-1].tolist()))
-            self._hot = (seen + [k for k in self._hot if k not in set(seen)])[:_HOT]
+            k = 16 * _HOT
+            while True:  # the first _HOT distinct duals from the end lie in a short tail
+                vals, first = np.unique(used[-k:][::-1], return_index=True)
+                if len(vals) >= _HOT or k >= used.size:
+                    break
+                k *= 4
+            seen = vals[np.argsort(first, kind="stable")][:_HOT].tolist()
+            have = set(seen)
+            self._hot = (seen + [k for k in self._hot if k not in have])[:_HOT]
         return out
 
-    def _first_cover(self, combos, rows, among) -> np.ndarray:
-        """Cover of ``rows`` by the duals ``among`` (None: all), exactly confirmed."""
-        out = np.full(len(rows), -1, dtype=np.int64)
-        todo = np.arange(len(rows))
-        while todo.size:
-            if among is None:
-                bits, ids = self._bits(), None
-            else:
-                bits = np.packbits(self._feas[:, among], axis=1, bitorder="little")
-                ids = among
-            sel = combos[rows[todo]]
-            acc = bits[sel[:, 0]]
-            for i in range(1, sel.shape[1]):
-                acc = acc & bits[sel[:, i]]
-            hit = acc.any(axis=1)
-            todo, acc, sel = todo[hit], acc[hit], sel[hit]
-            if not todo.size:
-                break
-            byte = np.argmax(acc != 0, axis=1)
-            val = acc[np.arange(len(todo)), byte].astype(np.int64)
-            k = byte * 8 + np.log2(val & -val).astype(np.int64)
-            if ids is not None:
-                k = ids[k]
-            known = np.all(self._conf[sel, k[:, None]], axis=1)
-            out[todo[known]] = k[known]
-            todo, k, sel = todo[~known], k[~known], sel[~known]
-            if not todo.size:
-                break
-            self._confirm({(kk, p) for row, kk in zip(sel.tolist(), k.tolist()) for p in row})
-            ok = np.all(self._conf[sel, k[:, None]], axis=1)
-            out[todo[ok]] = k[ok]
-            todo = todo[~ok]  # a refuted pair left the screen: look again
+    @staticmethod
+    def _first_cover(sel: np.ndarray, bits: np.ndarray, ids: np.ndarray | None) -> np.ndarray:
+        """Per row of ``sel``, the first dual (of the columns of ``bits``; ``ids`` maps them
+        to dual indices) feasible for all its pairs, or -1."""
+        out = np.full(len(sel), -1, dtype=np.int64)
+        acc = bits[sel[:, 0]]
+        for i in range(1, sel.shape[1]):
+            acc &= bits[sel[:, i]]
+        hit = np.flatnonzero(acc.any(axis=1))
+        if not hit.size:
+            return out
+        acc = acc[hit]
+        byte = np.argmax(acc != 0, axis=1)
+        val = acc[np.arange(len(hit)), byte].astype(np.int64)
+        k = byte * 8 + np.log2(val & -val).astype(np.int64)
+        out[hit] = ids[k] if ids is not None else k
         return out

@@ -27,12 +27,14 @@ cover parameter space, so the minimum over all choices is the global optimum.
   multiset bounds every multiset whose pairs are all feasible for it, in particular those
   that differ from it in one neuron.
 
-The search takes the multisets in increasing sign bound, in batches; a multiset whose
-sign bound or some shared dual bound is at least the incumbent of its batch is not solved,
-and the search ends when the next sign bound reaches the incumbent.  The batches are
-fixed by the data (not by the number of workers), and every dual is canonical (the same
-with float proposals on and off), so the result, the counts and the certificate depend on
-neither.  The network returned is that of the first multiset in this order attaining the
+The search takes the multisets in increasing sign bound, in batches, two in flight (batch
+j is built from the incumbent and the duals of batches 1 .. j - 2 while batch j - 1 is
+solved, so workers do not wait for the main process); a multiset whose sign bound or some
+shared dual bound is at least the incumbent known when its batch is built is not solved,
+and the search ends when the next sign bound reaches the incumbent.  The batches and the
+pipeline are fixed by the data (not by the number of workers or the order in which they
+finish), and every dual is canonical (the same with float proposals on and off), so the
+result, the counts and the certificate depend on neither.  The network returned is that of the first multiset in this order attaining the
 optimum (no valid bound can prune it before an equal value is known), recomputed with the
 exact route.
 
@@ -48,6 +50,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections import deque
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -59,7 +62,7 @@ from ..exact.rational import Rational, as_matrix, as_vector, to_str
 from ..geometry.arrangement import HyperplaneArrangement
 from ..nets.network import ReluNetwork
 from .bounds import SignBounds, paper_bound, sign_bound
-from .pool import DualPool
+from .pool import DualPool, PairFeasibility
 from .subproblem import Problem, all_cell_generators, cell_columns, integer_points, cell_generators, cell_multipliers, loss_value, solve
 from . import _executor
 
@@ -70,6 +73,7 @@ _ZERO = mpq(0)
 _MAX_CANDIDATES = 40_000_000  # multisets held in memory (int16 pairs and int64 bounds: about 1 GB at w = 3)
 _CHUNK = 1 << 16
 _MAX_DEFERRED = 4096  # multisets put off to a later batch because they share a pair with one in the batch
+_DEPTH = 2  # batches in flight (part of the search's definition: the same for every executor)
 
 
 # --------------------------------------------------------------------------- enumeration
@@ -106,12 +110,24 @@ def _iter_combos(m: int, w: int, repeat: bool):
         yield np.concatenate(buf)
 
 
+class _Cursor:
+    """Where the search is: the next position in the sorted candidates, the deferred
+    multisets ready to be offered again (sorted positions), how many wait for a batch in
+    flight, and the scan window."""
+
+    def __init__(self) -> None:
+        self.pos, self.scan, self.waiting = 0, 256, 0
+        self.ready = np.zeros(0, dtype=np.intp)
+
+
 class _Search:
     """State of one fit: the sorted candidates, the incumbent and the dual pool."""
 
     def __init__(self, prob: Problem, pairs, combos: np.ndarray, bounds: np.ndarray, sb: SignBounds):
         self.prob, self.pairs, self.combos, self.bounds, self.sb = prob, pairs, combos, bounds, sb
-        self.pool = DualPool(prob.icols, pairs, prob.D)
+        self.feasibility = PairFeasibility(prob.icols, pairs, prob.D)
+        self.pool = DualPool(self.feasibility)
+        self.job = _executor.Job(prob, self.feasibility)
         self.best: tuple[Rational, int] | None = None  # (value, position)
         self.n_solved = self.n_sign = self.n_dual = self.n_fallback = 0
 
@@ -143,8 +159,10 @@ class ExactReluTrainer:
         Let floats propose (HiGHS bases for the LPs, scipy's NNLS for squared loss); the
         result, the counts and the certificate are the same without them, only slower.
     batch_size : int
-        Subproblems solved per batch (between two updates of the incumbent and of the
-        shared duals).  The result never depends on it; the counts do.
+        Subproblems solved per batch (two batches are in flight; the incumbent and the
+        shared duals are updated between batches).  The result never depends on it; the
+        counts do.  Larger batches amortise the per-batch cost of processes and clusters
+        but solve more subproblems.
 
     Attributes (after ``fit``)
     --------------------------
@@ -157,7 +175,7 @@ class ExactReluTrainer:
         ``n_pruned_dual_`` by a shared dual)
     n_fallbacks_ : int — solves in which the float proposal failed the exact check and the
         exact route answered (always ``n_subproblems_`` with ``proposals=False``)
-    n_duals_confirmed_ : int — (dual, pair) feasibilities decided exactly for shared-dual pruning
+    n_duals_confirmed_ : int — (dual, pair) feasibilities decided exactly for shared-dual pruning (every pair, for every dual)
     n_candidates_ : int — multisets of (cell, sign) after symmetry and dominance
     n_cells_ : int — cells of the data's arrangement (activation splits of one neuron)
     paper_bound_ : int — the paper's 2^w D^(n w)
@@ -263,6 +281,8 @@ class ExactReluTrainer:
             S = _Search(prob, pairs, combos, bounds, sb)
             rest = self._search(S, runner, start, progress) if not stopped else None
             stopped = stopped or rest is not None
+        if not stopped and S.n_solved + S.n_sign + S.n_dual != len(S.bounds):
+            raise InternalError("the search finished without deciding every multiset exactly once")
         D = prob.D
         if S.best is None:  # the budget ran out before anything was solved: the zero network
             self.network_ = self._network((), (), prob.n)
@@ -300,82 +320,118 @@ class ExactReluTrainer:
         """Run the best-first search.  Returns None when it finished, else the position of
         the least sign bound among the multisets not yet decided (the budget ran out).
 
-        A batch takes the undecided multisets in order, skipping (deferring to the next
-        batch) one that shares a pair with a multiset already in the batch: the dual of
-        the one often covers the other."""
+        Batches are built in order and solved in a pipeline of :data:`_DEPTH` batches:
+        batch j is built from what batches 1 .. j - _DEPTH found (their incumbent and
+        duals), while batch j - 1 may still be running, so workers do not wait for the
+        main process.  The pipeline is the same without workers (each batch then runs as
+        it is submitted), so the batches, the counts and the result do not depend on
+        where they run.  A batch takes the undecided multisets in order, deferring one
+        that shares a pair with a multiset already in the batch until that batch's
+        results are in: its dual often covers the other."""
         total = len(S.bounds)
-        pos, scan = 0, 256
-        deferred = np.zeros(0, dtype=np.intp)
-        while True:
-            thr = S.sb.threshold(S.best[0]) if S.best is not None else None
-            if thr is not None and deferred.size:
-                keep = ~_ge(S.bounds[deferred], thr)
-                S.n_sign += int(deferred.size - keep.sum())
-                deferred = deferred[keep]
-            if thr is not None and pos < total and S.bounds[pos] >= thr:  # sorted: every later sign bound prunes too
-                S.n_sign += total - pos
-                pos = total
-            if pos >= total and not deferred.size:
-                return None
-            if (self.max_seconds is not None and time.monotonic() - start > self.max_seconds) or (
-                    self.max_subproblems is not None and S.n_solved >= self.max_subproblems):
-                return int(deferred[0]) if deferred.size else pos
-            want = self.batch_size if self.max_subproblems is None else min(self.batch_size, self.max_subproblems - S.n_solved)
-            batch: list[int] = []
-            used: set[int] = set()
-            later: list[int] = []
+        cur = _Cursor()
+        flight: deque = deque()  # (batch, multisets deferred by it, pending results)
+        sent = 0
 
-            def offer(p: int) -> bool:
-                """Put p in the batch or defer it; False when the batch is full."""
-                if len(batch) >= want:
-                    return False
-                pr = set(S.combos[p].tolist())
-                if pr & used and len(later) + len(deferred) < _MAX_DEFERRED:
-                    later.append(p)
-                else:
-                    batch.append(p)
-                    used.update(pr)
-                return True
-
-            if deferred.size:
-                cov = S.pool.cover(S.combos[deferred].astype(np.intp))
-                S.n_dual += int((cov >= 0).sum())
-                rest = deferred[cov < 0].tolist()
-                deferred = np.zeros(0, dtype=np.intp)
-                for i, p in enumerate(rest):
-                    if not offer(p):
-                        later += rest[i:]
-                        break
-            while len(batch) < want and pos < total:
-                end = min(total, pos + scan)
-                if thr is not None:  # cut the window where the sign bound starts to prune
-                    end = pos + int(np.searchsorted(_ge(S.bounds[pos:end], thr), True))
-                    if end == pos:
-                        break
-                cov = S.pool.cover(S.combos[pos:end].astype(np.intp))
-                free = np.flatnonzero(cov < 0).tolist()
-                cut, taken = end - pos, 0
-                for i in free:
-                    if not offer(pos + i):
-                        cut = i
-                        break
-                    taken += 1
-                S.n_dual += cut - taken
-                scan = max(64, scan // 2) if cut < end - pos else min(1 << 16, scan * 2)
-                pos += cut
-            deferred = np.array(sorted(later), dtype=np.intp)
-            if not batch:
-                continue
-            results = runner.solve(S.prob, [S.chosen(p) for p in batch], self.proposals)
-            for p, res in zip(batch, results):
+        def merge() -> None:
+            batch, later, pending = flight.popleft()
+            for p, res in zip(batch, pending.result()):
                 S.n_solved += 1
                 S.n_fallback += res.route != "proposal"
-                S.pool.add(res.value, res.u)
+                S.pool.add(res.value, res.u, res.bits)
                 if S.best is None or (res.value, p) < S.best:
                     S.best = (res.value, p)
+            cur.ready = np.union1d(cur.ready, np.array(later, dtype=np.intp))
+            cur.waiting -= len(later)
             runner.grow(S.n_solved)
             if progress is not None:
-                progress(pos, total, S.best[0] / S.prob.D if S.best is not None else None)
+                progress(cur.pos, total, S.best[0] / S.prob.D if S.best is not None else None)
+
+        def prune() -> Any:
+            """Drop what the incumbent's sign bound decides; the threshold (None: no incumbent)."""
+            thr = S.sb.threshold(S.best[0]) if S.best is not None else None
+            if thr is not None and cur.ready.size:
+                keep = ~_ge(S.bounds[cur.ready], thr)
+                S.n_sign += int(cur.ready.size - keep.sum())
+                cur.ready = cur.ready[keep]
+            if thr is not None and cur.pos < total and S.bounds[cur.pos] >= thr:  # sorted: every later sign bound prunes too
+                S.n_sign += total - cur.pos
+                cur.pos = total
+            return thr
+
+        while True:
+            if len(flight) >= _DEPTH:
+                merge()
+            thr = prune()
+            if cur.pos >= total and not cur.ready.size and not flight:
+                return None
+            if (self.max_seconds is not None and time.monotonic() - start > self.max_seconds) or (
+                    self.max_subproblems is not None and sent >= self.max_subproblems):
+                while flight:
+                    merge()
+                prune()
+                if cur.pos >= total and not cur.ready.size:
+                    return None
+                return int(cur.ready[0]) if cur.ready.size else cur.pos
+            want = self.batch_size if self.max_subproblems is None else min(self.batch_size, self.max_subproblems - sent)
+            busy = {int(k) for b, _, _ in flight for p in b for k in S.combos[p]}
+            batch, later = self._batch(S, cur, thr, want, busy)
+            if batch:
+                flight.append((batch, later, runner.submit(S.job, [S.chosen(p) for p in batch], self.proposals)))
+                sent += len(batch)
+            elif flight:  # nothing to add until a batch in flight reports (what was deferred waits for the last one)
+                flight[-1][1].extend(later)
+                merge()
+
+    def _batch(self, S: _Search, cur: "_Cursor", thr: Any, want: int, busy: set[int]) -> tuple[list[int], list[int]]:
+        """The next batch (positions) and the multisets it defers (those sharing a pair
+        with the batch or with ``busy``, the pairs of the batches in flight); advances ``cur``."""
+        total = len(S.bounds)
+        batch: list[int] = []
+        used: set[int] = set(busy)
+        later: list[int] = []
+
+        def offer(p: int, row: list[int]) -> bool:
+            """Put p (pairs ``row``) in the batch or defer it; False when the batch is full."""
+            if len(batch) >= want:
+                return False
+            pr = set(row)
+            if pr & used and len(later) + cur.waiting + cur.ready.size < _MAX_DEFERRED:
+                later.append(p)
+            else:
+                batch.append(p)
+                used.update(pr)
+            return True
+
+        if cur.ready.size:
+            ready, cur.ready = cur.ready, np.zeros(0, dtype=np.intp)
+            cov = S.pool.cover(S.combos[ready].astype(np.intp))
+            S.n_dual += int((cov >= 0).sum())
+            rest = ready[cov < 0]
+            for i, (p, row) in enumerate(zip(rest.tolist(), S.combos[rest].tolist())):
+                if not offer(p, row):
+                    cur.ready = np.array(rest[i:], dtype=np.intp)
+                    break
+        while len(batch) < want and cur.pos < total:
+            pos = cur.pos
+            end = min(total, pos + cur.scan)
+            if thr is not None:  # cut the window where the sign bound starts to prune
+                end = pos + int(np.searchsorted(_ge(S.bounds[pos:end], thr), True))
+                if end == pos:
+                    break
+            cov = S.pool.cover(S.combos[pos:end].astype(np.intp))
+            free = np.flatnonzero(cov < 0)
+            cut, taken = end - pos, 0
+            for i, row in zip(free.tolist(), S.combos[pos + free].tolist()):
+                if not offer(pos + i, row):
+                    cut = i
+                    break
+                taken += 1
+            S.n_dual += cut - taken
+            cur.scan = max(64, cur.scan // 2) if cut < end - pos else min(1 << 16, cur.scan * 2)
+            cur.pos = pos + cut
+        cur.waiting += len(later)
+        return batch, later
 
     def predict(self, X: Any) -> tuple[Rational, ...]:
         """The fitted network's outputs on the rows of X."""
