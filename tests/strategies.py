@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from gmpy2 import mpq
 from hypothesis import strategies as st
 
@@ -55,3 +57,14 @@ def integer_arrangements(draw, max_dim: int = 3, max_n: int = 7, coef: int = 3):
         b = draw(st.integers(-coef, coef))
         planes.append((a, b))
     return HyperplaneArrangement(planes, dim=d)
+
+
+def rand_net(dims, seed, lo=-5, hi=5, zero=0.0):
+    """A seeded network with integer weights in [lo, hi] (each zero with probability
+    ``zero``): dims = (input, hidden..., output)."""
+    rng = random.Random(seed)
+
+    def v():
+        return 0 if rng.random() < zero else rng.randint(lo, hi)
+
+    return ReluNetwork(dims[0], [([[v() for _ in range(a)] for _ in range(b)], [v() for _ in range(b)]) for a, b in zip(dims, dims[1:])])

@@ -4,9 +4,7 @@ die with their parent, and the shared computing options."""
 
 import itertools
 import json
-import math
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -22,19 +20,11 @@ from polyrelu.cli import main
 from polyrelu.exact.linalg import integer_row
 from polyrelu.geometry.polyhedron import OpenPolyhedron
 from polyrelu.nets.network import ReluNetwork
+from strategies import rand_net
 from polyrelu.nets.regions import facet_point, network_regions, one_sided_pattern, pattern_constraints
 
 ROOT = Path(__file__).resolve().parent.parent
 POLYRELU = [sys.executable, "-c", "import sys; from polyrelu.cli import main; sys.exit(main())"]
-
-
-def rand_net(dims, seed, lo=-5, hi=5, zero=0.0):
-    rng = random.Random(seed)
-
-    def v():
-        return 0 if rng.random() < zero else rng.randint(lo, hi)
-
-    return ReluNetwork(dims[0], [([[v() for _ in range(a)] for _ in range(b)], [v() for _ in range(b)]) for a, b in zip(dims, dims[1:])])
 
 
 def _rows_from_pattern(net, pattern, domain):

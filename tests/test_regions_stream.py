@@ -3,7 +3,6 @@ in-memory engine, from 1 process, 2 processes and a Dask cluster; budgets leave 
 manifest; the CLI's --stream."""
 
 import json
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -14,21 +13,13 @@ from polyrelu.errors import InvalidParameterError
 from polyrelu.geometry.polyhedron import OpenPolyhedron
 from polyrelu.io.shards import counts_from_shards, iter_shard, read_manifest
 from polyrelu.nets.network import ReluNetwork
+from strategies import rand_net
 from polyrelu.nets.regions import last_layer, network_regions
 from polyrelu.nets.stream import stream_regions
 from polyrelu.parallel import Executor
 
 ROOT = Path(__file__).resolve().parent.parent
 POLYRELU = [sys.executable, "-c", "import sys; from polyrelu.cli import main; sys.exit(main())"]
-
-
-def rand_net(dims, seed, lo=-5, hi=5, zero=0.0):
-    rng = random.Random(seed)
-
-    def v():
-        return 0 if rng.random() < zero else rng.randint(lo, hi)
-
-    return ReluNetwork(dims[0], [([[v() for _ in range(a)] for _ in range(b)], [v() for _ in range(b)]) for a, b in zip(dims, dims[1:])])
 
 
 def duplicate_neurons():

@@ -134,15 +134,12 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     if as_json:
         emit_json(info)
     else:
-        where = f" inside {domain}" if domain else ""
-        click.echo(f"network {net!r}{where}")
         if res.partial:
             i = res.info
-            click.echo(f"PARTIAL: the budget ran out in hidden layer {i.get('stopped_in_layer')} of {i.get('layers')} "
-                       f"({i.get('layers_completed')} layers completed; {i.get('cells_refined', 0)} of the "
-                       f"{i.get('cells_in_layer')} cells entering that layer refined)")
-            click.echo(f"{'activation regions':20s}at least {i.get('activation_regions_at_least')}")
+            _echo_partial(net, domain, f"{i.get('layers_completed')} layers completed; {i.get('cells_refined', 0)} of the "
+                                       f"{i.get('cells_in_layer')} cells entering that layer refined", i)
         else:
+            click.echo(f"network {net!r}" + (f" inside {domain}" if domain else ""))
             for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
                 click.echo(f"{key.replace('_', ' '):20s}{info[key]}")
             if "shards" in info:
@@ -151,6 +148,13 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
         if cert_out is not None or graph_out is not None:
             click.echo("no certificate or graph written: the enumeration did not finish", err=True)
         raise click.exceptions.Exit(EXIT_PARTIAL)
+
+
+def _echo_partial(net, domain: str | None, what: str, info: dict) -> None:
+    """The text of a result a budget cut short: where it stopped and the lower bound."""
+    click.echo(f"network {net!r}" + (f" inside {domain}" if domain else ""))
+    click.echo(f"PARTIAL: the budget ran out in hidden layer {info.get('stopped_in_layer')} of {info.get('layers')} ({what})")
+    click.echo(f"{'activation regions':20s}at least {info.get('activation_regions_at_least')}")
 
 
 def _regions_stream(net: ReluNetwork, network: Path, domain: str | None, dom, shards_dir: Path, as_json: bool, workers: int | None,
@@ -165,14 +169,11 @@ def _regions_stream(net: ReluNetwork, network: Path, domain: str | None, dom, sh
     if as_json:
         emit_json(info)
     else:
-        where = f" inside {domain}" if domain else ""
-        click.echo(f"network {net!r}{where}")
         if r.partial:
             i = r.info
-            click.echo(f"PARTIAL: the budget ran out in hidden layer {i.get('stopped_in_layer')} of {i.get('layers')}; "
-                       f"{i.get('regions_written', 0)} regions written to {i.get('shards_written', 0)} complete shards")
-            click.echo(f"{'activation regions':20s}at least {i.get('activation_regions_at_least')}")
+            _echo_partial(net, domain, f"{i.get('regions_written', 0)} regions written to {i.get('shards_written', 0)} complete shards", i)
         else:
+            click.echo(f"network {net!r}" + (f" inside {domain}" if domain else ""))
             for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
                 v = r.counts[key]
                 click.echo(f"{key.replace('_', ' '):20s}{v if v is not None else 'not computed (streaming)'}")

@@ -484,7 +484,8 @@ class LineRegionsMixin:
         obj.partial = obj.line.partial
         obj.info = {"route": "line", "layers": network.n_hidden_layers, "layers_completed": obj.line.layers_completed}
         if obj.partial:  # refinement only adds regions: the last layer's count bounds the final one
-            obj.info["activation_regions_at_least"] = obj.line.n_regions
+            obj.info.update({"stopped_in_layer": obj.line.layers_completed + 1, "cells_refined": 0,
+                             "cells_in_layer": obj.line.n_regions, "activation_regions_at_least": obj.line.n_regions})
         obj._cache = {}
         obj._built = _LazyList(obj.line.n_regions, obj.region)
         return obj
