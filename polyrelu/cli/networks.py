@@ -82,8 +82,9 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
               help="Also write every region (pattern, exact witness, affine map) to JSON Lines shards in this folder (format polyrelu.region-shard v1).")
 @click.option("--stream", is_flag=True,
               help="With --shards: write the last hidden layer's regions shard by shard as they are found (workers write their own "
-                   "shards; with --scheduler the folder must be on a file system the workers share) and keep only counts, so "
-                   "memory does not grow with the number of regions. The folder must not hold shards yet; manifest.json, written "
+                   "shards; with --scheduler the folder must be on a file system the workers share) and keep only counts and "
+                   "exact keys (one per distinct affine map, and on one-hidden-layer nets a packed sign key of width/8 bytes "
+                   "per region), not the regions. The folder must not hold shards yet; manifest.json, written "
                    "last, lists the shards and the counts. Linear regions and pieces are not computed (unless every affine map "
                    "occurs once, where they equal the activation regions); no --graph or --certificate.")
 @computing_options(what="regions")
