@@ -3,7 +3,7 @@
 Exit codes: 0 ok, 1 a checked claim is false, 2 usage error, 3 bad input (a malformed
 file or parameter, or a problem beyond a fixed limit of polyrelu, said so), 4 a budget
 ran out (partial result), 5 internal error (a bug: one line asking for a report, never a
-traceback), 130 interrupted.  click gives composable subcommands, help text and usage
+traceback), 130 interrupted, 143 terminated.  click gives composable subcommands, help text and usage
 errors (exit 2) without code of our own.
 """
 
@@ -67,9 +67,10 @@ another output is exit 2; an unwritable location is exit 3) and written all-or-n
 
 \b
 Exit codes: 0 ok, 1 a checked claim is false (networks differ, certificate rejected,
-paper --strict), 2 usage error, 3 bad input or output file, 4 a budget ran out
-(partial result), 5 internal error (a bug in polyrelu; please report it), 130
-interrupted.  The mathematics: docs/mathematics.md.
+paper --strict), 2 usage error, 3 bad input (a file, expression or search space) or
+an unwritable output, 4 a budget ran out (partial result), 5 internal error (a bug in
+polyrelu; please report it), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).  The
+mathematics: docs/mathematics.md.
 """
 
 

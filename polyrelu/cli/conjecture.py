@@ -31,7 +31,7 @@ def _budget_options(f):
     f = click.option("--checkpoint", type=OUTPUT_FILE, default=None,
                      help="JSON Lines journal of finished chunks; rerun with the same file to resume.")(f)
     f = click.option("--certificate", "cert_out", type=OUTPUT_FILE, default=None,
-                     help="Write the certificate of the counterexample (or of the maximum's witness).")(f)
+                     help="Write a certificate that 'polyrelu verify' checks: of the counterexample or the maximum's witness (conjecture), of the equality of the network found (represent).")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(f)
     f = click.option("--space", default=None, metavar="SPACE",
                      help="KIND:key=value;... e.g. exhaustive:n=2;widths=1..3;weights=-1..1 (see 'polyrelu conjecture --help').")(f)

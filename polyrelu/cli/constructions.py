@@ -89,7 +89,7 @@ def max_net_cmd(functions: Path, use_min: bool, check: bool, out: Path | None) -
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="The instance: random generators (nonzero integers in [-9, 9]) and breakpoints; the same member as "
                    "`polyrelu table zonotope-family` and `polyrelu paper` rows with this seed.")
-@click.option("--M", "M_text", default="1", show_default=True)
+@click.option("--M", "M_text", default="1", show_default=True, help="The height and period M > 0 of the zig-zags.")
 @click.option("--out", type=OUTPUT_FILE, help=OUT_HELP)
 def zonotope_family_cmd(n: int, m: int, w: int, k: int, seed: int, M_text: str, out: Path | None) -> None:
     """A random member of ZONOTOPE^n_{k,w,m} = H o g_Z (depth k + 2, size 2m + wk; docs/mathematics.md §5)."""

@@ -20,7 +20,7 @@ DOMAIN_HELP = "Only inside the open cube (LO, HI)^n, or inside the open polyhedr
 @click.argument("network", type=INPUT_FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object instead of text.")
 def inspect(network: Path, as_json: bool) -> None:
-    """Shape, depth, width and size of NETWORK (a polyrelu.nets.network JSON file)."""
+    """Shape, depth, width and size of NETWORK (a polyrelu.network JSON file)."""
     net = ReluNetwork.load(network)
     info = {
         "input_dim": net.input_dim,
@@ -189,7 +189,7 @@ def _regions_stream(net: ReluNetwork, network: Path, domain: str | None, dom, sh
 @click.argument("second", type=INPUT_FILE, required=False)
 @click.option("--to", "target", metavar="EXPR", default=None,
               help='Compare FIRST with an expression instead of a second network, e.g. "max(0, x1, x2, x3, x4)".')
-@click.option("--domain", "--inside", "domain", metavar="box:LO,HI|FILE.json", help="Compare only there: " + DOMAIN_HELP)
+@click.option("--domain", "--inside", "domain", metavar="box:LO,HI|FILE.json", help="Compare only there. " + DOMAIN_HELP)
 @computing_options(what="regions of the difference")
 def equal_cmd(first: Path, second: Path | None, target: str | None, domain: str | None, workers: int | None,
               max_regions: int | None, max_seconds: float | None, scheduler: str | None) -> None:
