@@ -12,6 +12,7 @@ from polyrelu.nets.network import ReluNetwork  # noqa: E402
 from polyrelu.nets.regions import network_regions  # noqa: E402
 from polyrelu.parallel import Executor  # noqa: E402
 from polyrelu.training import _executor  # noqa: E402
+from polyrelu.training import trainer as _trainer  # noqa: E402
 from polyrelu.training.trainer import ExactReluTrainer  # noqa: E402
 
 
@@ -52,10 +53,12 @@ def test_one_process_two_processes_and_a_dask_cluster_agree():
         actors = []
         real_start = _executor._start_actors
         _executor._start_actors = lambda client, job: actors.append(real_start(client, job)) or actors[-1]
+        real_setup, _trainer._POOL_SETUP = _trainer._POOL_SETUP, 1  # the set-up (sign bounds, sort) on the actors too
         try:
             remote_trained = ExactReluTrainer(width=2).fit(X, y, executor=ex)
         finally:
             _executor._start_actors = real_start
+            _trainer._POOL_SETUP = real_setup
         assert len(actors) == 1 and len(actors[0]) == 2  # one actor per worker, started once per fit
         per_worker = [a.count().result() for a in actors[0]]
     _same(local, remote)

@@ -236,6 +236,41 @@ def test_pipelined_batches_do_not_depend_on_completion_order_or_workers(monkeypa
     verify(two.certificate_)
 
 
+def test_setup_on_the_pool_gives_the_same_order_and_bounds(monkeypatch):
+    """The sign bounds and the sort done in chunks on two processes (stably sorted chunks
+    merged by the main process) give exactly the in-process order and bounds, ties
+    included, for every width and loss; and a whole fit so set up equals one process."""
+    import numpy as np
+
+    from polyrelu.training import _executor, trainer as tmod
+
+    rng = random.Random(5)
+    X = [[rng.randint(-3, 3), rng.randint(-3, 3)] for _ in range(7)]
+    y = [rng.randint(-2, 2) for _ in range(7)]
+    monkeypatch.setattr(tmod, "_POOL_SETUP", 1)
+    monkeypatch.setattr(tmod, "_POOL_CHUNK", 97)  # many small chunks, uneven sizes
+    for loss, w, bias in [("absolute", 1, False), ("absolute", 2, False), ("squared", 2, True), ("hinge", 3, False)]:
+        yy = [1 if v >= 0 else -1 for v in y] if loss == "hinge" else y
+        tr = ExactReluTrainer(width=w, loss=loss, output_bias=bias)
+        Xs, ys = tr._validate(X, yy)
+        prob, _ = tr._problem(Xs, ys)
+        here = tr._candidates(prob, None)
+        with _executor.Runner(2) as runner:
+            pool = tr._candidates(prob, None, runner, False)
+        assert here[1] == pool[1] == len(here[4]) == len(pool[4])
+        assert np.array_equal(here[4], pool[4]) and list(here[5]) == list(pool[5])
+        ref = np.array(list(itertools.combinations(range(len(here[0])), w)), dtype=np.int64)  # the lexicographic order
+        b = here[2].of(ref)
+        order = sorted(range(len(ref)), key=lambda i: (b[i], i))  # by bound, ties lexicographic
+        assert np.array_equal(here[4], ref[order]) and list(here[5]) == [b[i] for i in order]
+        assert len(set(b.tolist())) < len(b)  # there are ties to break
+    one = ExactReluTrainer(width=2, workers=1).fit(X, y)
+    two = ExactReluTrainer(width=2, workers=2).fit(X, y)
+    key = (lambda t: (t.loss_, t.network_, t.n_subproblems_, t.n_pruned_sign_, t.n_pruned_dual_, t.n_fallbacks_))
+    assert key(one) == key(two)
+    assert json.dumps(one.certificate_, sort_keys=True) == json.dumps(two.certificate_, sort_keys=True)
+
+
 def test_budget_stops_with_the_best_network_and_a_valid_bracket():
     rng = random.Random(4)
     X = [[rng.randint(-5, 5)] for _ in range(10)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from .. import parallel
 from ..errors import InternalError
@@ -37,6 +37,7 @@ class Job(NamedTuple):
 
     prob: Problem
     feasibility: PairFeasibility
+    sign_bounds: Any = None  # the fit's SignBounds (for the set-up done on the workers)
 
 
 class Result(NamedTuple):
@@ -51,12 +52,22 @@ class Result(NamedTuple):
 _JOB: Job | None = None  # the job of the current fit, inherited by forked workers
 
 
-def _solve_chunk(job: Job | None, combos: Sequence, proposals: bool) -> list[Result]:
+def _resolve(job: Any) -> Job:
     j = job if job is not None else _JOB
     if j is not None and not isinstance(j, Job):  # a Dask future run in this process
         j = j.result()
     if j is None:  # pragma: no cover - a worker started without the job
         raise InternalError("training worker has no problem installed")
+    return j
+
+
+def _call(fn: Callable[..., Any], job: Job | None, args: tuple) -> Any:
+    """``fn(job, *args)`` with the fit's job (inherited by a forked worker when ``job`` is None)."""
+    return fn(_resolve(job), *args)
+
+
+def _solve_chunk(job: Job | None, combos: Sequence, proposals: bool) -> list[Result]:
+    j = _resolve(job)
     out = []
     for c in combos:
         res = solve(j.prob, c, propose=proposals)
@@ -111,19 +122,47 @@ class Runner:
         if self.requested is None and self._dask is None and self._n == 1 and n_solved >= _AUTO_AFTER:
             self._n = parallel.default_workers()
 
-    def submit(self, job: Job, combos: list, proposals: bool) -> Pending:
-        """Start solving ``combos``; the same ``job`` for the whole fit."""
+    @property
+    def parallel(self) -> int:
+        """How many workers take tasks now (0: they run in this process)."""
+        if self._dask is not None:
+            return len(self._actors) if self._actors is not None else max(1, self._dask.parallelism)
+        return self._n if self._n > 1 else 0
+
+    def start(self, job: Job, combo: Any, proposals: bool) -> None:
+        """Install ``job`` on the workers now (fork the local pool, or start the Dask
+        actors); ``combo`` is a multiset solved here first (when float proposals are on) so
+        that the float solvers are imported before the fork.  Without workers, nothing."""
         global _JOB
         if self._dask is not None:
             if self._actors is None:
                 self._actors = _start_actors(self._dask.client, job)
+            return
+        if self._n <= 1 or self._local is not None:
+            return
+        _warm(job, combo, proposals)
+        _JOB = job  # the pool forks on its first task: the workers inherit it
+        self._local = parallel.Executor(workers=self._n)
+
+    def call(self, fn: Callable[..., Any], job: Job, tasks: Sequence[tuple]) -> list:
+        """Start ``fn(job, *t)`` for every task (after :meth:`start`): futures, in task
+        order, spread over the workers (or run here when there are none)."""
+        if self._dask is not None and self._actors is not None:
+            return [self._actors[i % len(self._actors)].run(fn, t) for i, t in enumerate(tasks)]
+        if self._local is not None and self._n > 1:
+            inherit = "fork" in multiprocessing.get_all_start_methods()
+            return [self._local.submit(_call, fn, None if inherit else job, t) for t in tasks]
+        return [self._here.submit(_call, fn, job, t) for t in tasks]
+
+    def submit(self, job: Job, combos: list, proposals: bool) -> Pending:
+        """Start solving ``combos``; the same ``job`` for the whole fit."""
+        if self._dask is not None:
+            self.start(job, combos[0], proposals)
+            assert self._actors is not None
             return Pending([a.solve(part, proposals) for a, part in zip(self._actors, _split(combos, len(self._actors)))])
         if self._n <= 1:
             return Pending([self._here.submit(_solve_chunk, job, combos, proposals)])
-        if self._local is None:
-            _warm(job, combos[0], proposals)
-            _JOB = job  # the pool forks on its first task: the workers inherit it
-            self._local = parallel.Executor(workers=self._n)
+        self.start(job, combos[0], proposals)
         inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the job with every task
         return Pending([self._local.submit(_solve_chunk, None if inherit else job, part, proposals) for part in _split(combos, self._n)])
 
@@ -144,6 +183,10 @@ class _Solver:
     def solve(self, combos: Sequence, proposals: bool) -> list[Result]:
         self.solved += len(combos)
         return _solve_chunk(self.job, combos, proposals)
+
+    def run(self, fn: Callable[..., Any], args: tuple) -> Any:
+        """``fn(job, *args)`` on this worker's job (the trainer's set-up)."""
+        return fn(_resolve(self.job), *args)
 
     def count(self) -> int:
         """Subproblems solved by this actor so far."""

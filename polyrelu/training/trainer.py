@@ -73,6 +73,8 @@ _ZERO = mpq(0)
 _MAX_CANDIDATES = 40_000_000  # multisets held in memory (int16 pairs and int64 bounds: about 1 GB at w = 3)
 _CHUNK = 1 << 16
 _MAX_DEFERRED = 4096  # multisets put off to a later batch because they share a pair with one in the batch
+_POOL_SETUP = 1 << 17  # multisets from which the set-up (sign bounds, sort) runs on the workers
+_POOL_CHUNK = 1 << 21  # at most this many multisets per set-up task on the workers
 _DEPTH = 2  # batches in flight (part of the search's definition: the same for every executor)
 
 
@@ -110,6 +112,55 @@ def _iter_combos(m: int, w: int, repeat: bool):
         yield np.concatenate(buf)
 
 
+def _first_counts(m: int, w: int, repeat: bool) -> list[int]:
+    """Per first pair a, how many multisets (repeat) or subsets start with it."""
+    return [math.comb(m - a + w - 2, w - 1) if repeat else math.comb(m - a - 1, w - 1) for a in range(m)]
+
+
+def _first_ranges(m: int, w: int, repeat: bool, n: int) -> list[tuple[int, int]]:
+    """Split the lexicographic enumeration into about ``n`` contiguous chunks of similar
+    size, each the multisets whose first pair lies in a range [lo, hi)."""
+    counts = _first_counts(m, w, repeat)
+    total = sum(counts)
+    out, lo, acc, k = [], 0, 0, 1
+    for a, c in enumerate(counts):
+        acc += c
+        if acc * n >= k * total and a + 1 < m:
+            out.append((lo, a + 1))
+            lo = a + 1
+            while acc * n >= k * total:
+                k += 1
+    if lo < m:
+        out.append((lo, m))
+    return [r for r in out if r[0] < r[1]]
+
+
+def _combos_first(lo: int, hi: int, m: int, w: int, repeat: bool) -> np.ndarray:
+    """The multisets (repeat) or subsets of range(m) of size w whose first element lies in
+    [lo, hi), lexicographic, as rows (a contiguous part of :func:`_combos` (0, m, w))."""
+    if w == 1:
+        return np.arange(lo, hi, dtype=np.int32)[:, None]
+    parts = []
+    for a in range(lo, hi):
+        rest = _combos(a if repeat else a + 1, m, w - 1, repeat)
+        if len(rest):
+            parts.append(np.concatenate([np.full((len(rest), 1), a, dtype=np.int32), rest], axis=1))
+    return np.concatenate(parts) if parts else np.zeros((0, w), dtype=np.int32)
+
+
+def _bounds_chunk(job: "_executor.Job", lo: int, hi: int, m: int, w: int, repeat: bool, dtype: Any, sort: bool):
+    """(combos, sign bounds) of the multisets with first pair in [lo, hi), lexicographic,
+    or stably sorted by bound (``sort``; what a worker returns for the merge)."""
+    combos = _combos_first(lo, hi, m, w, repeat).astype(dtype)
+    sb = job.sign_bounds
+    bounds = np.concatenate([sb.of(combos[i : i + _CHUNK]) for i in range(0, len(combos), _CHUNK)]) if len(combos) else \
+        np.zeros(0, dtype=sb.dtype)
+    if sort:
+        order = np.argsort(bounds, kind="stable")
+        return np.take(combos, order, axis=0), np.take(bounds, order)
+    return combos, bounds
+
+
 class _Cursor:
     """Where the search is: the next position in the sorted candidates, the deferred
     multisets ready to be offered again (sorted positions), how many wait for a batch in
@@ -123,11 +174,11 @@ class _Cursor:
 class _Search:
     """State of one fit: the sorted candidates, the incumbent and the dual pool."""
 
-    def __init__(self, prob: Problem, pairs, combos: np.ndarray, bounds: np.ndarray, sb: SignBounds):
+    def __init__(self, prob: Problem, pairs, combos: np.ndarray, bounds: np.ndarray, sb: SignBounds, job: "_executor.Job"):
         self.prob, self.pairs, self.combos, self.bounds, self.sb = prob, pairs, combos, bounds, sb
-        self.feasibility = PairFeasibility(prob.icols, pairs, prob.D)
+        self.feasibility = job.feasibility
         self.pool = DualPool(self.feasibility)
-        self.job = _executor.Job(prob, self.feasibility)
+        self.job = job
         self.best: tuple[Rational, int] | None = None  # (value, position)
         self.n_solved = self.n_sign = self.n_dual = self.n_fallback = 0
 
@@ -238,9 +289,15 @@ class ExactReluTrainer:
         built = [cell_columns(Xs, c, g, rows) if any(c) else ((), (), ()) for c, g in zip(cells, gens)]
         return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, *(tuple(b[i] for b in built) for i in range(3))), A
 
-    def _candidates(self, prob: Problem, deadline: float | None):
-        """(pairs, number of multisets, SignBounds, sorted combos, sorted bounds) or None in
-        place of the last two when the deadline passes first."""
+    def _candidates(self, prob: Problem, deadline: float | None, runner: Any = None, proposals: bool = False):
+        """(pairs, number of multisets, SignBounds, job, sorted combos, sorted bounds) or None
+        in place of the last two when the deadline passes first.
+
+        The multisets are enumerated lexicographically in contiguous chunks (by the range of
+        their first pair); with workers, each chunk's sign bounds are computed and stably
+        sorted on a worker and the main process merges the sorted chunks in chunk order.
+        Either way the order is that of one stable sort of all sign bounds in
+        lexicographic order: by bound, ties in lexicographic order."""
         pairs = [(ci, s) for ci, c in enumerate(prob.cells) if any(c) for s in (1, -1)]
         w = self.width
         repeat = len(pairs) < w  # too few pairs to fill w distinct neurons: allow repeats
@@ -250,18 +307,32 @@ class ExactReluTrainer:
                              f"{len(prob.cells)} cells); this trainer holds at most {_MAX_CANDIDATES:,}: use fewer points or a smaller width")
         masks = np.array([prob.cells[ci] for ci, _ in pairs], dtype=bool).reshape(len(pairs), prob.D)
         sb = SignBounds(prob.loss, prob.y, masks, [s for _, s in pairs], prob.bias)
+        job = _executor.Job(prob, PairFeasibility(prob.icols, pairs, prob.D), sb)
+        m = len(pairs)
+        dtype = np.int16 if m < 2**15 else np.int32
+        on_pool = runner is not None and runner.parallel > 0 and total >= _POOL_SETUP
+        if on_pool:
+            runner.start(job, tuple(pairs[k % m] for k in range(w)), proposals)
+            n_tasks = max(runner.parallel, -(-total // _POOL_CHUNK))
+        else:
+            n_tasks = max(1, -(-total // _CHUNK))
+        tasks = [(lo, hi, m, w, repeat, dtype, on_pool) for lo, hi in _first_ranges(m, w, repeat, n_tasks)]
+        futures = runner.call(_bounds_chunk, job, tasks) if on_pool else None
         cps, bps = [], []
-        for chunk in _iter_combos(len(pairs), w, repeat):
-            for i in range(0, len(chunk), _CHUNK):
-                if deadline is not None and time.monotonic() > deadline:
-                    return pairs, total, sb, None, None
-                part = chunk[i : i + _CHUNK]
-                cps.append(part.astype(np.int16 if len(pairs) < 2**15 else np.int32))
-                bps.append(sb.of(part))
+        for i, t in enumerate(tasks):
+            if deadline is not None and time.monotonic() > deadline:
+                for f in futures or ():
+                    getattr(f, "cancel", lambda: None)()  # tasks not started are dropped
+                return pairs, total, sb, job, None, None
+            c, b = futures[i].result() if futures is not None else _bounds_chunk(job, *t)
+            cps.append(c)
+            bps.append(b)
         combos = np.concatenate(cps) if cps else np.zeros((0, w), dtype=np.int32)
         bounds = np.concatenate(bps) if bps else np.zeros(0, dtype=np.int64)
-        order = np.argsort(bounds, kind="stable")
-        return pairs, total, sb, combos[order], bounds[order]
+        if len(cps) == 1 and on_pool:
+            return pairs, total, sb, job, combos, bounds
+        order = np.argsort(bounds, kind="stable")  # on sorted chunks, a merge of the runs
+        return pairs, total, sb, job, np.take(combos, order, axis=0), np.take(bounds, order)  # take: several times faster than [order] on rows
 
     def fit(self, X: Any, y: Any, *, progress: Callable[[int, int, Rational | None], None] | None = None,
             executor: Any = None) -> "ExactReluTrainer":
@@ -274,11 +345,11 @@ class ExactReluTrainer:
         deadline = start + self.max_seconds if self.max_seconds is not None else None
         with _executor.Runner(self.workers, executor) as runner:
             prob, arrangement = self._problem(Xs, ys)
-            pairs, n_multisets, sb, combos, bounds = self._candidates(prob, deadline)
+            pairs, n_multisets, sb, job, combos, bounds = self._candidates(prob, deadline, runner, self.proposals)
             stopped = combos is None
             if stopped:
                 combos, bounds = np.zeros((0, self.width), dtype=np.int32), np.zeros(0, dtype=np.int64)
-            S = _Search(prob, pairs, combos, bounds, sb)
+            S = _Search(prob, pairs, combos, bounds, sb, job)
             rest = self._search(S, runner, start, progress) if not stopped else None
             stopped = stopped or rest is not None
         if not stopped and S.n_solved + S.n_sign + S.n_dual != len(S.bounds):
