@@ -180,8 +180,15 @@ def parse_domain(spec: str | None, n: int):
         if poly.dim != n:
             raise FileFormatError(f"{spec}: the polyhedron has \"dim\" {poly.dim} but the input space is R^{n}")
         return poly
-    if spec.count(",") != 1:
-        raise click.BadParameter(f"{spec!r}: expected box:LO,HI (the cube (LO, HI)^n) or a polyhedron FILE.json", param_hint="--domain")
+    lo, hi = parse_box(spec, "the cube (LO, HI)^n) or a polyhedron FILE.json")
+    return OpenPolyhedron.box(n, lo, hi)
+
+
+def parse_box(spec: str, what: str) -> tuple:
+    """(LO, HI) of ``--domain box:LO,HI``, exact, LO < HI (usage errors otherwise);
+    ``what`` completes the message "expected box:LO,HI (..."."""
+    if not spec.startswith("box:") or spec.count(",") != 1:
+        raise click.BadParameter(f"{spec!r}: expected box:LO,HI ({what}", param_hint="--domain")
     lo_s, hi_s = spec[4:].split(",")
     try:
         lo, hi = as_rational(lo_s, field="LO"), as_rational(hi_s, field="HI")
@@ -189,7 +196,7 @@ def parse_domain(spec: str | None, n: int):
         raise click.BadParameter(str(exc), param_hint="--domain") from None
     if not lo < hi:
         raise click.BadParameter(f"{spec!r}: LO must be less than HI", param_hint="--domain")
-    return OpenPolyhedron.box(n, lo, hi)
+    return lo, hi
 
 
 

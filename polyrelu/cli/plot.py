@@ -9,23 +9,11 @@ import click
 from ..errors import ShapeError
 from ..exact.rational import to_str
 from ..nets.network import ReluNetwork
-from .app import INPUT_FILE, OUTPUT_FILE, cli, prepare_outputs
+from .app import INPUT_FILE, OUTPUT_FILE, cli, parse_box, prepare_outputs
 
 
 def _box(spec: str) -> tuple:
-    from ..exact.rational import as_rational
-    from ..errors import PolyReluError
-
-    if not spec.startswith("box:") or spec.count(",") != 1:
-        raise click.BadParameter(f"{spec!r}: expected box:LO,HI (the square [LO, HI]^n)", param_hint="--domain")
-    lo_s, hi_s = spec[4:].split(",")
-    try:
-        lo, hi = as_rational(lo_s, field="LO"), as_rational(hi_s, field="HI")
-    except PolyReluError as exc:
-        raise click.BadParameter(str(exc), param_hint="--domain") from None
-    if not lo < hi:
-        raise click.BadParameter(f"{spec!r}: LO must be less than HI", param_hint="--domain")
-    return lo, hi
+    return parse_box(spec, "the square [LO, HI]^n)")
 
 
 @cli.command("plot")

@@ -86,12 +86,7 @@ def _combos(lo: int, m: int, w: int, repeat: bool) -> np.ndarray:
     if w == 2:
         ia, ib = np.triu_indices(m - lo, 0 if repeat else 1)
         return np.stack([ia + lo, ib + lo], axis=1).astype(np.int32)
-    parts = []
-    for a in range(lo, m):
-        rest = _combos(a if repeat else a + 1, m, w - 1, repeat)
-        if len(rest):
-            parts.append(np.concatenate([np.full((len(rest), 1), a, dtype=np.int32), rest], axis=1))
-    return np.concatenate(parts) if parts else np.zeros((0, w), dtype=np.int32)
+    return _combos_first(lo, m, m, w, repeat)
 
 
 def _iter_combos(m: int, w: int, repeat: bool):
