@@ -28,6 +28,7 @@ from gmpy2 import mpq
 
 from ..errors import BudgetExceededError
 from .integers import SAFE, maxabs, row_gcd, wide
+from .symbolic import substitute
 
 __all__ = ["cover_many", "cover_stream", "KeySet", "interior_points", "vertex_filter", "pad_rows", "lexsigns_grouped", "realize_grouped", "values_grouped",
            "group_starts", "first_by_key", "fit_int", "primitive_rows", "canonical_rows", "ranges", "restrict_many", "pivots",
@@ -252,13 +253,8 @@ def realize_grouped(X, D, U, cp, Apad) -> tuple[np.ndarray, np.ndarray]:
                 on = on & ~here
         ratio = np.where(live, ratio, 0)
         q = np.maximum(q, wide(ratio.max(axis=1) + 1))
-    Xo, Do, Uo = wide(X), wide(D), wide(U)
-    Xr = Xo * (q**m)[:, None]
-    for k in range(m):
-        Xr = Xr + Uo[:, k, :] * (Do * q ** (m - k - 1))[:, None]
-    Dr = Do * q**m
-    g = row_gcd(np.concatenate([Xr, Dr[:, None]], axis=1))
-    return fit_int(Xr // g[:, None]), fit_int(Dr // g)
+    Xr, Dr = substitute(X, D, U, q)
+    return fit_int(Xr), fit_int(Dr)
 
 
 

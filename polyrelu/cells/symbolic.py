@@ -15,7 +15,7 @@ import numpy as np
 from .integers import CHUNK, EMPTY, SAFE, matmul, maxabs, row_gcd, sign_matrix, values, wide
 from ..errors import InternalError
 
-__all__ = ["lexsigns", "packed_keys", "first_occurrences", "unique_rows", "realize"]
+__all__ = ["lexsigns", "packed_keys", "first_occurrences", "unique_rows", "realize", "substitute"]
 
 
 def lexsigns(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -112,6 +112,13 @@ def realize(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> tu
                 ratio = np.where(here, rest // np.where(here, Cd[k], 1), ratio)
                 on = on & ~here
         q = np.maximum(q, wide(ratio.max(axis=1) + 1))
+    return substitute(X, D, U, q)
+
+
+def substitute(X: np.ndarray, D: np.ndarray, U: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The explicit points (X + sum_k U_k / q^(k+1) D) of symbolic points with every
+    epsilon_k = 1 / q^(k+1), as reduced integer rows X' / D' (Python integers)."""
+    m = U.shape[1]
     Xo, Do, Uo = wide(X), wide(D), wide(U)
     Xr = Xo * (q**m)[:, None]
     for k in range(m):

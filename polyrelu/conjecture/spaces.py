@@ -52,7 +52,7 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass
-from math import comb, factorial, prod
+from math import comb, factorial
 from typing import Any, Iterator, Sequence
 
 from gmpy2 import mpq
@@ -539,17 +539,7 @@ class RawView:
         if isinstance(b, OneLayerSpace):
             rows = [b._raw_rows[i] for i in enc]
             return ReluNetwork(b.n, [([r[:-1] for r in rows], [r[-1] for r in rows]), ([[1] * len(rows)], [0])])
-        arch, parts = enc
-        V = b.values
-        layers = [([[V[i] for i in r[:-1]] for r in rows], [V[r[-1]] for r in rows]) for rows in parts[:-1]]
-        out = parts[-1]
-        if b.depends_on == "hidden_layers":
-            layers.append(([[1] * arch[-1]], [0]))
-        elif b.depends_on == "function_mod_constant":
-            layers.append(([[V[i] for i in out]], [0]))
-        else:
-            layers.append(([[V[i] for i in out[:-1]]], [V[out[-1]]]))
-        return ReluNetwork(b.n, layers)
+        return b.decode(enc)  # a network space decodes raw and reduced encodings alike
 
     def hyperplanes(self, enc):
         b = self.base
