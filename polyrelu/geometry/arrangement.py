@@ -280,13 +280,13 @@ class HyperplaneArrangement:
             }
 
     def stream_region_arrays(self, *, inside: OpenPolyhedron | None = None, executor: Any = None,
-                             max_seconds: float | None = None) -> Iterator[dict[str, np.ndarray]]:
+                             max_seconds: float | None = None, batch: int = 1 << 14) -> Iterator[dict[str, np.ndarray]]:
         """All regions in batches like :meth:`iter_region_arrays`, but found and yielded one
         group of hyperplanes at a time (:func:`polyrelu.cells.cover_stream`) so that the
         regions are never all in memory: what is kept between batches is one packed sign
         key per region (ceil(#distinct hyperplanes / 8) bytes) and the keys of the
         unbounded regions (computed first, on the 2d walls of a bounding box).  Nothing is
-        cached on the arrangement.
+        cached on the arrangement; batches hold at most ``batch`` regions.
 
         Every region is yielded exactly once; the order is deterministic but not that of
         :meth:`iter_region_arrays`.  ``executor`` (:class:`polyrelu.parallel.Executor`)
@@ -311,19 +311,20 @@ class HyperplaneArrangement:
         del unbounded
         rows = np.concatenate([cells.wide(self._class_rows), cells.wide(dom)], axis=0)
         H = self._class_rows if self._class_rows.shape[0] else np.zeros((0, self._dim + 1), dtype=np.int64)
-        for X, Dn, U, _ in cells.cover_stream(self._dim, H, dom, deadline=budget.deadline, executor=executor):
-            if X.shape[0] == 0:
-                continue
-            S = cells.lexsigns(X, Dn, U, self._class_rows)
-            if ukeys is None:
-                bounded = np.zeros(S.shape[0], dtype=bool) if self._lineality(dom) else np.ones(S.shape[0], dtype=bool)
-            else:
-                packed = np.ascontiguousarray(np.packbits(S > 0, axis=1))
-                q = packed.view(np.dtype((np.void, packed.shape[1])))[:, 0]
-                pos = np.minimum(np.searchsorted(ukeys, q), ukeys.size - 1)
-                bounded = ukeys[pos] != q
-            Xr, Dr = cells.realize(X, Dn, U, rows)
-            yield {"signs": self._expand_signs(S), "witness_numerators": Xr, "witness_denominators": Dr, "bounded": bounded}
+        lineality = self._lineality(dom)
+        for Xa, Da, Ua, _ in cells.cover_stream(self._dim, H, dom, deadline=budget.deadline, executor=executor):
+            for lo in range(0, Xa.shape[0], batch):  # bounded memory: sign rows are #hyperplanes bytes each
+                X, Dn, U = Xa[lo : lo + batch], Da[lo : lo + batch], Ua[lo : lo + batch]
+                S = cells.lexsigns(X, Dn, U, self._class_rows)
+                if ukeys is None:
+                    bounded = np.full(S.shape[0], not lineality, dtype=bool)
+                else:
+                    packed = np.ascontiguousarray(np.packbits(S > 0, axis=1))
+                    q = packed.view(np.dtype((np.void, packed.shape[1])))[:, 0]
+                    pos = np.minimum(np.searchsorted(ukeys, q), ukeys.size - 1)
+                    bounded = ukeys[pos] != q
+                Xr, Dr = cells.realize(X, Dn, U, rows)
+                yield {"signs": self._expand_signs(S), "witness_numerators": Xr, "witness_denominators": Dr, "bounded": bounded}
 
     def _lineality(self, dom: np.ndarray) -> bool:
         d = self._dim

@@ -42,6 +42,7 @@ folder without a manifest is an unfinished run.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -106,6 +107,31 @@ def _lines(batch: dict[str, np.ndarray]) -> list[str]:
             for i in range(B)]
 
 
+class _Shard:
+    """One shard being written: a temporary file in the same folder, renamed into place
+    when closed (so a reader never sees half a shard)."""
+
+    def __init__(self, path: Path, header: str, first: int):
+        self.path, self.first = path, first
+        self.tmp = path.parent / f".{path.name}.tmp-{os.getpid()}"
+        self.file = open(self.tmp, "w", encoding="utf-8")
+        self.file.write(header)
+        self.regions = 0
+
+    def write(self, lines: list[str]) -> None:
+        self.file.writelines(lines)
+        self.regions += len(lines)
+
+    def close(self) -> tuple[Path, int, int]:
+        self.file.close()
+        os.replace(self.tmp, self.path)
+        return self.path, self.regions, self.first
+
+    def discard(self) -> None:
+        self.file.close()
+        self.tmp.unlink(missing_ok=True)
+
+
 def _header(arr: "HyperplaneArrangement", shard: int, first: int) -> str:
     return json.dumps({"format": FORMAT, "version": VERSION, "arrangement_digest": arr.digest(), "dim": arr.dim,
                        "hyperplanes": arr.n_hyperplanes, "shard": shard, "first_region": first}, sort_keys=True) + "\n"
@@ -135,42 +161,41 @@ def stream_arrangement(arrangement: "HyperplaneArrangement", directory: Any, *, 
         raise InvalidParameterError(f"max_regions is {max_regions!r}; give an integer >= 1 or None")
     out.mkdir(parents=True, exist_ok=True)
     written: list[tuple[Path, int, int]] = []
-    buf: list[str] = []
     total = bounded = 0
     partial = False
-
-    def flush() -> None:
-        k = len(written)
-        first = written[-1][2] + written[-1][1] if written else 0
-        path = out / f"{prefix}-{k:05d}.jsonl"
-        formats.write_text_atomic(_header(arrangement, k, first) + "".join(buf), path)
-        written.append((path, len(buf), first))
-        buf.clear()
-
+    shard: _Shard | None = None
     try:
         for batch in arrangement.stream_region_arrays(inside=inside, executor=executor, max_seconds=max_seconds):
             lines = _lines(batch)
             if max_regions is not None:
                 lines = lines[: max(0, max_regions - total)]
-                bounded += int(batch["bounded"][: len(lines)].sum())
-            else:
-                bounded += int(batch["bounded"].sum())
+            bounded += int(batch["bounded"][: len(lines)].sum())
             total += len(lines)
             i = 0
             while i < len(lines):
-                take = shard_size - len(buf)
-                buf.extend(lines[i : i + take])
+                if shard is None:
+                    first = written[-1][2] + written[-1][1] if written else 0
+                    shard = _Shard(out / f"{prefix}-{len(written):05d}.jsonl", _header(arrangement, len(written), first), first)
+                take = shard_size - shard.regions
+                shard.write(lines[i : i + take])
                 i += take
-                if len(buf) >= shard_size:
-                    flush()
+                if shard.regions >= shard_size:
+                    written.append(shard.close())
+                    shard = None
             if progress is not None:
                 progress(total)
             if max_regions is not None and total >= max_regions:
                 raise BudgetExceededError("the region budget ran out", total)
     except BudgetExceededError:
         partial = True
-    if buf or not written:
-        flush()
+    except BaseException:
+        if shard is not None:
+            shard.discard()
+        raise
+    if shard is not None:
+        written.append(shard.close())
+    elif not written:  # no region at all: one shard holding the header only
+        written.append(_Shard(out / f"{prefix}-00000.jsonl", _header(arrangement, 0, 0), 0).close())
     info: dict[str, Any] = {"shards_written": len(written), "regions_written": total}
     if partial:
         info["regions_at_least"] = total
