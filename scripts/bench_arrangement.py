@@ -17,7 +17,11 @@ Tables:
 3. the second count route (intersection lattice, Zaslavsky) against the enumeration it
    checks, on random and named arrangements (polyrelu.geometry.library), up to 100
    hyperplanes in R^4;
-4. scaling of the enumeration alone.
+4. scaling of the enumeration alone;
+5. ``--stream``: the whole command writing every region to shards (``--shards DIR``)
+   against the in-memory count (``polyrelu arrangement FILE --json``, which keeps every
+   region's sign vector and witness), peak memory of the process tree (PSS, sampled every
+   50 ms) and time; ``--stream-large`` adds 400 hyperplanes in R^3 (about 10^7 regions).
 
 Install the peer with scripts/setup_peers.sh; a peer past --peer-timeout is a timeout.
 """
@@ -109,6 +113,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=None, help="polyrelu processes (default: all cores for large instances)")
     ap.add_argument("--before", metavar="DIR", help="a checkout of an older polyrelu (e.g. git archive 6f174e4): also time its command")
     ap.add_argument("--before-limit", type=float, default=300.0, help="give up on the older checkout's command after this many seconds")
+    ap.add_argument("--stream", action="store_true", help="only table 5: streamed shards against the in-memory count")
+    ap.add_argument("--stream-large", action="store_true", help="table 5 with 400 hyperplanes in R^3 too (about 10^7 regions)")
     ap.add_argument("--one", nargs=3, type=int, metavar=("N", "D", "SEED"), help=argparse.SUPPRESS)
     ap.add_argument("--check", nargs=3, metavar=("N", "D", "SEED"), help=argparse.SUPPRESS)
     ap.add_argument("--family", help=argparse.SUPPRESS)
@@ -121,6 +127,8 @@ def main() -> int:
         print(json.dumps(check_vs_enumeration(*(int(v) for v in args.check), args.family)))
         return 0
 
+    if args.stream or args.stream_large:
+        return stream(args)
     peer = peer_python(args.peer_python)
     if peer is None:
         print("# Sage peer not found: run scripts/setup_peers.sh (or pass --peer-python); peer columns skipped", file=sys.stderr)
@@ -204,6 +212,39 @@ def main() -> int:
         r = run_fresh([__file__, "--one", "40", "4", "0", "--graph"] + (["--workers", str(args.workers)] if args.workers else []))
         print(f"40 hyperplanes in R^4: {r['regions']:,} regions, {r['edges']:,} edges, graph {r['graph_s']:.1f} s "
               f"(after enumeration {r['total_s']:.1f} s)")
+    return 0
+
+
+def stream(args) -> int:
+    """Table 5: the regions streamed to shards against the in-memory count, whole commands."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from bench_regions import run_command  # peak memory of the process tree
+
+    sizes = [(40, 4), (200, 3)] + ([(400, 3)] if args.stream_large else [])
+    folder = Path(tempfile.mkdtemp(prefix="bench_arrangement_stream_"))
+    w = ["--workers", str(args.workers)] if args.workers else []
+    print("## streamed: `polyrelu arrangement FILE --shards DIR --json` vs in memory: `polyrelu arrangement FILE --json`")
+    print("| N | d | regions | in memory s (CPU s) | in memory peak MB | --shards s (CPU s) | --shards peak MB | shards on disk MB | "
+          "memory in memory / --shards |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for N, d in sizes:
+        path = write_instance(N, d, 0, str(folder))
+        mem = run_command(["arrangement", path, "--json"] + w, timeout=7200)
+        out = folder / f"shards_{N}_{d}"
+        st = run_command(["arrangement", path, "--json", "--shards", str(out)] + w, timeout=7200)
+        a, b = json.loads(mem["stdout"]), json.loads(st["stdout"])
+        if (a["regions"], a["bounded_regions"]) != (b["regions"], b["bounded_regions"]) or b["regions"] != b["regions_zaslavsky"]:
+            print(f"COUNT MISMATCH: in memory {a['regions']}, streamed {b['regions']}, Zaslavsky {b['regions_zaslavsky']}", file=sys.stderr)
+            return 1
+        disk = sum(p.stat().st_size for p in out.iterdir()) / 2**20
+        shutil.rmtree(out)
+        print(f"| {N} | {d} | {b['regions']:,} | {mem['seconds']:.1f} ({mem['cpu_seconds']:.1f}) | {mem['peak_mb']:.0f} | "
+              f"{st['seconds']:.1f} ({st['cpu_seconds']:.1f}) | {st['peak_mb']:.0f} | {disk:.0f} | {mem['peak_mb'] / st['peak_mb']:.1f}x |",
+              flush=True)
+    shutil.rmtree(folder)
     return 0
 
 

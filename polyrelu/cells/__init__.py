@@ -18,7 +18,7 @@ This facade is what the rest of polyrelu uses:
 True
 """
 
-from .batch import cover_many
+from .batch import cover_many, cover_stream
 from .cover import cover
 from .integers import canonical_class_key, compact, matmul, primitive, values, wide
 from .restriction import lift, pivot, restrict_rows
@@ -26,7 +26,7 @@ from .section import Section, section
 from .symbolic import first_occurrences, lexsigns, packed_keys, realize, unique_rows
 
 __all__ = [
-    "cover", "cover_many", "lexsigns", "realize", "packed_keys", "first_occurrences", "unique_rows",
+    "cover", "cover_many", "cover_stream", "lexsigns", "realize", "packed_keys", "first_occurrences", "unique_rows",
     "section", "Section", "canonical_class_key", "compact", "wide", "matmul", "values",
     "primitive", "pivot", "restrict_rows", "lift",
 ]

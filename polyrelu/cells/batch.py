@@ -35,7 +35,7 @@ __all__ = ["cover_many", "cover_stream", "KeySet", "interior_points", "vertex_fi
            "lift_many", "concat"]
 
 _MPQ = np.frompyfunc(mpq, 2, 1)
-_CHUNK_CELLS = 1 << 21  # candidates x rows evaluated at once (bounded memory)
+_CHUNK_CELLS = 1 << 19  # candidates x rows evaluated at once (bounded memory)
 
 
 def _check(deadline):
@@ -546,7 +546,9 @@ def cover_many(d: int, H: np.ndarray, hp: np.ndarray, W: np.ndarray, wp: np.ndar
 class KeySet:
     """An exact set of fixed-width byte keys (numpy void arrays) in sorted levels that merge
     like a binary counter: ``add`` and ``contains`` cost O(log n) sorted passes, and the
-    memory is the keys themselves (no Python object per key).
+    memory is the keys themselves (no Python object per key).  Levels stop merging at
+    ``level_bytes`` (128 MiB by default), so a merge never needs more than twice that on
+    top of the keys; a set of m bytes has at most about m / level_bytes + log n levels.
 
     >>> ks = KeySet()
     >>> a = np.array([b"ab", b"cd"], dtype="V2")
@@ -554,8 +556,9 @@ class KeySet:
     (2, [True, False])
     """
 
-    def __init__(self) -> None:
+    def __init__(self, level_bytes: int = 1 << 27) -> None:
         self.levels: list[np.ndarray] = []
+        self.level_bytes = level_bytes
 
     def __len__(self) -> int:
         return sum(a.size for a in self.levels)
@@ -572,7 +575,9 @@ class KeySet:
     def add(self, keys: np.ndarray) -> None:
         """Add keys that are distinct and not yet in the set."""
         new = np.sort(keys)
-        while self.levels and self.levels[-1].dtype == new.dtype and self.levels[-1].size <= new.size:
+        cap = max(1, self.level_bytes // max(1, new.dtype.itemsize))
+        while (self.levels and self.levels[-1].dtype == new.dtype and self.levels[-1].size <= new.size
+               and self.levels[-1].size + new.size <= cap):
             new = np.sort(np.concatenate([self.levels.pop(), new]))
         self.levels.append(new)
 

@@ -18,11 +18,18 @@ from ..errors import InternalError
 __all__ = ["lexsigns", "packed_keys", "first_occurrences", "unique_rows", "realize", "substitute"]
 
 
+def _step(rows: np.ndarray, arrays: int) -> int:
+    """Points handled at once when ``arrays`` arrays of points x rows are live: at most
+    CHUNK points and about 2^22 entries in all (bounded memory, cache-friendly)."""
+    return max(256, min(CHUNK, (1 << 22) // max(1, rows.shape[0] * arrays)))
+
+
 def lexsigns(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Exact signs (+1/-1, never 0) of every row at every symbolic point (X/D, U)."""
     n = X.shape[0]
-    if n > CHUNK:
-        return np.concatenate([lexsigns(X[i : i + CHUNK], D[i : i + CHUNK], U[i : i + CHUNK], rows) for i in range(0, n, CHUNK)])
+    step = _step(rows, 1)
+    if n > step:
+        return np.concatenate([lexsigns(X[i : i + step], D[i : i + step], U[i : i + step], rows) for i in range(0, n, step)])
     S = sign_matrix(values(X, D, rows))
     zi, zj = np.nonzero(S == 0)
     if zi.size:
@@ -78,8 +85,9 @@ def realize(X: np.ndarray, D: np.ndarray, U: np.ndarray, rows: np.ndarray) -> tu
     n, d = X.shape
     if n == 0:
         return X, D
-    if n > CHUNK:  # bounded memory: the coefficient arrays are n x rows x (m + 1)
-        parts = [realize(X[i : i + CHUNK], D[i : i + CHUNK], U[i : i + CHUNK], rows) for i in range(0, n, CHUNK)]
+    step = _step(rows, U.shape[1] + 4)
+    if n > step:  # bounded memory: the coefficient arrays are n x rows x (m + 1)
+        parts = [realize(X[i : i + step], D[i : i + step], U[i : i + step], rows) for i in range(0, n, step)]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     m = U.shape[1]
     q = np.full(n, 2, dtype=object)

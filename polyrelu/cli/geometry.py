@@ -21,9 +21,16 @@ from .app import (EXIT_PARTIAL, INPUT_FILE, OUTPUT_FILE, cli, computing_options,
 @click.option("--certificate", "cert_out", type=OUTPUT_FILE, help="Write a certificate that 'polyrelu verify' checks.")
 @click.option("--graph", "graph_out", type=OUTPUT_FILE, help="Write the region-adjacency graph (polyrelu.region-graph JSON).")
 @click.option("--no-check", is_flag=True, help="Skip the second count route (characteristic polynomial; it costs less than the enumeration).")
+@click.option("--shards", "shards_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Stream every region (signs, exact witness, bounded) to JSON Lines shards in this folder as it is found "
+                   "(format polyrelu.arrangement-shard v1; manifest.json, written last, lists them with the counts). Memory "
+                   "stays bounded (one packed sign key per region), so this is the route for very large arrangements. "
+                   "The folder must not hold shards yet; --graph and --certificate need every region in memory and "
+                   "cannot be combined with it.")
 @computing_options(what="regions")
 def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_out: Path | None, graph_out: Path | None, no_check: bool,
-                    workers: int | None, max_seconds: float | None, max_regions: int | None, scheduler: str | None) -> None:
+                    shards_dir: Path | None, workers: int | None, max_seconds: float | None, max_regions: int | None,
+                    scheduler: str | None) -> None:
     """Count and certify the regions of a hyperplane arrangement exactly.
 
     ARRANGEMENT is a JSON file {"format": "polyrelu.arrangement", "version": 1,
@@ -37,11 +44,17 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
     from ..geometry.arrangement import HyperplaneArrangement
     from ..io import formats
 
+    if shards_dir is not None and (cert_out is not None or graph_out is not None):
+        raise click.UsageError("--shards streams the regions to disk and keeps none in memory: --graph and --certificate "
+                               "need them (drop --shards, or run twice)")
     prepare_outputs({"--certificate": cert_out, "--graph": graph_out}, {"ARRANGEMENT": arrangement, "--domain": domain_file(domain)})
     arr = HyperplaneArrangement.load(arrangement)
     if workers is not None:
         arr = HyperplaneArrangement(arr.hyperplanes, dim=arr.dim, workers=workers)
     inside = parse_domain(domain, arr.dim)
+    if shards_dir is not None:
+        _arrangement_stream(arr, inside, domain, shards_dir, as_json, no_check, workers, max_seconds, max_regions, scheduler)
+        return
     try:
         with executor_for(workers, scheduler) as ex:
             arr.enumerate(inside=inside, executor=ex, max_seconds=max_seconds, max_regions=max_regions)
@@ -56,25 +69,19 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
         if cert_out is not None or graph_out is not None:
             click.echo("no certificate or graph written: the enumeration did not finish", err=True)
         raise click.exceptions.Exit(EXIT_PARTIAL)
-    info: dict[str, Any] = {
-        "dim": arr.dim,
+    info = _facts(arr)
+    info.update({
         "hyperplanes": arr.n_hyperplanes,
         "distinct_hyperplanes": arr.n_classes,
         "rank": arr.rank,
         "central": arr.is_central,
-        "essential": arr.is_essential,
         "regions": arr.n_regions(inside=inside),
         "bounded_regions": arr.n_bounded_regions(inside=inside),
-    }
+    })
     check = inside is None and not no_check
     if check:
-        chi = arr.characteristic_polynomial
-        info["characteristic_polynomial"] = list(chi)
-        info["regions_zaslavsky"] = arr.n_regions_zaslavsky()
-        info["bounded_regions_zaslavsky"] = arr.n_bounded_regions_zaslavsky()
-    if check and (info["regions"] != info["regions_zaslavsky"] or info["bounded_regions"] != info["bounded_regions_zaslavsky"]):
-        raise InternalError(f"enumeration ({info['regions']} regions, {info['bounded_regions']} bounded) and the characteristic "
-                            f"polynomial ({info['regions_zaslavsky']}, {info['bounded_regions_zaslavsky']}) disagree")
+        info.update(_zaslavsky(arr))
+        _agree(info)
     files = []
     if graph_out is not None:
         from ..io import graphs
@@ -90,20 +97,77 @@ def arrangement_cmd(arrangement: Path, as_json: bool, domain: str | None, cert_o
     if as_json:
         emit_json(info)
     else:
-        click.echo(f"{arr.n_hyperplanes} hyperplanes ({arr.n_classes} distinct) in R^{arr.dim}, rank {arr.rank}"
-                   f"{', central' if arr.is_central else ''}{', essential' if arr.is_essential else ', not essential'}")
-        if domain is not None:
-            click.echo(f"inside {domain} (regions of the arrangement restricted to it):")
-        click.echo(f"regions:          {info['regions']}")
-        click.echo(f"bounded regions:  {info['bounded_regions']}")
-        if check:
-            click.echo(f"characteristic polynomial: {_poly_text(info['characteristic_polynomial'])}")
-            click.echo(f"Zaslavsky: |chi(-1)| = {info['regions_zaslavsky']}, bounded = {info['bounded_regions_zaslavsky']}")
+        _echo_counts(arr, domain, info, check)
         if graph_out is not None:
             click.echo(f"region graph: {info['graph_edges']} edges -> {graph_out}")
         if cert_out is not None:
             click.echo(f"certificate -> {cert_out}")
 
+
+
+def _facts(arr: Any) -> dict[str, Any]:
+    return {"dim": arr.dim, "hyperplanes": arr.n_hyperplanes, "distinct_hyperplanes": arr.n_classes, "rank": arr.rank,
+            "central": arr.is_central, "essential": arr.is_essential}
+
+
+def _zaslavsky(arr: Any) -> dict[str, Any]:
+    return {"characteristic_polynomial": list(arr.characteristic_polynomial), "regions_zaslavsky": arr.n_regions_zaslavsky(),
+            "bounded_regions_zaslavsky": arr.n_bounded_regions_zaslavsky()}
+
+
+def _agree(info: dict[str, Any]) -> None:
+    """The two count routes must agree; a disagreement is a bug in polyrelu (exit 5)."""
+    if info["regions"] != info["regions_zaslavsky"] or info["bounded_regions"] != info["bounded_regions_zaslavsky"]:
+        raise InternalError(f"enumeration ({info['regions']} regions, {info['bounded_regions']} bounded) and the characteristic "
+                            f"polynomial ({info['regions_zaslavsky']}, {info['bounded_regions_zaslavsky']}) disagree")
+
+
+def _echo_counts(arr: Any, domain: str | None, info: dict[str, Any], check: bool) -> None:
+    click.echo(f"{arr.n_hyperplanes} hyperplanes ({arr.n_classes} distinct) in R^{arr.dim}, rank {arr.rank}"
+               f"{', central' if arr.is_central else ''}{', essential' if arr.is_essential else ', not essential'}")
+    if domain is not None:
+        click.echo(f"inside {domain} (regions of the arrangement restricted to it):")
+    click.echo(f"regions:          {info['regions']}")
+    click.echo(f"bounded regions:  {info['bounded_regions']}")
+    if check:
+        click.echo(f"characteristic polynomial: {_poly_text(info['characteristic_polynomial'])}")
+        click.echo(f"Zaslavsky: |chi(-1)| = {info['regions_zaslavsky']}, bounded = {info['bounded_regions_zaslavsky']}")
+
+
+def _arrangement_stream(arr: Any, inside: Any, domain: str | None, shards_dir: Path, as_json: bool, no_check: bool,
+                        workers: int | None, max_seconds: float | None, max_regions: int | None, scheduler: str | None) -> None:
+    """``arrangement --shards DIR``: the regions go to the shards as they are found; the
+    characteristic polynomial comes first (it gives the progress bar its total)."""
+    from ..geometry.shards import stream_arrangement
+    from .progress import bar
+
+    check = inside is None and not no_check
+    info = _facts(arr)
+    if check:
+        info.update(_zaslavsky(arr))
+    total = info.get("regions_zaslavsky", 0)
+    with executor_for(workers, scheduler) as ex, bar("regions", unit="region") as show:
+        r = stream_arrangement(arr, shards_dir, inside=inside, executor=ex, max_seconds=max_seconds, max_regions=max_regions,
+                               progress=(lambda k: show(k, max(total, k))) if show is not None else None)
+    if r.partial:
+        part = {"partial": True, "regions_at_least": r.info["regions_at_least"], "shards": [str(p) for p in r.shards],
+                "manifest": str(r.manifest)}
+        if as_json:
+            emit_json(part)
+        else:
+            click.echo("PARTIAL: the budget ran out during the enumeration")
+            click.echo(f"regions:          at least {part['regions_at_least']} (written to {len(r.shards)} complete shards)")
+            click.echo(f"shards:           {len(r.shards)} -> {shards_dir} (manifest {r.manifest.name if r.manifest else '-'})")
+        raise click.exceptions.Exit(EXIT_PARTIAL)
+    info.update({"regions": r.counts["regions"], "bounded_regions": r.counts["bounded_regions"]})
+    if check:
+        _agree(info)
+    info.update({"shards": [str(p) for p in r.shards], "manifest": str(r.manifest)})
+    if as_json:
+        emit_json(info)
+    else:
+        _echo_counts(arr, domain, info, check)
+        click.echo(f"shards:           {len(r.shards)} -> {shards_dir} (manifest {r.manifest.name if r.manifest else '-'})")
 
 
 def _poly_text(coeffs: list[int]) -> str:

@@ -217,26 +217,35 @@ class HyperplaneArrangement:
         en = self._enumerate(inside)
         if en.bounded is not None:
             return en.bounded
+        n = en.S.shape[0]
+        keys = self._unbounded_keys(inside)
+        if keys is None:  # a lineality space: every region holds a line
+            en.bounded = np.zeros(n, dtype=bool)
+            return en.bounded
+        unbounded = np.zeros(n, dtype=bool)
+        for key in keys:
+            idx = en.keys.get(key)
+            if idx is None:
+                raise InternalError("a region met on the bounding box is missing from the enumeration")
+            unbounded[idx] = True
+        en.bounded = ~unbounded
+        return en.bounded
+
+    def _unbounded_keys(self, inside: OpenPolyhedron | None) -> set[bytes] | None:
+        """The packed class-sign keys of the unbounded regions (those meeting a wall of the
+        box |x_j| < M), or None when every region is unbounded (a lineality space)."""
         dom = self._domain_rows(inside)
         d = self._dim
-        n = en.S.shape[0]
-        rows_all = np.concatenate([cells.wide(self._class_rows), cells.wide(dom)], axis=0)
-        if rows_all.shape[0] == 0 or rank([tuple(mpq(int(v)) for v in r[:d]) for r in rows_all]) < d:
-            en.bounded = np.zeros(n, dtype=bool)  # a lineality space: every region holds a line
-            return en.bounded
-        M = _box_bound(rows_all, d)
-        unbounded = np.zeros(n, dtype=bool)
+        if self._lineality(dom):
+            return None
+        M = _box_bound(np.concatenate([cells.wide(self._class_rows), cells.wide(dom)], axis=0), d)
         tasks = [(j, s * M, self._class_rows, dom) for j in range(d) for s in (1, -1)]
         from ..parallel import run_tasks
 
+        out: set[bytes] = set()
         for keys in run_tasks(_keys_on_box_wall, tasks, workers=min(self._workers(), len(tasks))):
-            for key in keys:
-                idx = en.keys.get(key)
-                if idx is None:
-                    raise InternalError("a region met on the bounding box is missing from the enumeration")
-                unbounded[idx] = True
-        en.bounded = ~unbounded
-        return en.bounded
+            out.update(keys)
+        return out
 
     def _expand_signs(self, S_classes: np.ndarray) -> np.ndarray:
         """Class sign matrix to the sign matrix of every hyperplane (orientation applied)."""
@@ -269,6 +278,58 @@ class HyperplaneArrangement:
                 "witness_denominators": Dr,
                 "bounded": bounded[lo:hi],
             }
+
+    def stream_region_arrays(self, *, inside: OpenPolyhedron | None = None, executor: Any = None,
+                             max_seconds: float | None = None, batch: int = 1 << 14) -> Iterator[dict[str, np.ndarray]]:
+        """All regions in batches like :meth:`iter_region_arrays`, but found and yielded one
+        group of hyperplanes at a time (:func:`polyrelu.cells.cover_stream`) so that the
+        regions are never all in memory: what is kept between batches is one packed sign
+        key per region (ceil(#distinct hyperplanes / 8) bytes) and the keys of the
+        unbounded regions (computed first, on the 2d walls of a bounding box).  Nothing is
+        cached on the arrangement; batches hold at most ``batch`` regions.
+
+        Every region is yielded exactly once; the order is deterministic but not that of
+        :meth:`iter_region_arrays`.  ``executor`` (:class:`polyrelu.parallel.Executor`)
+        computes the groups on local processes or a Dask cluster (same batches).  When
+        ``max_seconds`` runs out the generator raises
+        :class:`~polyrelu.errors.BudgetExceededError` after the batches found so far;
+        ``args[1]`` is the number of regions yielded.
+
+        >>> A = HyperplaneArrangement([([1, 0], 0), ([0, 1], 0), ([1, 1], 1)])
+        >>> sum(b["bounded"].sum() for b in A.stream_region_arrays()), sum(len(b["signs"]) for b in A.stream_region_arrays())
+        (np.int64(1), 7)
+        """
+        from ..parallel import Budget
+
+        budget = Budget(max_seconds, None)
+        dom = self._domain_rows(inside)
+        unbounded = self._unbounded_keys(inside)
+        ukeys = None
+        if unbounded:
+            width = len(next(iter(unbounded)))
+            ukeys = np.sort(np.frombuffer(b"".join(sorted(unbounded)), dtype=f"V{width}"))
+        del unbounded
+        rows = np.concatenate([cells.wide(self._class_rows), cells.wide(dom)], axis=0)
+        H = self._class_rows if self._class_rows.shape[0] else np.zeros((0, self._dim + 1), dtype=np.int64)
+        lineality = self._lineality(dom)
+        for Xa, Da, Ua, _ in cells.cover_stream(self._dim, H, dom, deadline=budget.deadline, executor=executor):
+            for lo in range(0, Xa.shape[0], batch):  # bounded memory: sign rows are #hyperplanes bytes each
+                X, Dn, U = Xa[lo : lo + batch], Da[lo : lo + batch], Ua[lo : lo + batch]
+                S = cells.lexsigns(X, Dn, U, self._class_rows)
+                if ukeys is None:
+                    bounded = np.full(S.shape[0], not lineality, dtype=bool)
+                else:
+                    packed = np.ascontiguousarray(np.packbits(S > 0, axis=1))
+                    q = packed.view(np.dtype((np.void, packed.shape[1])))[:, 0]
+                    pos = np.minimum(np.searchsorted(ukeys, q), ukeys.size - 1)
+                    bounded = ukeys[pos] != q
+                Xr, Dr = cells.realize(X, Dn, U, rows)
+                yield {"signs": self._expand_signs(S), "witness_numerators": Xr, "witness_denominators": Dr, "bounded": bounded}
+
+    def _lineality(self, dom: np.ndarray) -> bool:
+        d = self._dim
+        rows_all = np.concatenate([cells.wide(self._class_rows), cells.wide(dom)], axis=0)
+        return rows_all.shape[0] == 0 or rank([tuple(mpq(int(v)) for v in r[:d]) for r in rows_all]) < d
 
     def iter_regions(self, *, inside: OpenPolyhedron | None = None) -> Iterator[Region]:
         """Every region (inside the open polyhedron ``inside`` if given), lazily in batches.
