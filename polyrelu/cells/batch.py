@@ -865,7 +865,26 @@ def _ein_ckf(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return out
 
 
-def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, live: np.ndarray, max_rows: int = 12) -> np.ndarray:
+def _ein_kf(G: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """out[k, f] = G[k, f] . v[k] (int64 einsum, or explicit sums for Python integers)."""
+    if G.dtype != object and v.dtype != object:
+        return np.einsum("kfi,ki->kf", G, v)
+    out = G[:, :, 0] * v[:, None, 0]
+    for i in range(1, G.shape[2]):
+        out = out + G[:, :, i] * v[:, None, i]
+    return out
+
+
+def _any_by_cell(acc: np.ndarray, ci: np.ndarray, flags: np.ndarray) -> None:
+    """acc[c] |= OR of the rows of ``flags`` whose cell ``ci`` is c (``ci`` sorted)."""
+    if ci.size == 0:
+        return
+    starts = np.flatnonzero(np.r_[True, ci[1:] != ci[:-1]])
+    acc[ci[starts]] |= np.logical_or.reduceat(flags, starts, axis=0)
+
+
+def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, live: np.ndarray, max_rows: int | None = None,
+                  max_combos: int = 1200) -> np.ndarray:
     """Which neurons can cut which cells, decided exactly from each cell's vertices and
     extreme rays (no LP): ``meets[i, j]`` is False only when the hyperplane G[i, j] = [g | c]
     (g . x + c = 0) provably misses the open cell i (rows R[rp == i], c . x - e > 0).
@@ -874,62 +893,76 @@ def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, 
     extreme rays the feasible solutions of n - 1 of them (rays of a pointed cone lie on
     n - 1 independent walls); the closure is their hull, so the hyperplane meets the open
     cell iff the affine function takes both strict signs there.  Cells with more than
-    ``max_rows`` walls or a lineality space (no vertex) are not filtered (all True).
+    ``max_rows`` walls, or so many that C(walls, n) > ``max_combos`` (the candidate
+    vertices), or with a lineality space (no vertex) are not filtered (all True).  Cells
+    are taken in chunks of about 2^22 candidate-row pairs (bounded memory).
     """
-    from itertools import combinations
+    from math import comb as n_choose
 
     meets = live.copy()
     if n == 0 or N == 0:
         return meets
     starts, counts = group_starts(rp, N)
     for F in np.unique(counts).tolist():
-        if F < n or F > max_rows:
+        if F < n or (max_rows is not None and F > max_rows) or n_choose(F, n) > max_combos:
             continue
-        cellsF = np.nonzero(counts == F)[0]
-        idx = starts[cellsF][:, None] + np.arange(F)[None, :]
-        Rg = R[idx]  # (c, F, n + 1)
-        mr = maxabs(Rg)
-        big = (mr + 1) ** (n + 1) * 24 * F >= SAFE
-        Rw = wide(Rg) if big else Rg.astype(np.int64)
-        Gc = G[cellsF]
-        mg = maxabs(Gc)
-        if not big and mg * (mr + 1) ** n * 24 * (n + 1) >= SAFE:
-            Rw, big = wide(Rg), True
-        Gw = wide(Gc) if big else Gc.astype(np.int64)
-        lo = np.zeros(Gc.shape[:2], dtype=bool)  # some strictly negative value / direction
-        hi = np.zeros(Gc.shape[:2], dtype=bool)
-        has_vertex = np.zeros(cellsF.size, dtype=bool)
-        # vertices: n rows as equalities (Cramer)
-        comb = np.array(list(combinations(range(F), n)), dtype=np.int64)
-        A = Rw[:, comb, :n]  # (c, K, n, n)
-        b = Rw[:, comb, n]  # (c, K, n)
-        det = _det(A)
-        nums = []
-        for k in range(n):
-            Ak = A.copy()
-            Ak[..., :, k] = b
-            nums.append(_det(Ak))
-        num = np.stack(nums, axis=-1)  # vertex = num / det
-        s = np.sign(det) if det.dtype != object else ((det > 0).astype(np.int64) - (det < 0).astype(np.int64))
-        # feasibility: every row c . x - e >= 0, i.e. (c . num - e det) * sign(det) >= 0
-        val = _ein_ckf(Rw[:, :, :n], num) - Rw[:, None, :, n] * det[:, :, None]
-        feas = (det != 0) & np.all(val * s[:, :, None] >= 0, axis=2)
-        has_vertex = feas.any(axis=1)
-        gv = (_ein_ckf(Gw[:, :, :n], num) + Gw[:, None, :, n] * det[:, :, None]) * s[:, :, None]
-        lo |= np.any((gv < 0) & feas[:, :, None], axis=1)
-        hi |= np.any((gv > 0) & feas[:, :, None], axis=1)
-        # extreme rays: n - 1 rows as equalities (generalized cross product)
-        if True:  # n = 1: no equality, the rays are +-1
-            combos = list(combinations(range(F), n - 1))
-            comb = np.array(combos, dtype=np.int64).reshape(len(combos), n - 1)
-            A = Rw[:, comb, :n]  # (c, K, n-1, n)
-            y = np.stack([(_det(A[..., [c for c in range(n) if c != k]]) * (1 if k % 2 == 0 else -1)) for k in range(n)], axis=-1)
-            ay = _ein_ckf(Rw[:, :, :n], y)
-            for sgn in (1, -1):
-                ray = np.any(y != 0, axis=2) & np.all(sgn * ay >= 0, axis=2)
-                gy = sgn * _ein_ckf(Gw[:, :, :n], y)
-                lo |= np.any((gy < 0) & ray[:, :, None], axis=1)
-                hi |= np.any((gy > 0) & ray[:, :, None], axis=1)
-        ok = has_vertex
-        meets[cellsF[ok]] = live[cellsF[ok]] & lo[ok] & hi[ok]
+        allF = np.nonzero(counts == F)[0]
+        step = max(1, (1 << 22) // (n_choose(F, n) * F))
+        for a in range(0, allF.size, step):
+            _filter_cells(R, starts, allF[a : a + step], F, n, G, live, meets)
     return meets
+
+
+def _filter_cells(R: np.ndarray, starts: np.ndarray, cellsF: np.ndarray, F: int, n: int, G: np.ndarray, live: np.ndarray,
+                  meets: np.ndarray) -> None:
+    """:func:`vertex_filter` for the cells ``cellsF``, which have ``F`` walls each."""
+    from itertools import combinations
+
+    idx = starts[cellsF][:, None] + np.arange(F)[None, :]
+    Rg = R[idx]  # (c, F, n + 1)
+    mr = maxabs(Rg)
+    big = (mr + 1) ** (n + 1) * 24 * F >= SAFE
+    Rw = wide(Rg) if big else Rg.astype(np.int64)
+    Gc = G[cellsF]
+    mg = maxabs(Gc)
+    if not big and mg * (mr + 1) ** n * 24 * (n + 1) >= SAFE:
+        Rw, big = wide(Rg), True
+    Gw = wide(Gc) if big else Gc.astype(np.int64)
+    lo = np.zeros(Gc.shape[:2], dtype=bool)  # some strictly negative value / direction
+    hi = np.zeros(Gc.shape[:2], dtype=bool)
+    # vertices: n rows as equalities (Cramer)
+    comb = np.array(list(combinations(range(F), n)), dtype=np.int64)
+    A = Rw[:, comb, :n]  # (c, K, n, n)
+    b = Rw[:, comb, n]  # (c, K, n)
+    det = _det(A)
+    nums = []
+    for k in range(n):
+        Ak = A.copy()
+        Ak[..., :, k] = b
+        nums.append(_det(Ak))
+    num = np.stack(nums, axis=-1)  # vertex = num / det
+    s = np.sign(det) if det.dtype != object else ((det > 0).astype(np.int64) - (det < 0).astype(np.int64))
+    # feasibility: every row c . x - e >= 0, i.e. (c . num - e det) * sign(det) >= 0
+    val = _ein_ckf(Rw[:, :, :n], num) - Rw[:, None, :, n] * det[:, :, None]
+    feas = (det != 0) & np.all(val * s[:, :, None] >= 0, axis=2)
+    has_vertex = feas.any(axis=1)
+    # the neurons at the feasible vertices only (a few per cell among the C(F, n) candidates)
+    ci, ki = np.nonzero(feas)
+    gv = (_ein_kf(Gw[ci, :, :n], num[ci, ki]) + Gw[ci, :, n] * det[ci, ki][:, None]) * s[ci, ki][:, None]
+    _any_by_cell(lo, ci, gv < 0)
+    _any_by_cell(hi, ci, gv > 0)
+    # extreme rays: n - 1 rows as equalities (generalized cross product)
+    if True:  # n = 1: no equality, the rays are +-1
+        combos = list(combinations(range(F), n - 1))
+        comb = np.array(combos, dtype=np.int64).reshape(len(combos), n - 1)
+        A = Rw[:, comb, :n]  # (c, K, n-1, n)
+        y = np.stack([(_det(A[..., [c for c in range(n) if c != k]]) * (1 if k % 2 == 0 else -1)) for k in range(n)], axis=-1)
+        ay = _ein_ckf(Rw[:, :, :n], y)
+        nz = np.any(y != 0, axis=2)
+        for sgn in (1, -1):
+            ci, ki = np.nonzero(nz & np.all(sgn * ay >= 0, axis=2))
+            gy = sgn * _ein_kf(Gw[ci, :, :n], y[ci, ki])
+            _any_by_cell(lo, ci, gy < 0)
+            _any_by_cell(hi, ci, gy > 0)
+    ok = has_vertex
+    meets[cellsF[ok]] = live[cellsF[ok]] & lo[ok] & hi[ok]
