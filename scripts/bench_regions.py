@@ -263,12 +263,13 @@ def peers(args, tmp: Path, peer: str | None) -> int:
 def scale(args, tmp: Path) -> int:
     cases = [[3, 24, 24, 1], [3, 16, 16, 16, 1]] if args.quick else [[3, 24, 24, 1], [3, 32, 32, 1], [3, 16, 16, 16, 1], [3, 20, 20, 20, 1], [4, 72, 1]]
     cases = args.cases or cases
-    print("\n| network | regions | whole command s | us / region | peak memory MB |")
-    print("|---|---|---|---|---|")
+    print("\n| network | regions | whole command s | us / region | CPU s (with workers) | CPU us / region | peak memory MB |")
+    print("|---|---|---|---|---|---|---|")
     for dims in cases:
         cmd = run_command(["regions", str(_net_file(tmp, dims)), "--json"] + (["--workers", str(args.workers)] if args.workers else []))
         count = json.loads(cmd["stdout"])["activation_regions"]
-        print(f"| {'-'.join(map(str, dims))} | {count:,} | {cmd['seconds']:.2f} | {1e6 * cmd['seconds'] / count:.0f} | {cmd['peak_mb']:.0f} |", flush=True)
+        print(f"| {'-'.join(map(str, dims))} | {count:,} | {cmd['seconds']:.2f} | {1e6 * cmd['seconds'] / count:.0f} | "
+              f"{cmd['cpu_seconds']:.2f} | {1e6 * cmd['cpu_seconds'] / count:.0f} | {cmd['peak_mb']:.0f} |", flush=True)
     return 0
 
 
