@@ -44,12 +44,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..cells.batch import KeySet
-from ..errors import BudgetExceededError, InvalidParameterError
+from ..errors import BudgetExceededError, InternalError, InvalidParameterError
 from ..geometry.polyhedron import OpenPolyhedron
 from ..io import shards
 from .network import ReluNetwork
-from .regions import LastLayer, last_layer, network_regions, refine_cells, stream_cell
+from .regions import LastLayer, closures_meet, last_layer, network_regions, pattern_rows, refine_cells, stream_cell
 
 __all__ = ["StreamedRegions", "stream_regions"]
 
@@ -66,26 +65,139 @@ class StreamedRegions:
     manifest: Path | None = None
 
 
-class _Maps:
-    """Distinct affine maps, exactly: raw int64 rows in a :class:`KeySet`, larger ones as text."""
+def _tag(key: Any) -> bytes:
+    """A map key as bytes: ``F`` + raw int64 row, or ``T`` + its JSON text."""
+    return b"F" + key.tobytes() if isinstance(key, np.void) else b"T" + bytes(key)
+
+
+class _MapTable:
+    """The distinct affine maps, exactly, each with the cell of its first occurrence: raw
+    int64 rows in sorted levels that merge like a binary counter (as
+    :class:`~polyrelu.cells.batch.KeySet`, with a payload), larger maps as text."""
 
     def __init__(self) -> None:
-        self.fixed = KeySet()
-        self.big: set[bytes] = set()
-
-    def add(self, keys: tuple[np.ndarray, list[bytes]]) -> None:
-        self.fixed.add_new(keys[0])
-        self.big.update(keys[1])
+        self.levels: list[tuple[np.ndarray, np.ndarray]] = []
+        self.big: dict[bytes, int] = {}
 
     def __len__(self) -> int:
-        return len(self.fixed) + len(self.big)
+        return sum(a.size for a, _ in self.levels) + len(self.big)
+
+    def merge(self, fixed: np.ndarray, big: list[bytes], cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Add distinct keys (``fixed`` then ``big``, first cells ``cells``); return (seen
+        before?, the first cell of those seen) per key."""
+        K = fixed.size
+        hit = np.zeros(K + len(big), dtype=bool)
+        prev = np.full(K + len(big), -1, dtype=np.int64)
+        for a, pay in self.levels:
+            if not a.size or a.dtype != fixed.dtype or not K:
+                continue
+            pos = np.minimum(np.searchsorted(a, fixed), a.size - 1)
+            h = a[pos] == fixed
+            hit[:K] |= h
+            prev[:K][h] = pay[pos[h]]
+        for t, b in enumerate(big):
+            if b in self.big:
+                hit[K + t], prev[K + t] = True, self.big[b]
+            else:
+                self.big[b] = int(cells[K + t])
+        new = ~hit[:K]
+        if new.any():
+            o = np.argsort(fixed[new])
+            keys, pay = fixed[new][o], cells[:K][new][o]
+            while self.levels and self.levels[-1][0].dtype == keys.dtype and self.levels[-1][0].size <= keys.size:
+                a, p = self.levels.pop()
+                keys, pay = np.concatenate([a, keys]), np.concatenate([p, pay])
+                o = np.argsort(keys, kind="stable")
+                keys, pay = keys[o], pay[o]
+            self.levels.append((keys, pay))
+        return hit, prev
 
 
-def _chunk_task(layer: LastLayer, path: str, header: dict, deadline: float | None):
-    """Refine a chunk of cells, write its shard, return (regions, distinct map keys)."""
-    res = refine_cells(layer, deadline)
+@dataclass
+class _Group:
+    """A shared affine map: the cells holding its regions, their pattern keys, and the
+    facets between them (pairs of pattern keys)."""
+
+    count: int = 0
+    cells: set = field(default_factory=set)
+    patterns: set = field(default_factory=set)
+    edges: list = field(default_factory=list)
+
+
+def _summary(res: Any, offset: int, local: bool) -> tuple:
+    """What a piece of the enumeration sends back besides its shard: its distinct maps
+    (keys in first-occurrence order, how often each occurs, the cell of its first region)
+    and, with ``local``, the regions whose map occurs more than once in the piece (pattern
+    key, map, cell) with the sibling facets between them that have equal maps."""
+    fixed, big, ids = res.map_key_ids()
+    K = fixed.size + len(big)
+    counts = np.bincount(ids, minlength=K) if ids.size else np.zeros(0, dtype=np.int64)
+    cells = res.parent_cells() + offset
+    first = np.unique(ids, return_index=True)[1] if ids.size else np.zeros(0, dtype=np.int64)
+    shared = None
+    if local and ids.size and (counts > 1).any():
+        sel = np.nonzero(counts[ids] > 1)[0]
+        pk = res.pattern_keys()
+        pairs = res.same_map_sibling_pairs()
+        shared = (pk[sel], ids[sel], cells[sel], pk[pairs[:, 0]], pk[pairs[:, 1]], ids[pairs[:, 0]])
+    return fixed, big, counts, cells[first], shared
+
+
+def _chunk_task(layer: LastLayer, path: str, header: dict, deadline: float | None, offset: int = 0):
+    """Refine a chunk of cells, write its shard, return (regions, :func:`_summary`)."""
+    res = refine_cells(layer, deadline, keep_step=True)
     k = shards.write_shard(path, header, res.iter_region_rows())
-    return k, res.map_keys()
+    return k, _summary(res, offset, True)
+
+
+def _wall_task(layer: LastLayer, fixed: np.ndarray, big: set):
+    """Refine some cells again and return, for their regions whose map is among the keys
+    (``fixed`` sorted, ``big``): pattern keys, map keys, and every facet on an inherited wall
+    whose region across has the same map (pairs of pattern keys)."""
+    res = refine_cells(layer, None, keep_step=True)
+    f, b, ids = res.map_key_ids()
+    want = np.zeros(f.size + len(b), dtype=bool)
+    if f.size and fixed.size and f.dtype == fixed.dtype:
+        pos = np.minimum(np.searchsorted(fixed, f), fixed.size - 1)
+        want[: f.size] = fixed[pos] == f
+    for t, key in enumerate(b):
+        want[f.size + t] = key in big
+    sel = np.nonzero(want[ids])[0] if ids.size else np.zeros(0, dtype=np.int64)
+    tags = [_tag(k) for k in f] + [_tag(k) for k in b]
+    pk = res.pattern_keys()
+    child, nb, same = res.wall_neighbours(sel)
+    return ([pk[i].tobytes() for i in sel.tolist()], [tags[t] for t in ids[sel].tolist()],
+            [(pk[i].tobytes(), nb[k].tobytes(), tags[ids[i]]) for k, i in enumerate(child.tolist()) if same[k]])
+
+
+def _join_task(network: ReluNetwork, dom: np.ndarray, keys: list[bytes], labels: list[int]) -> int:
+    """Regions of one affine map (packed pattern keys) in parts ``labels`` (joined by
+    facets): how many more unions joining parts whose closures meet inside the domain
+    makes (exact LP, rows rebuilt from the patterns, as in
+    :meth:`~polyrelu.nets.regions.NetworkRegions.n_pieces`)."""
+    n = network.input_dim
+    widths = list(network.hidden_widths)
+    total = sum(widths)
+    rows = []
+    for k in keys:
+        flat = np.unpackbits(np.frombuffer(k, dtype=np.uint8))[:total]
+        rows.append(pattern_rows(network, np.split(flat, np.cumsum(widths)[:-1])))
+    parent = {x: x for x in labels}
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    merges = 0
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            a, b = find(labels[i]), find(labels[j])
+            if a != b and closures_meet(rows[i], rows[j], dom, n):
+                parent[a] = b
+                merges += 1
+    return merges
 
 
 def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedron | None = None, executor=None,
@@ -125,12 +237,40 @@ def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedr
             return _from_memory(network_regions(network, domain=domain, workers=1), out, prefix)
         out.mkdir(parents=True, exist_ok=True)
         written: list[tuple[Path, int, int]] = []
-        maps = _Maps()
+        table = _MapTable()
+        groups: dict[bytes, _Group] = {}
+
+        def absorb(summary: tuple) -> None:
+            fixed, big, counts_, first, shared = summary
+            hit, prev = table.merge(fixed, big, first)
+            sh = hit | (counts_ > 1)
+            if not sh.any():
+                return
+            K = fixed.size
+            tags = [_tag(fixed[t]) if t < K else _tag(big[t - K]) for t in range(K + len(big))] if shared is not None else None
+            for t in np.nonzero(sh)[0].tolist():
+                key = tags[t] if tags is not None else (_tag(fixed[t]) if t < K else _tag(big[t - K]))
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = _Group(1 if hit[t] else 0)  # seen before: once (else it had a group)
+                if hit[t]:
+                    g.cells.add(int(prev[t]))
+                g.cells.add(int(first[t]))
+                g.count += int(counts_[t])
+            if shared is not None and tags is not None:
+                pk, mid, cl, ea, eb, em = shared
+                for p, t, c in zip(pk, mid.tolist(), cl.tolist()):
+                    g = groups[tags[t]]
+                    g.cells.add(c)
+                    g.patterns.add(p.tobytes())
+                for a, b, t in zip(ea, eb, em.tolist()):
+                    groups[tags[t]].edges.append((a.tobytes(), b.tobytes()))
         total = 0
         info = dict(layer.info)
         partial = layer.partial
         L = network.n_hidden_layers
         done_cells = 0
+        step = 0
 
         def name(k: int) -> Path:
             return (out / f"{prefix}-{k:05d}.jsonl").resolve()
@@ -140,7 +280,7 @@ def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedr
                 for k, res in enumerate(stream_cell(layer, ex if ex.parallelism > 1 or ex.is_distributed else None, budget.deadline)):
                     p = name(k)
                     m = shards.write_shard(p, shards.shard_header(network, layer.denominator, k, total), res.iter_region_rows())
-                    maps.add(res.map_keys())
+                    absorb(_summary(res, 0, False))
                     written.append((p, m, total))
                     total += m
                     if progress is not None:
@@ -158,13 +298,13 @@ def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedr
             try:
                 for a in range(0, len(chunks), window):
                     tasks = [(layer.chunk(lo, hi), str(name(a + i)), shards.shard_header(network, layer.denominator, a + i, None),
-                              budget.deadline) for i, (lo, hi) in enumerate(chunks[a : a + window])]
+                              budget.deadline, lo) for i, (lo, hi) in enumerate(chunks[a : a + window])]
                     results = ex.map(_chunk_task, tasks, deadline=budget.deadline)
                     for i, r in enumerate(results):  # every shard written is listed, even after a stop
                         if r is NOT_RUN:
                             continue
-                        m, keys = r
-                        maps.add(keys)
+                        m, summary = r
+                        absorb(summary)
                         written.append((name(a + i), m, total))
                         total += m
                         done_cells += chunks[a + i][1] - chunks[a + i][0]
@@ -184,10 +324,12 @@ def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedr
                                       "partial": True}
         else:
             info["layers_completed"] = L
-            k_maps = len(maps)
-            same = k_maps == total  # every map once: the three counts are equal
-            counts = {"activation_regions": total, "linear_regions": total if same else None, "pieces": total if same else None,
-                      "affine_maps": k_maps, "partial": False}
+            linear = pieces = total  # every map once (no group): the three counts are equal
+            if groups:
+                merged, joined = _join_structure(layer, groups, [p for p, _, _ in written], ex, step if layer.n_cells > 1 else 0, info)
+                linear, pieces = total - merged, total - merged - joined
+            counts = {"activation_regions": total, "linear_regions": linear, "pieces": pieces, "affine_maps": len(table),
+                      "partial": False}
         info["shards_written"] = len(written)
         info["regions_written"] = total
         manifest = shards.write_manifest(out, network, layer.denominator, written, counts, partial, info)
@@ -195,6 +337,125 @@ def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedr
     finally:
         if own:
             ex.close()
+
+
+def _fixed_keys(tags: list[bytes]) -> np.ndarray:
+    raws = [t[1:] for t in tags if t[:1] == b"F"]
+    if not raws:
+        return np.zeros(0, dtype="V8")
+    return np.sort(np.frombuffer(b"".join(raws), dtype=f"V{len(raws[0])}"))
+
+
+def _one_cell_patterns(layer: LastLayer, groups: dict[bytes, _Group], paths: list[Path]) -> None:
+    """The pattern keys of the regions with shared maps, read back from the shards (only
+    lines whose map is shared are parsed)."""
+    n, m = layer.network.input_dim, layer.network.output_dim
+    text_of = {}
+    for key in groups:
+        vals = np.frombuffer(key[1:], dtype=np.int64).tolist() if key[:1] == b"F" else [int(v) for v in key[2:-1].decode().split(",")]
+        text_of[shards.map_text([vals[i * (n + 1) : (i + 1) * (n + 1)] for i in range(m)])] = key
+    for text, pattern in shards.iter_map_patterns(paths, set(text_of)):
+        bits = np.frombuffer("".join(pattern).encode(), dtype=np.uint8) - 48
+        groups[text_of[text]].patterns.add(np.packbits(bits).tobytes())
+
+
+def _join_many(network: ReluNetwork, dom: np.ndarray, jobs: list[tuple[list[bytes], list[int]]]) -> int:
+    return sum(_join_task(network, dom, keys, labels) for keys, labels in jobs)
+
+
+def _join_structure(layer: LastLayer, groups: dict[bytes, _Group], paths: list[Path], ex: Any, step: int, info: dict) -> tuple[int, int]:
+    """(facet unions, closure unions) among the regions whose affine map occurs more than
+    once: linear regions = activation regions - facet unions, pieces = linear regions -
+    closure unions.  See the module docstring for the route."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    network = layer.network
+    n = network.input_dim
+    if layer.n_cells == 1:  # one cell, streamed in batches: patterns from the shards, siblings by class flips
+        _one_cell_patterns(layer, groups, paths)
+    else:  # facets on inherited walls: the cells holding a map met in two cells or more, refined again
+        by_cell: dict[int, list[bytes]] = {}
+        for key, g in groups.items():
+            if len(g.cells) >= 2:
+                for c in g.cells:
+                    by_cell.setdefault(c, []).append(key)
+        todo = sorted(by_cell)
+        info["cells_refined_again"] = len(todo)
+        if todo:
+            tasks = []
+            for lo in range(0, len(todo), max(1, step)):
+                cs = todo[lo : lo + max(1, step)]
+                tags = sorted({k for c in cs for k in by_cell[c]})
+                tasks.append((layer.cells(cs), _fixed_keys(tags), {t[1:] for t in tags if t[:1] == b"T"}))
+            for pats, tags, edges in ex.map(_wall_task, tasks):
+                for p, t in zip(pats, tags):
+                    groups[t].patterns.add(p)
+                for a, b, t in edges:
+                    groups[t].edges.append((a, b))
+    keys = list(groups)
+    node_list: list[bytes] = []
+    node_group: list[int] = []
+    for gi, key in enumerate(keys):
+        g = groups[key]
+        if len(g.patterns) != g.count:
+            raise InternalError(f"a shared affine map has {g.count} regions but {len(g.patterns)} patterns were found")
+        node_list += sorted(g.patterns)
+        node_group += [gi] * len(g.patterns)
+    Nn = len(node_list)
+    width = len(node_list[0])
+    P = np.frombuffer(b"".join(node_list), dtype=np.uint8).reshape(Nn, width)
+    nodes = P.view(np.dtype((np.void, width)))[:, 0]
+    order = np.argsort(nodes)
+    sk = nodes[order]
+    if Nn > 1 and np.any(sk[1:] == sk[:-1]):
+        raise InternalError("two regions with the same activation pattern")
+    grp = np.array(node_group, dtype=np.int64)
+
+    def lookup(q: np.ndarray) -> np.ndarray:
+        pos = np.minimum(np.searchsorted(sk, q), Nn - 1)
+        return np.where(sk[pos] == q, order[pos], -1)
+
+    ea: list[np.ndarray] = []
+    eb: list[np.ndarray] = []
+    if layer.n_cells == 1:
+        widths = list(network.hidden_widths)
+        off = sum(widths[:-1])
+        for cls in layer.neuron_classes(0):
+            mask = np.zeros(sum(widths), dtype=np.uint8)
+            mask[off + cls] = 1
+            j = lookup((P ^ np.packbits(mask)[None, :]).view(np.dtype((np.void, width)))[:, 0])
+            ok = (j >= 0) & (grp[np.maximum(j, 0)] == grp)
+            ea.append(np.nonzero(ok)[0])
+            eb.append(j[ok])
+    for gi, key in enumerate(keys):
+        E = groups[key].edges
+        if not E:
+            continue
+        a = lookup(np.frombuffer(b"".join(x for x, _ in E), dtype=f"V{width}"))
+        b = lookup(np.frombuffer(b"".join(y for _, y in E), dtype=f"V{width}"))
+        if np.any(a < 0) or np.any(b < 0) or np.any(grp[a] != gi) or np.any(grp[b] != gi):
+            raise InternalError("a facet between regions of one affine map leads to a region missing from the enumeration")
+        ea.append(a)
+        eb.append(b)
+    A = np.concatenate(ea) if ea else np.zeros(0, dtype=np.int64)
+    B = np.concatenate(eb) if eb else np.zeros(0, dtype=np.int64)
+    k, labels = connected_components(coo_matrix((np.ones(A.size, dtype=np.int8), (A, B)), shape=(Nn, Nn)), directed=False)
+    merged = Nn - int(k)
+    dom = layer.domain.engine_rows() if layer.domain is not None else np.zeros((0, n + 1), dtype=np.int64)
+    jobs = []
+    starts = np.searchsorted(grp, np.arange(len(keys) + 1))
+    for gi in range(len(keys)):
+        lab = labels[starts[gi] : starts[gi + 1]]
+        if np.unique(lab).size >= 2:
+            jobs.append((node_list[starts[gi] : starts[gi + 1]], lab.tolist()))
+    info.update({"shared_maps": len(keys), "regions_with_shared_maps": Nn, "map_groups_needing_lp": len(jobs)})
+    joined = 0
+    if jobs:
+        par = max(1, ex.parallelism)
+        size = max(1, -(-len(jobs) // (4 * par)))
+        joined = sum(ex.map(_join_many, [(network, dom, jobs[i : i + size]) for i in range(0, len(jobs), size)]))
+    return merged, joined
 
 
 def _from_memory(res: Any, out: Path, prefix: str) -> StreamedRegions:
