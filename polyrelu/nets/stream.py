@@ -8,8 +8,8 @@ Two ways through the last layer (:func:`polyrelu.nets.regions.last_layer` gives 
 
 * **many cells**: chunks of cells are tasks (in this process, on local workers or on a
   Dask cluster); a task refines its chunk (:func:`~polyrelu.nets.regions.refine_cells`),
-  writes its shard into the folder itself and returns the number of regions and the exact
-  keys of its distinct affine maps.  On a Dask cluster the workers write into the same
+  writes its shard into the folder itself and returns the number of regions, the exact
+  keys of its distinct affine maps and what the counts below need.  On a Dask cluster the workers write into the same
   folder: it must be on a file system they share with the driver (given as an absolute
   path, the same on every machine).  Such shards have ``first_region`` null in their
   header; the manifest gives it.
@@ -21,10 +21,51 @@ Two ways through the last layer (:func:`polyrelu.nets.regions.last_layer` gives 
   one shard per group.
 
 Read in manifest order, the shards hold exactly the regions of ``network_regions`` (same
-patterns, witnesses, maps, same order).  Counts: activation regions exactly; affine maps
-exactly (the driver merges each shard's distinct maps as exact integer keys: memory
-O(#maps)); linear regions and pieces need adjacency across shards and are not computed
-(None) -- except when every affine map occurs once, where all three counts are equal.
+patterns, witnesses, maps, same order).
+
+**Counts.**  All four are exact and equal those of ``network_regions(...).counts()``.
+Activation regions are summed.  Affine maps: each piece sends its distinct maps as exact
+integer keys with how often each occurs and the cell (of the earlier layers' regions) of
+its first region; the driver merges them into one exact table (memory O(#maps), no
+Python object per map).  A map that occurs once makes one linear region and one piece,
+so linear regions and pieces only concern the *shared* maps (docs/mathematics.md §8.1),
+and the driver keeps only the join structure of those: for every shared map, the cells
+holding it, the packed pattern keys of its regions, and the facets between them as pairs
+of pattern keys (patterns are global names, so a facet may join regions of different
+shards).  When no map is shared, nothing more is computed and all three counts equal the
+activation regions.  Otherwise:
+
+* a facet between two regions of one map lies on a hyperplane of the last hidden layer
+  (the regions are *siblings*: same cell, patterns that differ in one class of
+  coincident neurons) or on a wall inherited from an earlier layer (the regions lie in
+  different cells).  Siblings share their cell, hence their chunk: a chunk task sends the
+  pattern keys of its regions whose map occurs more than once in the chunk, and the
+  sibling facets with equal maps among them
+  (:meth:`~polyrelu.nets.regions.NetworkRegions.same_map_sibling_pairs`).  A wall facet
+  joins two cells, so only maps met in two cells or more need one; a worker cannot know
+  that in one pass, so after the pass the driver sends just the cells holding such maps to
+  be refined again (a second, usually small pass), and for their regions with those maps
+  the workers find every facet on an inherited wall, the region across it by the
+  one-sided pattern at an exact facet point
+  (:meth:`~polyrelu.nets.regions.NetworkRegions.wall_neighbours`), and keep it when the
+  map of that pattern (:func:`~polyrelu.nets.regions.pattern_maps`) is the same.
+* in the one-cell route there are no inherited walls, and all siblings of a batch need
+  not be in the batch: the driver reads the pattern keys of the shared maps' regions back
+  from the shards (only lines whose map text is shared are parsed), and two regions of one
+  map are siblings iff their patterns differ exactly in one class of coincident neurons
+  (:meth:`~polyrelu.nets.regions.LastLayer.neuron_classes`; in a convex cell such regions
+  are adjacent).
+* every facet is checked against the pattern keys collected (both ends must be regions of
+  that map; the number of patterns of each map must equal its count) -- a failure is an
+  :class:`~polyrelu.errors.InternalError`.  Union-find (connected components) over the
+  facets gives linear regions = activation regions - successful unions.  Pieces: for each
+  map whose regions still fall in two parts or more, pairs of regions in different parts
+  are joined when their closures meet inside the domain (exact LP,
+  :func:`~polyrelu.nets.regions.closures_meet`, on rows rebuilt from the patterns,
+  :func:`~polyrelu.nets.regions.pattern_rows`); groups of maps are tasks on the executor.
+
+The budget bounds the enumeration; when it stops the run, every count is None (partial).
+The counting after a complete enumeration is not budgeted (as ``counts()`` in memory).
 Networks with one input (the 1-D route), affine networks and empty domains are computed in
 memory (they are small) and written the same way.
 
@@ -33,7 +74,7 @@ memory (they are small) and written the same way.
 >>> with tempfile.TemporaryDirectory() as d:
 ...     r = stream_regions(max_of_two(), d, workers=1)
 ...     r.counts
-{'activation_regions': 4, 'linear_regions': None, 'pieces': None, 'affine_maps': 2, 'partial': False}
+{'activation_regions': 4, 'linear_regions': 2, 'pieces': 2, 'affine_maps': 2, 'partial': False}
 """
 
 from __future__ import annotations
@@ -106,9 +147,8 @@ class _MapTable:
             keys, pay = fixed[new][o], cells[:K][new][o]
             while self.levels and self.levels[-1][0].dtype == keys.dtype and self.levels[-1][0].size <= keys.size:
                 a, p = self.levels.pop()
-                keys, pay = np.concatenate([a, keys]), np.concatenate([p, pay])
-                o = np.argsort(keys, kind="stable")
-                keys, pay = keys[o], pay[o]
+                at = np.searchsorted(keys, a)  # merge two sorted arrays of distinct keys: one copy each
+                keys, pay = np.insert(keys, at, a), np.insert(pay, at, p)
             self.levels.append((keys, pay))
         return hit, prev
 
