@@ -234,3 +234,20 @@ def test_cli_stream(tmp_path):
     assert "PARTIAL" in out.stdout and read_manifest(tmp_path / "t")["partial"] is True
     out = subprocess.run(POLYRELU + ["regions", str(p), "--stream"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 2 and "--shards" in out.stderr
+
+
+def test_shared_map_patterns_are_read_back_from_any_shard_layout(tmp_path):
+    from polyrelu.io.shards import iter_map_patterns, map_text, write_shards
+
+    res = network_regions(_zero_outgoing(), workers=1)
+    paths = write_shards(res, tmp_path / "s", shard_size=5)
+    rows = list(res.iter_region_rows())
+    want = {map_text(rows[0]["map"]), map_text(rows[-1]["map"])}
+    expect = [(map_text(r["map"]), r["pattern"]) for r in rows if map_text(r["map"]) in want]
+    assert len(expect) >= 2 and len(expect) < len(rows)
+    assert list(iter_map_patterns(paths, want)) == expect
+    other = tmp_path / "other.jsonl"  # another writer's key order and spacing: every line is parsed
+    header = next(iter_shard(paths[0]))
+    other.write_text("\n".join([json.dumps(header)] + [json.dumps({"witness": r["witness"], "pattern": r["pattern"], "map": r["map"]})
+                                                      for r in rows]) + "\n")
+    assert list(iter_map_patterns([other], want)) == expect

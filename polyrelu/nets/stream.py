@@ -287,9 +287,8 @@ def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedr
             if not sh.any():
                 return
             K = fixed.size
-            tags = [_tag(fixed[t]) if t < K else _tag(big[t - K]) for t in range(K + len(big))] if shared is not None else None
-            for t in np.nonzero(sh)[0].tolist():
-                key = tags[t] if tags is not None else (_tag(fixed[t]) if t < K else _tag(big[t - K]))
+            tags = {t: _tag(fixed[t]) if t < K else _tag(big[t - K]) for t in np.nonzero(sh)[0].tolist()}
+            for t, key in tags.items():
                 g = groups.get(key)
                 if g is None:
                     g = groups[key] = _Group(1 if hit[t] else 0)  # seen before: once (else it had a group)
@@ -297,7 +296,7 @@ def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedr
                     g.cells.add(int(prev[t]))
                 g.cells.add(int(first[t]))
                 g.count += int(counts_[t])
-            if shared is not None and tags is not None:
+            if shared is not None:
                 pk, mid, cl, ea, eb, em = shared
                 for p, t, c in zip(pk, mid.tolist(), cl.tolist()):
                     g = groups[tags[t]]
