@@ -402,13 +402,34 @@ def _join_many(network: ReluNetwork, dom: np.ndarray, jobs: list[tuple[list[byte
     return sum(_join_task(network, dom, keys, labels) for keys, labels in jobs)
 
 
+def _components(N: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components of the graph on 0..N-1 with edges (a[k], b[k]): each node's
+    smallest member (union-find in rounds: hook every larger root under the smaller one,
+    then compress paths fully; no scipy import, no Python loop per edge).
+
+    >>> _components(5, np.array([3, 1, 4]), np.array([1, 0, 3])).tolist()
+    [0, 0, 2, 0, 0]
+    """
+    parent = np.arange(N)
+    while a.size:
+        ra, rb = parent[a], parent[b]
+        d = ra != rb
+        if not d.any():
+            break
+        a, b, ra, rb = a[d], b[d], ra[d], rb[d]
+        np.minimum.at(parent, np.maximum(ra, rb), np.minimum(ra, rb))
+        while True:
+            nxt = parent[parent]
+            if np.array_equal(nxt, parent):
+                break
+            parent = nxt
+    return parent
+
+
 def _join_structure(layer: LastLayer, groups: dict[bytes, _Group], paths: list[Path], ex: Any, step: int, info: dict) -> tuple[int, int]:
     """(facet unions, closure unions) among the regions whose affine map occurs more than
     once: linear regions = activation regions - facet unions, pieces = linear regions -
     closure unions.  See the module docstring for the route."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     network = layer.network
     n = network.input_dim
     if layer.n_cells == 1:  # one cell, streamed in batches: patterns from the shards, siblings by class flips
@@ -479,8 +500,8 @@ def _join_structure(layer: LastLayer, groups: dict[bytes, _Group], paths: list[P
         eb.append(b)
     A = np.concatenate(ea) if ea else np.zeros(0, dtype=np.int64)
     B = np.concatenate(eb) if eb else np.zeros(0, dtype=np.int64)
-    k, labels = connected_components(coo_matrix((np.ones(A.size, dtype=np.int8), (A, B)), shape=(Nn, Nn)), directed=False)
-    merged = Nn - int(k)
+    labels = _components(Nn, A, B)
+    merged = Nn - int(np.count_nonzero(labels == np.arange(Nn)))
     dom = layer.domain.engine_rows() if layer.domain is not None else np.zeros((0, n + 1), dtype=np.int64)
     jobs = []
     starts = np.searchsorted(grp, np.arange(len(keys) + 1))
