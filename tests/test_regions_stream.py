@@ -150,10 +150,11 @@ def test_degenerate_cases_exercise_every_join():
     assert three.n_linear_regions < three.n_activation_regions - len(three.same_map_sibling_pairs())  # wall facets count
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(net=networks(input_dim=2, max_hidden=3, max_width=4, integer=True), cpt=st.sampled_from([1, 2, None]), box=st.booleans())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(net=st.one_of(networks(input_dim=2, max_hidden=3, max_width=4, integer=True), networks(input_dim=3, max_hidden=2, max_width=5, integer=True)),
+       cpt=st.sampled_from([1, 2, None]), box=st.booleans())
 def test_streamed_counts_equal_in_memory_on_random_nets(tmp_path_factory, net, cpt, box):
-    D = OpenPolyhedron.box(2, -3, 2) if box else None
+    D = OpenPolyhedron.box(net.input_dim, -3, 2) if box else None
     ref = network_regions(net, domain=D, workers=1).counts()
     r = stream_regions(net, tmp_path_factory.mktemp("h"), domain=D, workers=1, cells_per_task=cpt)
     assert r.counts == ref
