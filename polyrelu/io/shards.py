@@ -197,6 +197,14 @@ def iter_map_patterns(paths: Sequence[Any], maps: set[str]) -> Iterator[tuple[st
                     text = line[7:end]
             if text is not None and text not in maps:
                 continue
+            if text is not None:  # the pattern strings hold only 0 and 1: read them without a JSON parse
+                a = end + 12
+                b = line.find('],"witness":', a)
+                if line[end : a] == ',"pattern":[' and b > a:
+                    pattern = line[a + 1 : b - 1].split('","')
+                    if all(_BITS.issuperset(p) for p in pattern):
+                        yield text, pattern
+                        continue
             try:
                 row = json.loads(line, parse_float=_no_float)
             except json.JSONDecodeError as exc:
@@ -206,6 +214,9 @@ def iter_map_patterns(paths: Sequence[Any], maps: set[str]) -> Iterator[tuple[st
             t = map_text(row["map"])
             if t in maps:
                 yield t, row["pattern"]
+
+
+_BITS = frozenset("01")
 
 
 def _lines(path: Any) -> Iterator[tuple[int, str]]:

@@ -465,14 +465,23 @@ def _join_structure(layer: LastLayer, groups: dict[bytes, _Group], paths: list[P
     Nn = len(node_list)
     width = len(node_list[0])
     P = np.frombuffer(b"".join(node_list), dtype=np.uint8).reshape(Nn, width)
-    nodes = P.view(np.dtype((np.void, width)))[:, 0]
+
+    def as_keys(M: np.ndarray) -> np.ndarray:  # packed patterns of up to 64 neurons as integers (fast to sort)
+        if width <= 8:
+            pad = np.zeros((M.shape[0], 8), dtype=np.uint8)
+            pad[:, :width] = M
+            return pad.view(np.uint64)[:, 0]
+        return np.ascontiguousarray(M).view(np.dtype((np.void, width)))[:, 0]
+
+    nodes = as_keys(P)
     order = np.argsort(nodes)
     sk = nodes[order]
     if Nn > 1 and np.any(sk[1:] == sk[:-1]):
         raise InternalError("two regions with the same activation pattern")
     grp = np.array(node_group, dtype=np.int64)
 
-    def lookup(q: np.ndarray) -> np.ndarray:
+    def lookup(M: np.ndarray) -> np.ndarray:
+        q = as_keys(M)
         pos = np.minimum(np.searchsorted(sk, q), Nn - 1)
         return np.where(sk[pos] == q, order[pos], -1)
 
@@ -484,7 +493,7 @@ def _join_structure(layer: LastLayer, groups: dict[bytes, _Group], paths: list[P
         for cls in layer.neuron_classes(0):
             mask = np.zeros(sum(widths), dtype=np.uint8)
             mask[off + cls] = 1
-            j = lookup((P ^ np.packbits(mask)[None, :]).view(np.dtype((np.void, width)))[:, 0])
+            j = lookup(P ^ np.packbits(mask)[None, :])
             ok = (j >= 0) & (grp[np.maximum(j, 0)] == grp)
             ea.append(np.nonzero(ok)[0])
             eb.append(j[ok])
@@ -492,8 +501,8 @@ def _join_structure(layer: LastLayer, groups: dict[bytes, _Group], paths: list[P
         E = groups[key].edges
         if not E:
             continue
-        a = lookup(np.frombuffer(b"".join(x for x, _ in E), dtype=f"V{width}"))
-        b = lookup(np.frombuffer(b"".join(y for _, y in E), dtype=f"V{width}"))
+        a = lookup(np.frombuffer(b"".join(x for x, _ in E), dtype=np.uint8).reshape(len(E), width))
+        b = lookup(np.frombuffer(b"".join(y for _, y in E), dtype=np.uint8).reshape(len(E), width))
         if np.any(a < 0) or np.any(b < 0) or np.any(grp[a] != gi) or np.any(grp[b] != gi):
             raise InternalError("a facet between regions of one affine map leads to a region missing from the enumeration")
         ea.append(a)
