@@ -252,3 +252,19 @@ def test_shared_map_patterns_are_read_back_from_any_shard_layout(tmp_path):
     other.write_text("\n".join([json.dumps(header)] + [json.dumps({"witness": r["witness"], "pattern": r["pattern"], "map": r["map"]})
                                                       for r in rows]) + "\n")
     assert list(iter_map_patterns([other], want)) == expect
+
+
+def test_maps_beyond_int64_in_both_routes(tmp_path):
+    # the quadrant nets with weights 10^12 and an output bias 10^30: every map is kept as
+    # text, the shared zero-slope map too (one-cell route and many-cell route)
+    B = 10**12
+    deep = ReluNetwork(2, [([[B, 0], [-B, 0], [0, B], [0, -B]], [0, 0, 0, 0]),
+                           ([[B, -B, 0, 0], [0, 0, B, -B], [B, -B, B, -B]], [0, 0, 0]),
+                           ([[B + 1, B + 1, -B - 1]], [10**30])])
+    one = ReluNetwork(2, [([[B, 0], [0, B], [B, B], [0, 0]], [0, 0, 0, 1]), ([[B * B + 1, B * B + 1, -B * B - 1, B]], [10**30])])
+    for j, net in enumerate((deep, one)):
+        ref = network_regions(net, workers=1)
+        fixed, big, _ = ref.map_key_ids()
+        assert fixed.size == 0 and len(big) == 5
+        r = stream_regions(net, tmp_path / f"s{j}", workers=1, cells_per_task=1)
+        assert r.counts == ref.counts() == {"activation_regions": 6, "linear_regions": 6, "pieces": 5, "affine_maps": 5, "partial": False}
