@@ -203,7 +203,7 @@ def _wall_task(layer: LastLayer, fixed: np.ndarray, big: set):
     for t, key in enumerate(b):
         want[f.size + t] = key in big
     sel = np.nonzero(want[ids])[0] if ids.size else np.zeros(0, dtype=np.int64)
-    tags = [_tag(k) for k in f] + [_tag(k) for k in b]
+    tags = {t: _tag(f[t]) if t < f.size else _tag(b[t - f.size]) for t in np.unique(ids[sel]).tolist()}
     pk = res.pattern_keys()
     child, nb, same = res.wall_neighbours(sel)
     return ([pk[i].tobytes() for i in sel.tolist()], [tags[t] for t in ids[sel].tolist()],
@@ -245,11 +245,18 @@ def stream_regions(network: ReluNetwork, directory: Any, *, domain: OpenPolyhedr
                    progress: Callable[[int, int, int], None] | None = None, cells_per_task: int | None = None,
                    prefix: str = "regions") -> StreamedRegions:
     """Enumerate the activation regions of ``network`` into shards in ``directory`` (created
-    if needed; it must not hold a manifest or shards already) and return the counts.
+    if needed; it must not hold a manifest or shards already) and return the counts:
+    activation regions, linear regions, pieces and affine maps, exactly those of
+    ``network_regions(...).counts()`` (the module docstring says how).  ``info`` also tells
+    how many maps are shared (``shared_maps``, over ``regions_with_shared_maps``), how many
+    cells were refined a second time for facets on inherited walls
+    (``cells_refined_again``) and in how many map groups LP joins were tried
+    (``map_groups_needing_lp``).
 
     The options are those of :func:`~polyrelu.nets.regions.network_regions`.  When a
     budget runs out, the shards written so far stay (complete files), the manifest says
-    ``partial`` and ``info["activation_regions_at_least"]`` is a lower bound.
+    ``partial``, every count is None and ``info["activation_regions_at_least"]`` is a
+    lower bound.
     ``cells_per_task``: cells of the last layer's input per task (default: about four
     tasks per worker, at most 512)."""
     from ..parallel import Budget, Executor, NOT_RUN, default_workers
