@@ -98,7 +98,8 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     Three counts, reported separately: activation regions (one activation pattern each),
     linear regions (merged across shared facets with equal affine maps) and pieces
     (maximal connected sets where the function is affine).  With --shards DIR --stream the
-    regions go to disk as they are found and only counts are kept.
+    regions go to disk as they are found; only counts and what joins the regions of shared
+    affine maps are kept, and the four counts are the same.
     """
     from ..nets.regions import network_regions
     from .progress import layers
