@@ -2,7 +2,7 @@
 """Benchmark: activation regions of random ReLU networks, polyrelu against a plain exact BFS
 and relucent, in one run; then scaling (time per region, a million regions with peak
 memory), the region graph, and writing every region to shards in memory against
-``--stream``.
+``--stream`` (all four counts must agree).
 
     python scripts/bench_regions.py              # everything (about 10 minutes on 2 cores)
     python scripts/bench_regions.py --quick
@@ -229,11 +229,28 @@ def _relucent(python: str, dims: list[int]) -> dict | None:
     return json.loads(out.stdout)
 
 
-def _net_file(tmp: Path, dims: list[int]) -> Path:
+def degenerate_net(dims: list[int], seed: int = 0):
+    """The seeded net made degenerate, so that many affine maps are shared: in every layer
+    after the first, the weights out of every 4th neuron of the layer before are zero, and
+    every 5th neuron of each hidden layer repeats the one before it (a coincident
+    hyperplane)."""
+    layers = random_net(dims, seed)
+    for k, (W, b) in enumerate(layers):
+        if k > 0:
+            for row in W:
+                for j in range(0, len(row), 4):
+                    row[j] = 0
+        if k < len(layers) - 1:
+            for i in range(4, len(W), 5):
+                W[i], b[i] = list(W[i - 1]), b[i - 1]
+    return layers
+
+
+def _net_file(tmp: Path, dims: list[int], degenerate: bool = False) -> Path:
     from polyrelu.nets.network import ReluNetwork
 
-    p = tmp / ("net_" + "-".join(map(str, dims)) + ".json")
-    ReluNetwork(dims[0], random_net(dims, 0)).save(p)
+    p = tmp / ("net_" + "-".join(map(str, dims)) + ("_degenerate" if degenerate else "") + ".json")
+    ReluNetwork(dims[0], degenerate_net(dims) if degenerate else random_net(dims, 0)).save(p)
     return p
 
 
@@ -287,28 +304,39 @@ def graph(args, tmp: Path) -> int:
 
 def stream(args, tmp: Path) -> int:
     """Peak memory and CPU of the whole command writing every region to shards: in memory
-    (``--shards DIR``: the result is built, then written) against ``--shards DIR --stream``."""
-    cases = args.cases or ([[3, 24, 24, 1]] if args.quick else [[4, 72, 1], [3, 24, 24, 1]])
-    print("\n| network | mode | regions | affine maps | shards | whole command s | CPU s | peak memory MB (all processes, PSS) |")
-    print("|---|---|---|---|---|---|---|---|")
+    (``--shards DIR``: the result is built, then written) against ``--shards DIR --stream``,
+    which computes the same four counts (linear regions and pieces from the join structure
+    of the shared maps); the degenerate nets (``degenerate_net``) share many maps."""
+    cases = [(c, False) for c in args.cases] if args.cases else \
+        ([([3, 24, 24, 1], False), ([3, 16, 16, 1], True)] if args.quick else
+         [([4, 72, 1], False), ([3, 24, 24, 1], False), ([3, 16, 16, 1], True), ([4, 40, 1], True)])
+    print("\n| network | mode | regions | linear regions | pieces | affine maps | shards | whole command s | CPU s | peak memory MB (all processes, PSS) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     w = ["--workers", str(args.workers)] if args.workers else []
-    for dims in cases:
-        net = _net_file(tmp, dims)
+    for dims, degenerate in cases:
+        net = _net_file(tmp, dims, degenerate)
+        label = "-".join(map(str, dims)) + (" degenerate" if degenerate else "")
         counts = {}
         for mode, extra in (("in memory", []), ("--stream", ["--stream"])):
             d = tmp / ("shards-" + "-".join(map(str, dims)) + ("-stream" if extra else ""))
             cmd = run_command(["regions", str(net), "--json", "--shards", str(d)] + extra + w)
             info = json.loads(cmd["stdout"])
-            counts[mode] = (info["activation_regions"], info["affine_maps"])
-            print(f"| {'-'.join(map(str, dims))} | {mode} | {info['activation_regions']:,} | {info['affine_maps']:,} | {len(info['shards'])} "
+            counts[mode] = tuple(info[k] for k in ("activation_regions", "linear_regions", "pieces", "affine_maps"))
+            print(f"| {label} | {mode} | {_num(info['activation_regions'])} | {_num(info['linear_regions'])} | {_num(info['pieces'])} "
+                  f"| {_num(info['affine_maps'])} | {len(info['shards'])} "
                   f"| {cmd['seconds']:.1f} | {cmd['cpu_seconds']:.1f} | {cmd['peak_mb']:.0f} |", flush=True)
             for p in d.iterdir():
                 p.unlink()
             d.rmdir()
-        if len(set(counts.values())) != 1:
-            print(f"COUNT MISMATCH on {dims}: {counts}", file=sys.stderr)
+        a, b = counts.values()  # an older checkout (POLYRELU_SRC) streams without linear regions and pieces: None
+        if any(x is not None and y is not None and x != y for x, y in zip(a, b)):
+            print(f"COUNT MISMATCH on {label}: {counts}", file=sys.stderr)
             return 1
     return 0
+
+
+def _num(v) -> str:
+    return "—" if v is None else f"{v:,}"
 
 
 def main() -> int:

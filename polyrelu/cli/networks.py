@@ -84,9 +84,11 @@ def eval_cmd(network: Path, point: tuple[str, ...], pattern: bool) -> None:
               help="With --shards: write the last hidden layer's regions shard by shard as they are found (workers write their own "
                    "shards; with --scheduler the folder must be on a file system the workers share) and keep only counts and "
                    "exact keys (one per distinct affine map, and on one-hidden-layer nets a packed sign key of width/8 bytes "
-                   "per region), not the regions. The folder must not hold shards yet; manifest.json, written "
-                   "last, lists the shards and the counts. Linear regions and pieces are not computed (unless every affine map "
-                   "occurs once, where they equal the activation regions); no --graph or --certificate.")
+                   "per region), not the regions. All four counts are exact and equal to those without --stream: linear "
+                   "regions and pieces come from the facets and closure joins among the regions whose affine map occurs "
+                   "more than once (their pattern keys are kept; cells holding a map met in two cells are refined again "
+                   "for the facets on their walls). The folder must not hold shards yet; manifest.json, written "
+                   "last, lists the shards and the counts. No --graph or --certificate.")
 @computing_options(what="regions")
 def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Path | None, cert_out: Path | None,
                 shards_dir: Path | None, stream: bool, workers: int | None, max_regions: int | None, max_seconds: float | None,
@@ -96,7 +98,8 @@ def regions_cmd(network: Path, domain: str | None, as_json: bool, graph_out: Pat
     Three counts, reported separately: activation regions (one activation pattern each),
     linear regions (merged across shared facets with equal affine maps) and pieces
     (maximal connected sets where the function is affine).  With --shards DIR --stream the
-    regions go to disk as they are found and only counts are kept.
+    regions go to disk as they are found; only counts and what joins the regions of shared
+    affine maps are kept, and the four counts are the same.
     """
     from ..nets.regions import network_regions
     from .progress import layers
@@ -166,7 +169,9 @@ def _regions_stream(net: ReluNetwork, network: Path, domain: str | None, dom, sh
 
     with executor_for(workers, scheduler) as ex, layers("regions", net.n_hidden_layers) as show:
         r = stream_regions(net, shards_dir, domain=dom, executor=ex, max_regions=max_regions, max_seconds=max_seconds, progress=show)
-    info = {**r.counts, **({} if not r.partial else r.info), "shards": [str(p) for p in r.shards], "manifest": str(r.manifest)}
+    extra = {k: r.info[k] for k in ("shared_maps", "regions_with_shared_maps", "cells_refined_again", "map_groups_needing_lp")
+             if k in r.info}
+    info = {**r.counts, **(extra if not r.partial else r.info), "shards": [str(p) for p in r.shards], "manifest": str(r.manifest)}
     if as_json:
         emit_json(info)
     else:
@@ -176,8 +181,11 @@ def _regions_stream(net: ReluNetwork, network: Path, domain: str | None, dom, sh
         else:
             click.echo(f"network {net!r}" + (f" inside {domain}" if domain else ""))
             for key in ("activation_regions", "linear_regions", "pieces", "affine_maps"):
-                v = r.counts[key]
-                click.echo(f"{key.replace('_', ' '):20s}{v if v is not None else 'not computed (streaming)'}")
+                click.echo(f"{key.replace('_', ' '):20s}{r.counts[key]}")
+            if r.info.get("shared_maps"):
+                i = r.info
+                click.echo(f"{'shared maps':20s}{i['shared_maps']} (over {i['regions_with_shared_maps']} regions; "
+                           f"{i.get('cells_refined_again', 0)} cells refined again, LP joins tried in {i['map_groups_needing_lp']} map groups)")
         click.echo(f"{'shards':20s}{len(r.shards)} -> {shards_dir} (manifest {r.manifest.name if r.manifest else '-'})")
     if r.partial:
         raise click.exceptions.Exit(EXIT_PARTIAL)

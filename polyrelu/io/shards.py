@@ -42,7 +42,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from ..errors import FileFormatError
 
 __all__ = ["FORMAT", "VERSION", "MANIFEST", "MANIFEST_FORMAT", "shard_header", "write_shard", "write_shards", "write_manifest",
-           "read_manifest", "iter_shard", "counts_from_shards"]
+           "read_manifest", "iter_shard", "counts_from_shards", "map_text", "iter_map_patterns"]
 
 FORMAT = "polyrelu.region-shard"
 VERSION = 1
@@ -176,3 +176,58 @@ def counts_from_shards(paths: Sequence[Any]) -> dict[str, int]:
             n_regions += 1
             maps.add(hashlib.blake2b(json.dumps(row["map"], separators=(",", ":")).encode(), digest_size=16).digest())
     return {"activation_regions": n_regions, "affine_maps": len(maps)}
+
+
+def map_text(rows: Sequence[Sequence[int]]) -> str:
+    """A region's ``map`` (integer rows) as written in a shard line."""
+    return json.dumps([[int(v) for v in r] for r in rows], separators=(",", ":"))
+
+
+def iter_map_patterns(paths: Sequence[Any], maps: set[str]) -> Iterator[tuple[str, list[str]]]:
+    """(map text, pattern) of every region in the shards whose map, as :func:`map_text`
+    writes it, is in ``maps``.  Lines as :func:`write_shard` writes them (sorted keys,
+    ``map`` first) are only parsed when their map is wanted; other lines are read in full."""
+    for p in paths:
+        it = iter(_lines(p))
+        for no, line in it:
+            text = None
+            if line.startswith('{"map":'):
+                end = line.find(',"pattern":')
+                if end > 0:
+                    text = line[7:end]
+            if text is not None and text not in maps:
+                continue
+            if text is not None:  # the pattern strings hold only 0 and 1: read them without a JSON parse
+                a = end + 12
+                b = line.find('],"witness":', a)
+                if line[end : a] == ',"pattern":[' and b > a:
+                    pattern = line[a + 1 : b - 1].split('","')
+                    if all(_BITS.issuperset(p) for p in pattern):
+                        yield text, pattern
+                        continue
+            try:
+                row = json.loads(line, parse_float=_no_float)
+            except json.JSONDecodeError as exc:
+                raise FileFormatError(f"{p}: line {no} is not JSON ({exc.msg})") from None
+            if not isinstance(row, dict) or set(row) != {"pattern", "witness", "map"}:
+                raise FileFormatError(f"{p}: line {no} must have exactly the fields pattern, witness, map")
+            t = map_text(row["map"])
+            if t in maps:
+                yield t, row["pattern"]
+
+
+_BITS = frozenset("01")
+
+
+def _lines(path: Any) -> Iterator[tuple[int, str]]:
+    """(line number, text) of the region lines of a shard, after checking its header."""
+    with open(path, encoding="utf-8") as f:
+        first = f.readline()
+        try:
+            header = json.loads(first)
+        except json.JSONDecodeError:
+            raise FileFormatError(f"{path}: the first line is not a JSON header") from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("version") != VERSION:
+            raise FileFormatError(f"{path}: not a {FORMAT} version {VERSION} file")
+        for no, line in enumerate(f, start=2):
+            yield no, line

@@ -58,7 +58,8 @@ from .network import ReluNetwork
 if TYPE_CHECKING:  # networkx is imported where used (start-up time of small commands)
     import networkx as nx
 
-__all__ = ["ActivationRegion", "NetworkRegions", "LineRegions", "network_regions", "LastLayer", "last_layer", "refine_cells", "stream_cell", "pattern_constraints", "one_sided_pattern", "facet_point"]
+__all__ = ["ActivationRegion", "NetworkRegions", "LineRegions", "network_regions", "LastLayer", "last_layer", "refine_cells", "stream_cell", "pattern_constraints", "one_sided_pattern", "facet_point",
+           "pattern_maps", "pattern_rows", "closures_meet"]
 
 _ZERO = mpq(0)
 
@@ -553,6 +554,17 @@ class NetworkRegions:
             self._cache["pkeys"] = _void(np.packbits(M > 0, axis=1)) if M.shape[1] else np.zeros(c.n, dtype="V1")
         return self._cache["pkeys"]
 
+    def pattern_keys(self) -> np.ndarray:
+        """Every region's activation pattern as one exact key: the 0/1 bits of all hidden
+        layers concatenated and packed (:func:`numpy.packbits`), as a numpy void array.
+        Keys of different results of the same network compare exactly."""
+        return self._pattern_keys()
+
+    def parent_cells(self) -> np.ndarray:
+        """For every region, the index of the cell of the earlier layers' regions it lies in
+        (for a result of :func:`refine_cells`: the index among that chunk's cells)."""
+        return self._c.parent.copy() if self._cells is not None else np.zeros(0, dtype=np.int64)
+
     def index_of(self, pattern) -> int | None:
         """The index of the region with this activation pattern, or None."""
         flat = np.array([v for layer in pattern for v in layer], dtype=np.uint8)
@@ -607,6 +619,26 @@ class NetworkRegions:
         big = [("[" + ",".join(str(int(v)) for v in row) + "]").encode() for row in M[~small]]
         return np.sort(keys), big
 
+    def map_key_ids(self) -> tuple[np.ndarray, list[bytes], np.ndarray]:
+        """(fixed, big, ids): the distinct affine maps as exact keys, as in :meth:`map_keys`
+        but in first-occurrence order (not sorted), and for every region the index of its
+        map in ``fixed`` followed by ``big``."""
+        N = self.n_activation_regions
+        if N == 0:
+            return np.zeros(0, dtype="V8"), [], np.zeros(0, dtype=np.int64)
+        M = self._m.reshape(N, -1)
+        ids = self._map_ids()
+        M = M[np.unique(ids, return_index=True)[1]]
+        small = np.ones(M.shape[0], dtype=bool) if M.dtype != object else \
+            np.array([all(-(1 << 63) <= int(v) < (1 << 63) for v in row) for row in M], dtype=bool)
+        fixed = np.ascontiguousarray(M[small].astype(np.int64))
+        keys = fixed.view(np.dtype((np.void, 8 * fixed.shape[1])))[:, 0] if fixed.shape[0] else np.zeros(0, dtype=f"V{8 * M.shape[1]}")
+        big = [("[" + ",".join(str(int(v)) for v in row) + "]").encode() for row in M[~small]]
+        pos = np.empty(M.shape[0], dtype=np.int64)
+        pos[small] = np.arange(int(small.sum()))
+        pos[~small] = int(small.sum()) + np.arange(int((~small).sum()))
+        return keys, big, pos[ids]
+
     def map_groups(self) -> list[list[int]]:
         """Region indices grouped by equal affine map (first-occurrence order)."""
         ids = self._map_ids()
@@ -640,9 +672,7 @@ class NetworkRegions:
             ids = self._map_ids()
             out = np.zeros((0, 2), dtype=np.int64)
             if shared.any() and self._step is not None:
-                f = self._siblings().facets(np.nonzero(shared)[0])
-                m = shared[f[:, 0]] & (ids[f[:, 0]] == ids[f[:, 2]])
-                out = np.sort(f[m][:, [0, 2]], axis=1)
+                out = self.same_map_sibling_pairs()
                 par = self._parents
                 if par is not None and par.R.shape[0] and _has_inner_walls(self):
                     extra = [(min(i, j), max(i, j)) for i, j, _ in _facet_pairs(self, np.nonzero(shared)[0], points=False, walls_only=True)
@@ -652,6 +682,45 @@ class NetworkRegions:
                 out = np.unique(out, axis=0) if out.shape[0] else out
             self._cache["same"] = out
         return self._cache["same"]
+
+    def same_map_sibling_pairs(self) -> np.ndarray:
+        """(E, 2) pairs of regions i < j with equal affine maps that share a facet on one of
+        the last hidden layer's hyperplanes (siblings: same cell of the earlier layers,
+        patterns that differ in one class of coincident neurons).  Only regions whose map
+        occurs more than once in this result are looked at.  Needs the last refinement
+        step (a result of :func:`network_regions`, or of :func:`refine_cells` with
+        ``keep_step``)."""
+        shared = self._shared()
+        if not shared.any():
+            return np.zeros((0, 2), dtype=np.int64)
+        ids = self._map_ids()
+        f = self._siblings().facets(np.nonzero(shared)[0])
+        m = shared[f[:, 0]] & (ids[f[:, 0]] == ids[f[:, 2]])
+        out = np.sort(f[m][:, [0, 2]], axis=1)
+        return np.unique(out, axis=0) if out.shape[0] else out
+
+    def wall_neighbours(self, which: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every facet of the regions ``which`` (indices; default all) on a wall the
+        cells of the last hidden layer inherit from earlier layers (the domain's walls are
+        not between regions): (region index, packed pattern key of the region across it as
+        in :meth:`pattern_keys`, whether the two affine maps are equal).  The region across
+        is found from an exact point in the facet's relative interior and the one-sided
+        pattern there, so it need not belong to this result (a chunk of cells).  Needs the
+        last refinement step, as :meth:`same_map_sibling_pairs`."""
+        N = self.n_activation_regions
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype="V1"), np.zeros(0, dtype=bool)
+        if N == 0 or self._step is None or self._parents is None or not self._parents.R.shape[0] or not _has_inner_walls(self):
+            return empty
+        sel = np.zeros(N, dtype=bool)
+        sel[np.arange(N) if which is None else np.asarray(which, dtype=np.int64)] = True
+        child, _, _, bits = _wall_neighbours(self, sel)
+        if not child.size:
+            return empty
+        keys = _void(np.packbits(np.concatenate(bits, axis=1) > 0, axis=1))
+        M, den = pattern_maps(self.network, bits)
+        mine = self._m[child]
+        same = np.all((cells.wide(M) * self._den).reshape(child.size, -1) == (cells.wide(mine) * den).reshape(child.size, -1), axis=1)
+        return child, keys, same
 
     def _labels(self, edges: np.ndarray) -> np.ndarray:
         from scipy.sparse import coo_matrix
@@ -693,7 +762,7 @@ class NetworkRegions:
                         for j in members[a_i + 1 :]:
                             if find(labels[i]) == find(labels[j]):
                                 continue
-                            if _closures_meet(self.rows(i), self.rows(j), dom, n):
+                            if closures_meet(self.rows(i), self.rows(j), dom, n):
                                 joins.append((i, j))
                                 parent[find(labels[i])] = find(labels[j])
             self._cache["joins"] = joins
@@ -822,19 +891,8 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
     # facets on the walls inherited from earlier layers (not the domain's walls): the
     # region across is the one with the pattern just beyond the facet point
     if par is not None and par.R.shape[0]:
-        dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
-        need = np.zeros(par.n, dtype=bool)
-        need[c.parent[sel]] = True
-        child, wrow, Xp, Dp = _wall_cells(par, step.Z, step.cut, res._siblings(), n, need, points=True)
-        keep = sel[child] if child.size else np.zeros(0, dtype=bool)
+        child, Xp, Dp, bits = _wall_neighbours(res, sel)
         if child.size:
-            wk = np.array([cells.canonical_class_key([int(v) for v in par.R[g]])[0] not in dom_keys for g in wrow.tolist()], dtype=bool)
-            keep &= wk
-        child, wrow = child[keep], wrow[keep]
-        if child.size:
-            Xp, Dp = Xp[keep], Dp[keep]
-            outward = -cells.wide(par.R[wrow][:, :n])
-            bits = _one_sided_patterns(res.network, Xp, Dp, outward)
             flat = np.concatenate(bits, axis=1)
             nb = res._lookup_patterns(_void(np.packbits(flat > 0, axis=1)))
             if np.any(nb < 0):
@@ -849,6 +907,28 @@ def _facet_pairs(res: NetworkRegions, which: np.ndarray | None = None, points: b
     if key is not None:
         res._cache[key] = res_list
     return res_list
+
+
+def _wall_neighbours(res: NetworkRegions, sel: np.ndarray):
+    """The facets of the regions ``sel`` (mask) on inherited walls that are not the domain's:
+    (region, facet point X / D, the one-sided pattern just beyond it, one 0/1 matrix per
+    hidden layer)."""
+    step, par, c = res._st, res._par, res._c
+    n = res.network.input_dim
+    dom_keys = {cells.canonical_class_key([int(v) for v in r])[0] for r in res._domain_rows()}
+    need = np.zeros(par.n, dtype=bool)
+    need[c.parent[sel]] = True
+    child, wrow, Xp, Dp = _wall_cells(par, step.Z, step.cut, res._siblings(), n, need, points=True)
+    keep = sel[child] if child.size else np.zeros(0, dtype=bool)
+    if child.size:
+        wk = np.array([cells.canonical_class_key([int(v) for v in par.R[g]])[0] not in dom_keys for g in wrow.tolist()], dtype=bool)
+        keep &= wk
+    child, wrow = child[keep], wrow[keep]
+    if not child.size:
+        return child, None, None, []
+    Xp, Dp = Xp[keep], Dp[keep]
+    outward = -cells.wide(par.R[wrow][:, :n])
+    return child, Xp, Dp, _one_sided_patterns(res.network, Xp, Dp, outward)
 
 
 def _start_cells(network: ReluNetwork, domain: OpenPolyhedron | None) -> _Cells | None:
@@ -1061,6 +1141,29 @@ class LastLayer:
         c.parent = np.zeros(c.n, dtype=np.int64)
         return LastLayer(self.network, self.domain, c, self.layer, self.out_layer, self.Q, self.denominator, self.partial, self.info)
 
+    def cells(self, indices: Sequence[int]) -> "LastLayer":
+        """The cells with these indices only (in this order)."""
+        c = _Cells.concat([self.parents.take(int(i), int(i) + 1) for i in indices])
+        c.parent = np.zeros(c.n, dtype=np.int64)
+        return LastLayer(self.network, self.domain, c, self.layer, self.out_layer, self.Q, self.denominator, self.partial, self.info)
+
+    def neuron_classes(self, cell: int = 0) -> list[np.ndarray]:
+        """The last hidden layer's neurons that are not constant on cell ``cell``, grouped
+        by their hyperplane there (coincident neurons, of either orientation, form one
+        class; crossing the hyperplane flips every neuron of its class): sorted index
+        arrays, in order of their first neuron."""
+        W, b, _ = self.layer
+        n = self.network.input_dim
+        Z = _apply(W, b, self.parents.Hk[cell : cell + 1], self.Q)[0]
+        live = np.nonzero(np.any(Z[:, :n] != 0, axis=1))[0]
+        if not live.size:
+            return []
+        rows = Z[live].copy()
+        rows[:, n] = -rows[:, n]
+        key, _ = batch.canonical_rows(rows, n)
+        first = batch.first_by_key(np.zeros(live.size, dtype=np.int64), key)
+        return [live[first == k] for k in np.unique(first)]
+
 
 def last_layer(network: ReluNetwork, *, domain: OpenPolyhedron | None = None, executor=None, workers: int | None = None,
                max_regions: int | None = None, max_seconds: float | None = None,
@@ -1091,11 +1194,15 @@ def last_layer(network: ReluNetwork, *, domain: OpenPolyhedron | None = None, ex
     return LastLayer(network, domain, None if partial else cur, (Wl, bl, ql), (Wo, bo), Q, Q * ql * qo, partial, info)
 
 
-def refine_cells(layer: LastLayer, deadline: float | None = None) -> NetworkRegions:
+def refine_cells(layer: LastLayer, deadline: float | None = None, *, keep_step: bool = False) -> NetworkRegions:
     """The final regions inside the cells of ``layer`` (a :meth:`LastLayer.chunk`), in
-    memory."""
+    memory.  With ``keep_step`` the result keeps the refinement step and its cells, so that
+    :meth:`NetworkRegions.same_map_sibling_pairs` and :meth:`NetworkRegions.wall_neighbours`
+    work on it."""
     W, b, q = layer.layer
     one = _refine(layer.parents, W, b, layer.Q, q, layer.network.input_dim, deadline, out_layer=layer.out_layer)
+    if keep_step:
+        return NetworkRegions(layer.network, layer.domain, False, one.children, one.children.Hk, layer.denominator, one, layer.parents)
     return NetworkRegions(layer.network, layer.domain, False, one.children, one.children.Hk, layer.denominator)
 
 
@@ -1157,7 +1264,7 @@ def facet_point(rows: np.ndarray, k: int, n: int, other: np.ndarray | None = Non
     return tuple(mpq(int(v), int(Df[0])) for v in Xf[0])
 
 
-def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: int) -> bool:
+def closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: int) -> bool:
     """Whether closure(R_i) ∩ closure(R_j) meets the open domain (rows ``dom``): pieces
     are connected sets *inside* the domain, so regions touching only on its boundary stay
     apart.  Exact LP (maximise the slack of the domain rows)."""
@@ -1169,6 +1276,58 @@ def _closures_meet(rows_i: np.ndarray, rows_j: np.ndarray, dom: np.ndarray, n: i
     from ..exact import cddlib  # imported here: start-up time of commands that never need an LP
 
     return cddlib.closed_point(cons, n, strict) is not None
+
+
+def pattern_maps(network: ReluNetwork, bits: Sequence[np.ndarray]) -> tuple[np.ndarray, int]:
+    """(M, Q): the network's affine map on the region of each activation pattern, exactly:
+    ``bits`` has one 0/1 matrix (patterns x width) per hidden layer, and on pattern k's
+    region the network is x -> (A x + c) / Q with [A | c] = M[k] (integers; Q is the
+    :attr:`NetworkRegions.map_denominator` of the cell engine's results).
+
+    >>> from polyrelu.paper.constructions import absolute_value
+    >>> M, Q = pattern_maps(absolute_value(), [np.array([[1, 0], [0, 1]])])
+    >>> (M // Q).tolist()
+    [[[1, 0]], [[-1, 0]]]
+    """
+    n = network.input_dim
+    N = bits[0].shape[0] if len(bits) else 1
+    H = np.repeat(np.concatenate([np.eye(n, dtype=np.int64), np.zeros((n, 1), dtype=np.int64)], axis=1)[None], N, axis=0)
+    Q = 1
+    for layer, B in zip(network.layers[:-1], bits):
+        W, b, q = _integer_layer(layer)
+        Z = _apply(W, b, H, Q)
+        H = batch.fit_int(Z * np.asarray(B, dtype=np.int64)[:, :, None].astype(Z.dtype))
+        Q *= q
+    Wo, bo, qo = _integer_layer(network.layers[-1])
+    return _apply(Wo, bo, H, Q), Q * qo
+
+
+def pattern_rows(network: ReluNetwork, bits: Sequence[Sequence[int]]) -> np.ndarray:
+    """Integer rows [c | e] (meaning c . x > e) whose intersection is the open activation
+    region of the pattern ``bits`` (one 0/1 sequence per hidden layer) on R^n: one row per
+    neuron that is not constant there (primitive, coincident rows once; often redundant).
+    When that region is not empty, the closed rows c . x >= e give its closure.
+
+    >>> from polyrelu.paper.constructions import absolute_value
+    >>> pattern_rows(absolute_value(), [[1, 0]]).tolist()
+    [[1, 0]]
+    """
+    n = network.input_dim
+    H = np.concatenate([np.eye(n, dtype=np.int64), np.zeros((n, 1), dtype=np.int64)], axis=1)[None]
+    Q = 1
+    rows = []
+    for layer, B in zip(network.layers[:-1], bits):
+        W, b, q = _integer_layer(layer)
+        Z = _apply(W, b, H, Q)  # a positive multiple of the pre-activations
+        s = np.where(np.asarray(B, dtype=np.int64) > 0, 1, -1)
+        for j in np.nonzero(np.any(Z[0, :, :n] != 0, axis=1))[0].tolist():
+            rows.append([int(s[j]) * int(v) for v in Z[0, j, :n]] + [-int(s[j]) * int(Z[0, j, n])])
+        H = batch.fit_int(Z * np.asarray(B, dtype=np.int64)[None, :, None].astype(Z.dtype))
+        Q *= q
+    if not rows:
+        return np.zeros((0, n + 1), dtype=np.int64)
+    R = batch.primitive_rows(np.array(rows, dtype=object).reshape(len(rows), n + 1))
+    return cells.compact(np.unique(R, axis=0) if R.dtype != object else np.array(sorted(set(map(tuple, R.tolist()))), dtype=object))
 
 
 def _affine_layer(weights, biases, matrix, offset, n):
