@@ -99,7 +99,7 @@ def test_random_arrangements_agree_with_the_in_memory_route(d, m, seed, boxed, t
         assert r.counts["bounded_regions"] == arr.n_bounded_regions_zaslavsky()
 
 
-def test_two_processes_write_the_same_shards(tmp_path):
+def test_two_processes_and_a_dask_cluster_write_the_same_shards(tmp_path):
     rng = np.random.default_rng(4)
     rows = rng.integers(-20, 21, size=(30, 4)).tolist()
     arr = HyperplaneArrangement([(r[:3], r[3]) for r in rows])
@@ -108,6 +108,11 @@ def test_two_processes_write_the_same_shards(tmp_path):
         two = stream_arrangement(arr, tmp_path / "two", executor=ex, shard_size=1000)
     assert one.counts == two.counts and one.counts["regions"] == arr.n_regions_zaslavsky()
     assert [p.read_bytes() for p in one.shards] == [p.read_bytes() for p in two.shards]
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
+        far = stream_arrangement(arr, tmp_path / "dask", executor=Executor(scheduler=client), shard_size=1000)
+    assert [p.read_bytes() for p in one.shards] == [p.read_bytes() for p in far.shards]
 
 
 def test_a_budget_leaves_complete_shards_and_a_partial_manifest(tmp_path):
