@@ -282,6 +282,37 @@ def test_budget_stops_with_the_best_network_and_a_valid_bracket():
     assert part.loss_ == sum(abs(p - v) for p, v in zip(part.predict(X), y)) / 10
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_small_budget_is_kept_during_the_setup(monkeypatch, workers):
+    """The set-up (sign bounds of every multiset, on the workers or here) stops at the
+    deadline: with sign bounds made slow (0.15 s per 64 multisets, several seconds in
+    all), a 0.5 s budget returns uncertified well within a second of it (before, the
+    main process waited for a whole chunk of the pool: seconds)."""
+    import time
+
+    from polyrelu.training import bounds, trainer as tmod
+
+    real_of = bounds.SignBounds.of
+
+    def slow_of(self, combos):
+        time.sleep(0.15)
+        return real_of(self, combos)
+
+    rng = random.Random(8)
+    X = [[rng.randint(-9, 9), rng.randint(-9, 9)] for _ in range(8)]
+    y = [rng.randint(-5, 5) for _ in range(8)]
+    monkeypatch.setattr(tmod, "_POOL_SETUP", 1)
+    monkeypatch.setattr(tmod, "_CHUNK", 64)
+    monkeypatch.setattr(bounds.SignBounds, "of", slow_of)  # inherited by the forked workers
+    t = ExactReluTrainer(width=2, loss="absolute", workers=workers, max_seconds=0.5)
+    t0 = time.monotonic()
+    t.fit(X, y)
+    took = time.monotonic() - t0
+    assert t.n_candidates_ > 40 * 64  # the set-up alone would take over 6 s
+    assert not t.certified_ and t.certificate_ is None and t.lower_bound_ == 0
+    assert took < 0.5 + 1.0, f"a 0.5 s budget took {took:.2f} s"
+
+
 # ----------------------------------------------------------------- certificates
 def _cert():
     t = ExactReluTrainer(width=2, loss="absolute").fit([[0, 0], [1, 0], [0, 1], [1, 1], [2, 1]], [0, 3, 1, -1, 2])
