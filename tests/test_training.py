@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from polyrelu.exact import nnls as _nnls
 from polyrelu.verify import verify
-from polyrelu.errors import CertificateError, ShapeError
+from polyrelu.errors import CertificateError, InternalError, ShapeError
 from polyrelu.exact.linalg import solve
 from polyrelu.exact.rational import Rational
 from polyrelu.training.bounds import sign_bound
@@ -234,6 +234,32 @@ def test_pipelined_batches_do_not_depend_on_completion_order_or_workers(monkeypa
     assert one.n_subproblems_ + one.n_pruned_ == one.n_candidates_  # each multiset decided once (none lost in flight)
     assert json.dumps(one.certificate_, sort_keys=True) == json.dumps(two.certificate_, sort_keys=True)
     verify(two.certificate_)
+
+
+def _failing_chunk(job, combos, proposals):
+    raise ValueError("a worker failed")
+
+
+def _dying_chunk(job, combos, proposals):
+    import os
+
+    os._exit(3)
+
+
+@pytest.mark.parametrize("task, error", [(_failing_chunk, ValueError), (_dying_chunk, InternalError)])
+def test_a_worker_that_fails_or_dies_is_an_error_not_a_hang(monkeypatch, task, error):
+    """Local workers serve requests over pipes: an exception in a worker is raised in
+    the caller, and a worker that dies (killed, out of memory) is an InternalError."""
+    from polyrelu.training import _executor
+
+    rng = random.Random(3)
+    X = [[rng.randint(-6, 6), rng.randint(-6, 6)] for _ in range(6)]
+    y = [rng.randint(-5, 5) for _ in range(6)]
+    monkeypatch.setattr(_executor, "_solve_chunk", task)
+    with pytest.raises(error):
+        ExactReluTrainer(width=2, workers=2).fit(X, y)
+    monkeypatch.undo()
+    assert ExactReluTrainer(width=2, workers=2).fit(X, y).certified_  # the next fit has a pool of its own
 
 
 def test_setup_on_the_pool_gives_the_same_order_and_bounds(monkeypatch):

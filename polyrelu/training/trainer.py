@@ -319,8 +319,8 @@ class ExactReluTrainer:
         stopped = (pairs, total, sb, job, None, None)
         if deadline is not None and time.monotonic() > deadline:
             return stopped
-        if on_pool:
-            runner.start(job, tuple(pairs[k % m] for k in range(w)), proposals)
+        if on_pool:  # fork first: the workers import the float solvers after their chunks, while this process merges
+            runner.start(job, tuple(pairs[k % m] for k in range(w)), proposals, warm_here=False)
             n_tasks = max(runner.parallel, -(-total // _POOL_CHUNK))
         else:
             n_tasks = max(1, -(-total // _CHUNK))
@@ -328,6 +328,7 @@ class ExactReluTrainer:
         wall = None if deadline is None else time.time() + (deadline - time.monotonic())
         tasks = [(lo, hi, m, w, repeat, dtype, on_pool, wall) for lo, hi in _first_ranges(m, w, repeat, n_tasks)]
         futures = runner.call(_bounds_chunk, job, tasks) if on_pool else None
+        warming = runner.warm(job, tuple(pairs[k % m] for k in range(w)), proposals, wall) if on_pool else []
         cps, bps = [], []
         for i, t in enumerate(tasks):
             got = None
@@ -340,7 +341,7 @@ class ExactReluTrainer:
                     except TimeoutError:
                         got = None
             if got is None:
-                for f in futures or ():
+                for f in (futures or []) + warming:
                     getattr(f, "cancel", lambda: None)()  # tasks not started are dropped; running ones see the deadline
                 return stopped
             cps.append(got[0])
