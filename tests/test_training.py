@@ -262,6 +262,37 @@ def test_a_worker_that_fails_or_dies_is_an_error_not_a_hang(monkeypatch, task, e
     assert ExactReluTrainer(width=2, workers=2).fit(X, y).certified_  # the next fit has a pool of its own
 
 
+def _big_reply(job, n):
+    return bytes(n)
+
+
+def test_closing_the_workers_with_unread_replies_does_not_hang():
+    """A worker blocked sending a large reply nobody reads (the budget ran out, or the
+    main process failed) is stopped anyway: the runner closes within seconds."""
+    import threading
+    import time
+
+    from polyrelu.training import _executor
+
+    tr = ExactReluTrainer(width=2)
+    Xs, ys = tr._validate([[0, 0], [1, 0], [0, 1], [2, 3]], [1, 2, 3, 4])
+    prob, _ = tr._problem(Xs, ys)
+    pairs, _, _, job, _, _ = tr._candidates(prob, None)
+    done = []
+
+    def run():
+        with _executor.Runner(2) as runner:
+            runner.start(job, tuple(pairs[:2]), False)
+            runner.call(_big_reply, job, [(16 << 20,), (16 << 20,)])  # far more than a pipe holds
+            time.sleep(0.3)
+        done.append(True)
+
+    th = threading.Thread(target=run, daemon=True)
+    th.start()
+    th.join(timeout=30)
+    assert done, "closing the runner hung on workers blocked in sending their replies"
+
+
 def test_setup_on_the_pool_gives_the_same_order_and_bounds(monkeypatch):
     """The sign bounds and the sort done in chunks on two processes (stably sorted chunks
     merged by the main process) give exactly the in-process order and bounds, ties

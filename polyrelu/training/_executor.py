@@ -207,10 +207,15 @@ class Runner:
         channels, self._channels = self._channels, []
         if self._local is not None:
             local, self._local = self._local, None
-            if not exc or exc[0] is None or issubclass(exc[0], Exception):
-                for ch in channels:  # the serving tasks end after what was sent to them
+            failed = bool(exc) and exc[0] is not None
+            if channels and (failed or any(ch.waiting for ch in channels)):
+                # replies nobody will read (an error, or the budget ran out): a worker may be
+                # blocked sending one, so it would never read a stop; kill the workers
+                local.terminate()
+            else:
+                for ch in channels:  # every reply was read: the serving tasks end at the stop
                     ch.stop()
-            local.__exit__(*(exc or (None, None, None)))
+                local.__exit__(*(exc or (None, None, None)))
         for ch in channels:
             ch.conn.close()
         self._actors = None  # released with their futures
