@@ -161,11 +161,6 @@ class _Channel:
             pass
 
 
-def _solve_part(job: Job, combos: Sequence, proposals: bool) -> list[Result]:
-    """:func:`_solve_chunk` as a request to a serving worker (the job first)."""
-    return _solve_chunk(job, combos, proposals)
-
-
 class Pending:
     """One batch in flight: :meth:`result` waits for its parts and returns the results in
     the batch's order."""
@@ -294,7 +289,7 @@ class Runner:
             return Pending([self._here.submit(_solve_chunk, job, combos, proposals)])
         self.start(job, combos[0], proposals)
         if self._channels:  # part i to worker i: each has at most a part of each batch in flight
-            return Pending([ch.send(_solve_part, (part, proposals)) for ch, part in zip(self._channels, _split(combos, self._n))])
+            return Pending([ch.send(_solve_chunk, (part, proposals)) for ch, part in zip(self._channels, _split(combos, self._n))])
         inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the job with every task
         return Pending([self._local.submit(_solve_chunk, None if inherit else job, part, proposals) for part in _split(combos, self._n)])
 
