@@ -41,6 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import ROOT, peer_python  # noqa: E402
 
+from polyrelu.errors import ResourceLimitError  # noqa: E402
 from polyrelu.nets.network import ReluNetwork  # noqa: E402
 from polyrelu.exact.rational import as_rational, from_float  # noqa: E402
 from polyrelu.training.subproblem import loss_value  # noqa: E402
@@ -180,7 +181,7 @@ def growth(args) -> int:
                 t0 = time.perf_counter()
                 try:
                     tr = ExactReluTrainer(width=w, loss=loss, max_seconds=args.budget, certify=False, workers=args.workers).fit(X, y)
-                except ValueError as exc:  # more multisets than the trainer holds
+                except ResourceLimitError as exc:  # more multisets than the trainer holds
                     print(f"| {loss} | {n} | {w} | {D} | - | - | - | - | - | - | {2**w * D**(n*w):,} | - | no: {exc} |", flush=True)
                     break
                 secs = time.perf_counter() - t0

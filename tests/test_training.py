@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from polyrelu.exact import nnls as _nnls
 from polyrelu.verify import verify
-from polyrelu.errors import CertificateError, ShapeError
+from polyrelu.errors import CertificateError, InternalError, ShapeError
 from polyrelu.exact.linalg import solve
 from polyrelu.exact.rational import Rational
 from polyrelu.training.bounds import sign_bound
@@ -236,6 +236,63 @@ def test_pipelined_batches_do_not_depend_on_completion_order_or_workers(monkeypa
     verify(two.certificate_)
 
 
+def _failing_chunk(job, combos, proposals):
+    raise ValueError("a worker failed")
+
+
+def _dying_chunk(job, combos, proposals):
+    import os
+
+    os._exit(3)
+
+
+@pytest.mark.parametrize("task, error", [(_failing_chunk, ValueError), (_dying_chunk, InternalError)])
+def test_a_worker_that_fails_or_dies_is_an_error_not_a_hang(monkeypatch, task, error):
+    """Local workers serve requests over pipes: an exception in a worker is raised in
+    the caller, and a worker that dies (killed, out of memory) is an InternalError."""
+    from polyrelu.training import _executor
+
+    rng = random.Random(3)
+    X = [[rng.randint(-6, 6), rng.randint(-6, 6)] for _ in range(6)]
+    y = [rng.randint(-5, 5) for _ in range(6)]
+    monkeypatch.setattr(_executor, "_solve_chunk", task)
+    with pytest.raises(error):
+        ExactReluTrainer(width=2, workers=2).fit(X, y)
+    monkeypatch.undo()
+    assert ExactReluTrainer(width=2, workers=2).fit(X, y).certified_  # the next fit has a pool of its own
+
+
+def _big_reply(job, n):
+    return bytes(n)
+
+
+def test_closing_the_workers_with_unread_replies_does_not_hang():
+    """A worker blocked sending a large reply nobody reads (the budget ran out, or the
+    main process failed) is stopped anyway: the runner closes within seconds."""
+    import threading
+    import time
+
+    from polyrelu.training import _executor
+
+    tr = ExactReluTrainer(width=2)
+    Xs, ys = tr._validate([[0, 0], [1, 0], [0, 1], [2, 3]], [1, 2, 3, 4])
+    prob, _ = tr._problem(Xs, ys)
+    pairs, _, _, job, _, _ = tr._candidates(prob, None)
+    done = []
+
+    def run():
+        with _executor.Runner(2) as runner:
+            runner.start(job, tuple(pairs[:2]), False)
+            runner.call(_big_reply, job, [(16 << 20,), (16 << 20,)])  # far more than a pipe holds
+            time.sleep(0.3)
+        done.append(True)
+
+    th = threading.Thread(target=run, daemon=True)
+    th.start()
+    th.join(timeout=30)
+    assert done, "closing the runner hung on workers blocked in sending their replies"
+
+
 def test_setup_on_the_pool_gives_the_same_order_and_bounds(monkeypatch):
     """The sign bounds and the sort done in chunks on two processes (stably sorted chunks
     merged by the main process) give exactly the in-process order and bounds, ties
@@ -280,6 +337,37 @@ def test_budget_stops_with_the_best_network_and_a_valid_bracket():
     assert not part.certified_ and part.certificate_ is None and part.n_subproblems_ == 5
     assert part.lower_bound_ <= full.loss_ <= part.loss_
     assert part.loss_ == sum(abs(p - v) for p, v in zip(part.predict(X), y)) / 10
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_small_budget_is_kept_during_the_setup(monkeypatch, workers):
+    """The set-up (sign bounds of every multiset, on the workers or here) stops at the
+    deadline: with sign bounds made slow (0.15 s per 64 multisets, several seconds in
+    all), a 0.5 s budget returns uncertified well within a second of it (before, the
+    main process waited for a whole chunk of the pool: seconds)."""
+    import time
+
+    from polyrelu.training import bounds, trainer as tmod
+
+    real_of = bounds.SignBounds.of
+
+    def slow_of(self, combos):
+        time.sleep(0.15)
+        return real_of(self, combos)
+
+    rng = random.Random(8)
+    X = [[rng.randint(-9, 9), rng.randint(-9, 9)] for _ in range(8)]
+    y = [rng.randint(-5, 5) for _ in range(8)]
+    monkeypatch.setattr(tmod, "_POOL_SETUP", 1)
+    monkeypatch.setattr(tmod, "_CHUNK", 64)
+    monkeypatch.setattr(bounds.SignBounds, "of", slow_of)  # inherited by the forked workers
+    t = ExactReluTrainer(width=2, loss="absolute", workers=workers, max_seconds=0.5)
+    t0 = time.monotonic()
+    t.fit(X, y)
+    took = time.monotonic() - t0
+    assert t.n_candidates_ > 40 * 64  # the set-up alone would take over 6 s
+    assert not t.certified_ and t.certificate_ is None and t.lower_bound_ == 0
+    assert took < 0.5 + 1.0, f"a 0.5 s budget took {took:.2f} s"
 
 
 # ----------------------------------------------------------------- certificates

@@ -155,6 +155,59 @@ def test_shared_dual_bounds_every_multiset_whose_pairs_it_is_feasible_for(loss, 
         assert (kk == k) == all(pool.is_feasible(k, p) for p in row)
 
 
+class _TableFeasibility:
+    """A stand-in for PairFeasibility: dual u = (k,) is feasible for the pairs of row k of a table."""
+
+    def __init__(self, table):
+        self.table = table
+        self.pairs = [(p, 1) for p in range(table.shape[1])]
+
+    def feasible(self, u):
+        return self.table[u[0]]
+
+
+def _reference_cover(feas, hot, rows):
+    """DualPool.cover by its definition, one row at a time: the first recently used dual
+    (in that order) feasible for every pair of the row, else the least such dual, else -1;
+    then the duals named for the last rows lead the recent list (at most 64)."""
+    out = []
+    for row in rows:
+        k = next((h for h in hot if all(feas[h][p] for p in row)), None)
+        if k is None:
+            k = next((d for d in range(len(feas)) if all(feas[d][p] for p in row)), -1)
+        out.append(k)
+    seen = []
+    for k in reversed(out):
+        if k >= 0 and k not in seen:
+            seen.append(k)
+    seen = seen[:64]
+    return out, (seen + [h for h in hot if h not in seen])[:64]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cover_names_the_same_dual_as_its_definition(seed):
+    """The word-parallel cover (recent duals in one 64-bit word per pair, all duals 64 per
+    word, the lowest set bit read exactly) against the one-row-at-a-time definition, over
+    a history of adds and covers that runs past 64 duals (bit 63 of a word included) and
+    keeps reordering the recent list."""
+    rng = np.random.default_rng(seed)
+    w = [1, 2, 3][seed % 3]
+    m = [200, 40, 20][w - 1]
+    table = rng.random((400, m)) < rng.uniform(0.005, 0.05, (400, 1)) ** (1 / w)  # dual k covers 0.5-5% of the multisets
+    pool = DualPool(_TableFeasibility(table))
+    hot: list[int] = []
+    n_duals, named = 0, []
+    for step in range(80):
+        for _ in range(int(rng.integers(0, 8))):
+            assert pool.add(mpq(n_duals), (n_duals,)) == n_duals
+            n_duals += 1
+        rows = rng.integers(0, m, size=(int(rng.integers(1, 80)), w))
+        want, hot = _reference_cover(table[:n_duals], hot, rows.tolist())
+        assert pool.cover(rows).tolist() == want
+        named += want
+    assert (n_duals > 128 and -1 in named and len(set(named)) > 64), (n_duals, named.count(-1), len(set(named)))  # misses, and more duals named than the recent list holds
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(0, 10**6), st.sampled_from([3, 20, 40, 61, 80]), st.sampled_from([1, 30, 100, 300]))
 def test_pair_feasibility_signs_are_exact_in_every_limb_layout(seed, col_bits, u_bits):

@@ -3,7 +3,11 @@
 * in this process (``workers=1``, or by default until enough subproblems were solved to
   pay for processes);
 * on one pool of local processes, created once per fit and reused by every batch; the
-  forked workers inherit the problem (it is never sent again);
+  forked workers inherit the problem (it is never sent again).  Where processes fork, each
+  worker runs one long task that serves requests over its own pipe (:class:`_Channel`),
+  in order: a request costs one message each way, where a task of the process pool costs
+  its management threads about 0.5 ms of this process's CPU (a quarter of the main
+  process's work in a long fit);
 * on a Dask cluster (an :class:`polyrelu.parallel.Executor` with a scheduler, passed to
   ``fit``): the problem is scattered to every worker once, one actor per worker holds it,
   and each batch is split over the actors (actor calls bypass the scheduler: a task per
@@ -18,7 +22,8 @@ Results come back in task order, so nothing depends on where they ran.
 from __future__ import annotations
 
 import multiprocessing
-
+import time
+from collections import deque
 from typing import Any, Callable, NamedTuple, Sequence
 
 from .. import parallel
@@ -75,6 +80,87 @@ def _solve_chunk(job: Job | None, combos: Sequence, proposals: bool) -> list[Res
     return out
 
 
+_PIPES: list = []  # (this process's end, the worker's end) per local worker, inherited by the forked workers
+
+
+def _serve(i: int) -> None:
+    """A local worker's one long task: answer ``(fn, args)`` requests on pipe ``i`` in
+    order with ``(True, fn(job, *args))`` or ``(False, exception)``, until ``None``."""
+    conn = _PIPES[i][1]
+    for j, (mine, theirs) in enumerate(_PIPES):  # keep only this worker's end: a dead worker is seen as EOF
+        mine.close()
+        if j != i:
+            theirs.close()
+    job = _resolve(None)
+    while True:
+        msg = conn.recv()
+        if msg is None:
+            return
+        fn, args = msg
+        try:
+            out = (True, fn(job, *args))
+        except Exception as exc:  # sent back and raised by the caller
+            out = (False, exc)
+        try:
+            conn.send(out)
+        except Exception as exc:  # an unpicklable result or exception
+            conn.send((False, InternalError(f"a training worker could not return its result: {exc!r}")))
+
+
+class _Reply:
+    """The future of one request on a :class:`_Channel` (``result`` reads the pipe up to it)."""
+
+    __slots__ = ("_channel", "_done", "_ok", "_value")
+
+    def __init__(self, channel: "_Channel"):
+        self._channel, self._done, self._ok, self._value = channel, False, False, None
+
+    def result(self, timeout: float | None = None) -> Any:
+        end = None if timeout is None else time.monotonic() + timeout
+        while not self._done:
+            if not self._channel.read(None if end is None else max(0.0, end - time.monotonic())):
+                raise TimeoutError("no result within the time given")
+        if not self._ok:
+            raise self._value
+        return self._value
+
+    def cancel(self) -> bool:
+        return False  # already sent: the worker's task checks the deadline itself
+
+
+class _Channel:
+    """This process's end of one local worker's pipe: requests go out in order, replies
+    come back in the same order."""
+
+    def __init__(self, conn: Any):
+        self.conn = conn
+        self.waiting: deque = deque()
+
+    def send(self, fn: Callable[..., Any], args: tuple) -> _Reply:
+        reply = _Reply(self)
+        self.conn.send((fn, args))
+        self.waiting.append(reply)
+        return reply
+
+    def read(self, timeout: float | None) -> bool:
+        """Read one reply (the oldest request's); False if none came within ``timeout``."""
+        if timeout is not None and not self.conn.poll(timeout):
+            return False
+        try:
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            raise InternalError("a training worker process died (killed, or out of memory?)") from None
+        reply = self.waiting.popleft()
+        reply._ok, reply._value, reply._done = ok, value, True
+        return True
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:  # the worker is gone already
+            pass
+
+
 class Pending:
     """One batch in flight: :meth:`result` waits for its parts and returns the results in
     the batch's order."""
@@ -98,6 +184,8 @@ class Runner:
         self.requested = workers
         self._dask = executor if executor is not None and executor.is_distributed else None
         self._local: Any = None
+        self._channels: list[_Channel] = []  # the local workers' pipes (where processes fork)
+        self._next = 0  # round robin over the channels for single requests
         self._here = parallel.Executor(workers=1)
         self._actors: list | None = None
         self._n = 1 if workers is None else max(1, workers)
@@ -111,9 +199,20 @@ class Runner:
     def close(self, *exc) -> None:
         """Stop the local pool (at once on Ctrl-C and the like: ``exc`` as in ``__exit__``)."""
         global _JOB
+        channels, self._channels = self._channels, []
         if self._local is not None:
             local, self._local = self._local, None
-            local.__exit__(*(exc or (None, None, None)))
+            failed = bool(exc) and exc[0] is not None
+            if channels and (failed or any(ch.waiting for ch in channels)):
+                # replies nobody will read (an error, or the budget ran out): a worker may be
+                # blocked sending one, so it would never read a stop; kill the workers
+                local.terminate()
+            else:
+                for ch in channels:  # every reply was read: the serving tasks end at the stop
+                    ch.stop()
+                local.__exit__(*(exc or (None, None, None)))
+        for ch in channels:
+            ch.conn.close()
         self._actors = None  # released with their futures
         _JOB = None
 
@@ -129,10 +228,12 @@ class Runner:
             return len(self._actors) if self._actors is not None else max(1, self._dask.parallelism)
         return self._n if self._n > 1 else 0
 
-    def start(self, job: Job, combo: Any, proposals: bool) -> None:
+    def start(self, job: Job, combo: Any, proposals: bool, *, warm_here: bool = True) -> None:
         """Install ``job`` on the workers now (fork the local pool, or start the Dask
-        actors); ``combo`` is a multiset solved here first (when float proposals are on) so
-        that the float solvers are imported before the fork.  Without workers, nothing."""
+        actors); ``combo`` is a multiset solved here first (when float proposals are on and
+        ``warm_here``) so that the float solvers are imported before the fork.  Without
+        ``warm_here`` the caller warms the workers later (:meth:`warm`).  Without workers,
+        nothing."""
         global _JOB
         if self._dask is not None:
             if self._actors is None:
@@ -140,15 +241,39 @@ class Runner:
             return
         if self._n <= 1 or self._local is not None:
             return
-        _warm(job, combo, proposals)
+        if warm_here:
+            _warm(job, combo, proposals)
         _JOB = job  # the pool forks on its first task: the workers inherit it
         self._local = parallel.Executor(workers=self._n)
+        if "fork" in multiprocessing.get_all_start_methods():
+            _PIPES[:] = [multiprocessing.Pipe() for _ in range(self._n)]
+            for i in range(self._n):  # the pool forks every worker at the first submit; each takes one of these
+                self._local.submit(_serve, i)
+            self._channels = [_Channel(mine) for mine, _ in _PIPES]
+            for _, theirs in _PIPES:
+                theirs.close()
+            _PIPES.clear()
+
+    def warm(self, job: Job, combo: Any, proposals: bool, deadline: float | None = None) -> list:
+        """Queue one warm-up solve per local worker (after the tasks already queued), so
+        that the workers import the float solvers while this process does other work,
+        not on their first batch; skipped once ``deadline`` (``time.time()``) has passed.
+        Returns the futures (to cancel; nobody waits for them)."""
+        if self._local is not None and self._n > 1 and proposals:
+            return self.call(_warm, job, [(combo, proposals, deadline)] * self._n)
+        return []
 
     def call(self, fn: Callable[..., Any], job: Job, tasks: Sequence[tuple]) -> list:
         """Start ``fn(job, *t)`` for every task (after :meth:`start`): futures, in task
         order, spread over the workers (or run here when there are none)."""
         if self._dask is not None and self._actors is not None:
             return [self._actors[i % len(self._actors)].run(fn, t) for i, t in enumerate(tasks)]
+        if self._channels:
+            out = []
+            for t in tasks:
+                out.append(self._channels[self._next % len(self._channels)].send(fn, tuple(t)))
+                self._next += 1
+            return out
         if self._local is not None and self._n > 1:
             inherit = "fork" in multiprocessing.get_all_start_methods()
             return [self._local.submit(_call, fn, None if inherit else job, t) for t in tasks]
@@ -163,6 +288,8 @@ class Runner:
         if self._n <= 1:
             return Pending([self._here.submit(_solve_chunk, job, combos, proposals)])
         self.start(job, combos[0], proposals)
+        if self._channels:  # part i to worker i: each has at most a part of each batch in flight
+            return Pending([ch.send(_solve_chunk, (part, proposals)) for ch, part in zip(self._channels, _split(combos, self._n))])
         inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the job with every task
         return Pending([self._local.submit(_solve_chunk, None if inherit else job, part, proposals) for part in _split(combos, self._n)])
 
@@ -203,10 +330,10 @@ def _start_actors(client: Any, job: Job) -> list:
     return [f.result() for f in futs]
 
 
-def _warm(job: Job, combo: Any, proposals: bool) -> None:
+def _warm(job: Job, combo: Any, proposals: bool, deadline: float | None = None) -> None:
     """Solve one subproblem here (result discarded) so that the float solvers are imported
-    once, before the fork, instead of by every worker on its first solve."""
-    if proposals:
+    once (before the fork, or by a worker ahead of its first batch)."""
+    if proposals and (deadline is None or time.time() <= deadline):
         solve(job.prob, combo, propose=True)
 
 

@@ -107,16 +107,24 @@ class PairFeasibility:
 class DualPool:
     """Duals of solved subproblems and, per pair, which of them it is feasible for (exactly).
 
-    ``feasibility`` is the :class:`PairFeasibility` of the fit's pairs."""
+    ``feasibility`` is the :class:`PairFeasibility` of the fit's pairs.
+
+    Two bit layouts of the same facts make :meth:`cover` cheap: per pair one 64-bit word
+    per 64 duals (bit k % 64 of word k // 64: dual k), and per pair one word for the
+    (at most 64) recently used duals (bit j: the j-th of them), rebuilt when that list
+    changes."""
 
     def __init__(self, feasibility: PairFeasibility):
         self.feasibility = feasibility
         self.pairs = feasibility.pairs
         self.values: list[Rational] = []
         self._u: list[tuple[Rational, ...]] = []
-        self._feas = np.zeros((64, len(self.pairs)), dtype=bool)  # row k: the pairs dual k is feasible for
-        self._packed = np.zeros((len(self.pairs), 8), dtype=np.uint8)  # the same by pairs, one bit per dual (little endian)
+        m = len(self.pairs)
+        self._feas = np.zeros((64, m), dtype=bool)  # row k: the pairs dual k is feasible for
+        self._words = np.zeros((m, 1), dtype=np.uint64)  # the same by pairs, 64 duals per word
         self._hot: list[int] = []
+        self._hot_ids = np.zeros(0, dtype=np.int64)
+        self._hot_words: np.ndarray | None = None  # per pair, bit j: dual _hot[j] feasible (None: rebuild)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -133,9 +141,10 @@ class DualPool:
         feas = self.feasibility.unpack(bits) if bits is not None else self.feasibility.feasible(u)
         if k >= self._feas.shape[0]:
             self._feas = np.concatenate([self._feas, np.zeros_like(self._feas)], axis=0)
-            self._packed = np.concatenate([self._packed, np.zeros_like(self._packed)], axis=1)
+        if k >> 6 >= self._words.shape[1]:
+            self._words = np.concatenate([self._words, np.zeros_like(self._words)], axis=1)
         self._feas[k] = feas
-        self._packed[:, k >> 3] |= feas.astype(np.uint8) << np.uint8(k & 7)
+        self._words[:, k >> 6] |= feas.astype(np.uint64) << np.uint64(k & 63)
         self.values.append(value)
         self._u.append(tuple(u))
         return k
@@ -148,29 +157,36 @@ class DualPool:
         """Exactly: is dual k feasible for pair p?"""
         return bool(self._feas[k, p])
 
-    def _bits(self) -> np.ndarray:
-        return self._packed[:, : (len(self.values) + 7) >> 3]
-
     def cover(self, combos: np.ndarray) -> np.ndarray:
         """For each multiset (rows of pair indices), the index of a dual that is feasible
         for all its pairs, or -1.
 
         The duals that covered something recently (at most 64, most recent first) are
-        tried first; the rows they miss are checked against every dual.  Whether a row is
-        covered never depends on this order, only which dual is named."""
+        tried first, in that order; a row they miss is named its least covering dual.
+        Whether a row is covered never depends on this order, only which dual is named.
+        Afterwards the duals named for the last rows lead the list (the last row's first)."""
         combos = np.asarray(combos)
         N = combos.shape[0]
         out = np.full(N, -1, dtype=np.int64)
         if not self.values or N == 0:
             return out
-        rest = np.arange(N)
+        rest = None
         if self._hot:
-            hot = np.array(self._hot, dtype=np.int64)
-            got = self._first_cover(combos[rest], np.packbits(np.ascontiguousarray(self._feas[hot].T), axis=1, bitorder="little"), hot)
-            out[rest] = got
-            rest = rest[got < 0]
-        if rest.size:
-            out[rest] = self._first_cover(combos[rest], self._bits(), None)
+            hw = self._hot_bits()
+            acc = hw[combos[:, 0]]
+            for i in range(1, combos.shape[1]):
+                acc = acc & hw[combos[:, i]]
+            hit = acc != 0
+            if hit.any():
+                out[hit] = self._hot_ids[_low_bit(acc[hit])]
+            rest = np.flatnonzero(~hit)
+        sel = combos if rest is None else combos[rest]
+        if len(sel):
+            got = _first_cover(self._words[:, : (len(self.values) + 63) >> 6], sel)
+            if rest is None:
+                out = got
+            else:
+                out[rest] = got
         used = out[out >= 0]
         if used.size:  # most recent first: the last rows' duals lead
             k = 16 * _HOT
@@ -181,23 +197,42 @@ class DualPool:
                 k *= 4
             seen = vals[np.argsort(first, kind="stable")][:_HOT].tolist()
             have = set(seen)
-            self._hot = (seen + [k for k in self._hot if k not in have])[:_HOT]
+            hot = (seen + [k for k in self._hot if k not in have])[:_HOT]
+            if hot != self._hot:
+                self._hot, self._hot_words = hot, None
         return out
 
-    @staticmethod
-    def _first_cover(sel: np.ndarray, bits: np.ndarray, ids: np.ndarray | None) -> np.ndarray:
-        """Per row of ``sel``, the first dual (of the columns of ``bits``; ``ids`` maps them
-        to dual indices) feasible for all its pairs, or -1."""
-        out = np.full(len(sel), -1, dtype=np.int64)
-        acc = bits[sel[:, 0]]
-        for i in range(1, sel.shape[1]):
-            acc &= bits[sel[:, i]]
-        hit = np.flatnonzero(acc.any(axis=1))
-        if not hit.size:
-            return out
-        acc = acc[hit]
-        byte = np.argmax(acc != 0, axis=1)
-        val = acc[np.arange(len(hit)), byte].astype(np.int64)
-        k = byte * 8 + np.log2(val & -val).astype(np.int64)
-        out[hit] = ids[k] if ids is not None else k
+    def _hot_bits(self) -> np.ndarray:
+        """Per pair, the word whose bit j says whether dual ``_hot[j]`` is feasible for it."""
+        if self._hot_words is None:
+            self._hot_ids = np.array(self._hot, dtype=np.int64)
+            cols = np.zeros((len(self.pairs), 64), dtype=bool)  # by pairs: column j is dual _hot[j]
+            cols[:, : len(self._hot)] = self._feas[self._hot_ids].T
+            packed = np.packbits(cols, axis=1, bitorder="little")  # (pairs, 8): byte b holds hot duals 8b .. 8b + 7
+            self._hot_words = packed.view("<u8").reshape(len(self.pairs)).astype(np.uint64)
+        return self._hot_words
+
+
+def _low_bit(words: np.ndarray) -> np.ndarray:
+    """Index of the lowest set bit of every (nonzero) uint64 word.
+
+    Isolates it (w & -w, a power of two) and reads the exponent with frexp, which is exact
+    for powers of two (no rounding: 2^j is a float64 for j < 64)."""
+    low = words & (~words + np.uint64(1))
+    return np.frexp(low.astype(np.float64))[1].astype(np.int64) - 1
+
+
+def _first_cover(words: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """Per row of ``sel`` (pair indices), the least dual feasible for all its pairs
+    (``words``: per pair, 64 duals per word), or -1."""
+    out = np.full(len(sel), -1, dtype=np.int64)
+    acc = words[sel[:, 0]]
+    for i in range(1, sel.shape[1]):
+        acc &= words[sel[:, i]]
+    nz = acc != 0
+    hit = np.flatnonzero(nz.any(axis=1))
+    if not hit.size:
         return out
+    word = np.argmax(nz[hit], axis=1)
+    out[hit] = word * 64 + _low_bit(acc[hit, word])
+    return out

@@ -72,6 +72,7 @@ LOSSES = ("squared", "absolute", "hinge")
 _ZERO = mpq(0)
 _MAX_CANDIDATES = 40_000_000  # multisets held in memory (int16 pairs and int64 bounds: about 1 GB at w = 3)
 _CHUNK = 1 << 16
+_SLOW_CHUNK = 1 << 10  # multisets per deadline check when sign bounds are Python rationals (squared loss with output bias)
 _MAX_DEFERRED = 4096  # multisets put off to a later batch because they share a pair with one in the batch
 _POOL_SETUP = 1 << 17  # multisets from which the set-up (sign bounds, sort) runs on the workers
 _POOL_CHUNK = 1 << 21  # at most this many multisets per set-up task on the workers
@@ -143,13 +144,22 @@ def _combos_first(lo: int, hi: int, m: int, w: int, repeat: bool) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros((0, w), dtype=np.int32)
 
 
-def _bounds_chunk(job: "_executor.Job", lo: int, hi: int, m: int, w: int, repeat: bool, dtype: Any, sort: bool):
+def _bounds_chunk(job: "_executor.Job", lo: int, hi: int, m: int, w: int, repeat: bool, dtype: Any, sort: bool,
+                  deadline: float | None = None):
     """(combos, sign bounds) of the multisets with first pair in [lo, hi), lexicographic,
-    or stably sorted by bound (``sort``; what a worker returns for the merge)."""
+    or stably sorted by bound (``sort``; what a worker returns for the merge).  None once
+    ``deadline`` (wall clock, ``time.time()``: the same in every process of the machine)
+    has passed; it is checked between parts of :data:`_CHUNK` multisets (of
+    :data:`_SLOW_CHUNK` where every bound is a Python rational)."""
     combos = _combos_first(lo, hi, m, w, repeat).astype(dtype)
     sb = job.sign_bounds
-    bounds = np.concatenate([sb.of(combos[i : i + _CHUNK]) for i in range(0, len(combos), _CHUNK)]) if len(combos) else \
-        np.zeros(0, dtype=sb.dtype)
+    step = _SLOW_CHUNK if sb.dtype == object else _CHUNK
+    parts = []
+    for i in range(0, len(combos), step):
+        if deadline is not None and time.time() > deadline:
+            return None
+        parts.append(sb.of(combos[i : i + step]))
+    bounds = np.concatenate(parts) if parts else np.zeros(0, dtype=sb.dtype)
     if sort:
         order = np.argsort(bounds, kind="stable")
         return np.take(combos, order, axis=0), np.take(bounds, order)
@@ -306,22 +316,36 @@ class ExactReluTrainer:
         m = len(pairs)
         dtype = np.int16 if m < 2**15 else np.int32
         on_pool = runner is not None and runner.parallel > 0 and total >= _POOL_SETUP
-        if on_pool:
-            runner.start(job, tuple(pairs[k % m] for k in range(w)), proposals)
+        stopped = (pairs, total, sb, job, None, None)
+        if deadline is not None and time.monotonic() > deadline:
+            return stopped
+        if on_pool:  # fork first: the workers import the float solvers after their chunks, while this process merges
+            runner.start(job, tuple(pairs[k % m] for k in range(w)), proposals, warm_here=False)
             n_tasks = max(runner.parallel, -(-total // _POOL_CHUNK))
         else:
             n_tasks = max(1, -(-total // _CHUNK))
-        tasks = [(lo, hi, m, w, repeat, dtype, on_pool) for lo, hi in _first_ranges(m, w, repeat, n_tasks)]
+        # the tasks check the deadline themselves (wall clock: they may run in other processes)
+        wall = None if deadline is None else time.time() + (deadline - time.monotonic())
+        tasks = [(lo, hi, m, w, repeat, dtype, on_pool, wall) for lo, hi in _first_ranges(m, w, repeat, n_tasks)]
         futures = runner.call(_bounds_chunk, job, tasks) if on_pool else None
+        warming = runner.warm(job, tuple(pairs[k % m] for k in range(w)), proposals, wall) if on_pool else []
         cps, bps = [], []
         for i, t in enumerate(tasks):
-            if deadline is not None and time.monotonic() > deadline:
-                for f in futures or ():
-                    getattr(f, "cancel", lambda: None)()  # tasks not started are dropped
-                return pairs, total, sb, job, None, None
-            c, b = futures[i].result() if futures is not None else _bounds_chunk(job, *t)
-            cps.append(c)
-            bps.append(b)
+            got = None
+            if deadline is None or time.monotonic() <= deadline:
+                if futures is None:
+                    got = _bounds_chunk(job, *t)
+                else:
+                    try:  # wait no longer than the budget
+                        got = futures[i].result(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+                    except TimeoutError:
+                        got = None
+            if got is None:
+                for f in (futures or []) + warming:
+                    getattr(f, "cancel", lambda: None)()  # tasks not started are dropped; running ones see the deadline
+                return stopped
+            cps.append(got[0])
+            bps.append(got[1])
         combos = np.concatenate(cps) if cps else np.zeros((0, w), dtype=np.int32)
         bounds = np.concatenate(bps) if bps else np.zeros(0, dtype=np.int64)
         if len(cps) == 1 and on_pool:
