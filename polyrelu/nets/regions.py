@@ -1302,7 +1302,7 @@ def pattern_maps(network: ReluNetwork, bits: Sequence[np.ndarray]) -> tuple[np.n
     return _apply(Wo, bo, H, Q), Q * qo
 
 
-def pattern_rows(network: ReluNetwork, bits: Sequence[Sequence[int]]) -> np.ndarray:
+def pattern_rows(network: ReluNetwork, bits: Sequence[Any]) -> np.ndarray:
     """Integer rows [c | e] (meaning c . x > e) whose intersection is the open activation
     region of the pattern ``bits`` (one 0/1 sequence per hidden layer) on R^n: one row per
     neuron that is not constant there (primitive, coincident rows once; often redundant).

@@ -121,6 +121,7 @@ class _Reply:
             if not self._channel.read(None if end is None else max(0.0, end - time.monotonic())):
                 raise TimeoutError("no result within the time given")
         if not self._ok:
+            assert isinstance(self._value, BaseException)
             raise self._value
         return self._value
 
