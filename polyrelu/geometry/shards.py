@@ -51,7 +51,7 @@ import numpy as np
 from gmpy2 import mpq
 
 from ..errors import BudgetExceededError, FileFormatError, InvalidParameterError
-from ..io import formats
+from ..io import formats, shards
 
 if TYPE_CHECKING:
     from .arrangement import HyperplaneArrangement
@@ -63,7 +63,7 @@ __all__ = ["FORMAT", "VERSION", "MANIFEST", "MANIFEST_FORMAT", "StreamedArrangem
 FORMAT = "polyrelu.arrangement-shard"
 VERSION = 1
 MANIFEST_FORMAT = "polyrelu.arrangement-manifest"
-MANIFEST = "manifest.json"
+MANIFEST = shards.MANIFEST
 _FIELDS = {"signs", "witness", "bounded"}
 
 
@@ -214,29 +214,14 @@ def stream_arrangement(arrangement: "HyperplaneArrangement", directory: Any, *, 
 def read_manifest(directory: Any) -> dict:
     """The manifest of an arrangement shard folder (strict: format and version); the shard
     paths are under ``"paths"``."""
-    path = Path(directory) / MANIFEST
-    if not path.exists():
-        raise FileFormatError(f"{directory}: no {MANIFEST} (the run that wrote these shards did not finish)")
-    m = formats.load(path)
-    if not isinstance(m, dict) or m.get("format") != MANIFEST_FORMAT or m.get("version") != VERSION:
-        raise FileFormatError(f"{path}: not a {MANIFEST_FORMAT} version {VERSION} file")
-    m["paths"] = [Path(directory) / s["file"] for s in m["shards"]]
-    return m
+    return shards.load_manifest(directory, MANIFEST_FORMAT, VERSION)
 
 
 def iter_shard(path: Any) -> Iterator[dict]:
     """The header, then every region of one arrangement shard (strict: format, version,
     fields, no floats)."""
     with open(path, encoding="utf-8") as f:
-        try:
-            header = formats.loads(f.readline(), source=f"{path}: line 1")
-        except FileFormatError:
-            raise FileFormatError(f"{path}: the first line is not a JSON header") from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise FileFormatError(f"{path}: not a {FORMAT} file (format is {header.get('format') if isinstance(header, dict) else None!r})")
-        if header.get("version") != VERSION:
-            raise FileFormatError(f"{path}: {FORMAT} version {header.get('version')!r} is not supported (expected {VERSION})")
-        yield header
+        yield shards.check_header(f.readline(), path, FORMAT, VERSION)
         for no, line in enumerate(f, start=2):
             row = formats.loads(line, source=f"{path}: line {no}")
             if not isinstance(row, dict) or set(row) != _FIELDS:

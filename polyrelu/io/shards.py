@@ -42,7 +42,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from ..errors import FileFormatError
 
 __all__ = ["FORMAT", "VERSION", "MANIFEST", "MANIFEST_FORMAT", "shard_header", "write_shard", "write_shards", "write_manifest",
-           "read_manifest", "iter_shard", "counts_from_shards", "map_text", "iter_map_patterns"]
+           "read_manifest", "load_manifest", "check_header", "iter_shard", "counts_from_shards", "map_text", "iter_map_patterns"]
 
 FORMAT = "polyrelu.region-shard"
 VERSION = 1
@@ -118,6 +118,12 @@ def write_manifest(directory: Any, network: Any, denominator: int, shards: Seque
 def read_manifest(directory: Any) -> dict:
     """The manifest of a shard folder (strict: format and version); the shard paths are
     under ``"paths"``."""
+    return load_manifest(directory, MANIFEST_FORMAT, VERSION)
+
+
+def load_manifest(directory: Any, fmt: str, version: int) -> dict:
+    """The ``manifest.json`` of a shard folder of format ``fmt`` (strict), with the shard
+    paths under ``"paths"``; shared by every kind of shard folder."""
     path = Path(directory) / MANIFEST
     if not path.exists():
         raise FileFormatError(f"{directory}: no {MANIFEST} (the run that wrote these shards did not finish)")
@@ -126,25 +132,29 @@ def read_manifest(directory: Any) -> dict:
             m = json.load(f)
         except json.JSONDecodeError:
             raise FileFormatError(f"{path}: not JSON") from None
-    if not isinstance(m, dict) or m.get("format") != MANIFEST_FORMAT or m.get("version") != VERSION:
-        raise FileFormatError(f"{path}: not a {MANIFEST_FORMAT} version {VERSION} file")
+    if not isinstance(m, dict) or m.get("format") != fmt or m.get("version") != version:
+        raise FileFormatError(f"{path}: not a {fmt} version {version} file")
     m["paths"] = [Path(directory) / s["file"] for s in m["shards"]]
     return m
+
+
+def check_header(line: str, path: Any, fmt: str, version: int) -> dict:
+    """The header (first line) of a shard file of format ``fmt``, checked strictly."""
+    try:
+        header = json.loads(line)
+    except json.JSONDecodeError:
+        raise FileFormatError(f"{path}: the first line is not a JSON header") from None
+    if not isinstance(header, dict) or header.get("format") != fmt:
+        raise FileFormatError(f"{path}: not a {fmt} file (format is {header.get('format') if isinstance(header, dict) else None!r})")
+    if header.get("version") != version:
+        raise FileFormatError(f"{path}: {fmt} version {header.get('version')!r} is not supported (expected {version})")
+    return header
 
 
 def iter_shard(path: Any) -> Iterator[dict]:
     """The header, then every region of one shard (strict: format, version, fields)."""
     with open(path, encoding="utf-8") as f:
-        first = f.readline()
-        try:
-            header = json.loads(first)
-        except json.JSONDecodeError:
-            raise FileFormatError(f"{path}: the first line is not a JSON header") from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise FileFormatError(f"{path}: not a {FORMAT} file (format is {header.get('format') if isinstance(header, dict) else None!r})")
-        if header.get("version") != VERSION:
-            raise FileFormatError(f"{path}: {FORMAT} version {header.get('version')!r} is not supported (expected {VERSION})")
-        yield header
+        yield check_header(f.readline(), path, FORMAT, VERSION)
         for no, line in enumerate(f, start=2):
             try:
                 row = json.loads(line, parse_float=_no_float)
@@ -222,12 +232,6 @@ _BITS = frozenset("01")
 def _lines(path: Any) -> Iterator[tuple[int, str]]:
     """(line number, text) of the region lines of a shard, after checking its header."""
     with open(path, encoding="utf-8") as f:
-        first = f.readline()
-        try:
-            header = json.loads(first)
-        except json.JSONDecodeError:
-            raise FileFormatError(f"{path}: the first line is not a JSON header") from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("version") != VERSION:
-            raise FileFormatError(f"{path}: not a {FORMAT} version {VERSION} file")
+        check_header(f.readline(), path, FORMAT, VERSION)
         for no, line in enumerate(f, start=2):
             yield no, line
