@@ -79,6 +79,16 @@ def test_degenerate_arrangements_stream_their_regions(arr, tmp_path):
     assert m["arrangement_digest"] == arr.digest() and m["partial"] is False
 
 
+def test_an_unbounded_domain_keeps_unbounded_regions(tmp_path):
+    arr = HyperplaneArrangement([([1, 0], 0), ([0, 1], 0), ([1, 1], 1), ([1, -1], 3)])
+    inside = OpenPolyhedron.from_inequalities(2, [([1, 0], 2), ([-1, -2], 5)])  # x < 2, x + 2y > -5
+    r = stream_arrangement(arr, tmp_path / "s", inside=inside)
+    rows = shard_rows(r)
+    assert sorted((row["signs"], row["bounded"]) for row in rows) == reference(arr, inside)
+    assert any(row["bounded"] for row in rows) and not all(row["bounded"] for row in rows)
+    check_witnesses(arr, rows, inside)
+
+
 @given(d=st.integers(1, 4), m=st.integers(0, 12), seed=st.integers(0, 10**6), boxed=st.booleans())
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_random_arrangements_agree_with_the_in_memory_route(d, m, seed, boxed, tmp_path_factory):
