@@ -75,3 +75,36 @@ def test_vertex_filter_never_drops_a_cutting_hyperplane():
             cuts = cover(d, h, R)[0].shape[0] == 2
             if cuts:
                 assert meets[0, j]
+
+
+@pytest.mark.parametrize("seed, size", [(11, 5), (12, 60), (13, 2**22)])
+def test_vertex_filter_on_many_cells_is_exact_where_cells_have_vertices(seed, size):
+    """Many cells at once, with different numbers of walls (packed by count), small and
+    large coefficients (the latter take the Python-integer route): on a cell with a vertex
+    the filter says "meets" exactly when the engine finds the hyperplane cutting the open
+    cell; on a cell without one it keeps every neuron."""
+    from polyrelu.exact.linalg import rank
+    from fractions import Fraction
+
+    rng = random.Random(seed)
+    for _ in range(25):
+        d = rng.choice([2, 3])
+        N = rng.randint(1, 6)
+        cells_rows = [_rows(rng, rng.randint(1, 9), d, -size, size) for _ in range(N)]
+        R = np.concatenate(cells_rows)
+        rp = np.concatenate([np.full(len(r), i, dtype=np.int64) for i, r in enumerate(cells_rows)])
+        w = 5
+        G = np.stack([_rows(rng, w, d, -size, size) for _ in range(N)])
+        live = np.any(G[:, :, :d] != 0, axis=2)
+        meets = vertex_filter(R, rp, N, d, G, live)
+        for i, Ri in enumerate(cells_rows):
+            if cover(d, np.zeros((0, d + 1), dtype=np.int64), Ri)[0].shape[0] == 0:
+                continue  # an empty cell
+            pointed = rank([tuple(Fraction(int(v)) for v in r[:d]) for r in Ri]) == d
+            for j in range(w):
+                if not live[i, j]:
+                    assert not meets[i, j]
+                    continue
+                h = np.array([[*G[i, j, :d], -G[i, j, d]]], dtype=object)
+                cuts = cover(d, h, Ri)[0].shape[0] == 2
+                assert meets[i, j] == cuts if pointed else (meets[i, j] or not cuts)

@@ -855,32 +855,50 @@ def _det(M: np.ndarray) -> np.ndarray:
     return out
 
 
-def _ein_ckf(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """out[c, k, f] = A[c, f] . B[c, k] (einsum for int64; explicit sums for Python integers)."""
-    if A.dtype != object and B.dtype != object:
-        return np.einsum("cfi,cki->ckf", A, B)
-    out = A[:, None, :, 0] * B[:, :, None, 0]
-    for i in range(1, A.shape[2]):
-        out = out + A[:, None, :, i] * B[:, :, None, i]
+def _satisfy_all(Rw: np.ndarray, mask: np.ndarray, P: np.ndarray, w: np.ndarray | None, sg: np.ndarray) -> np.ndarray:
+    """Which masked points k of each cell c satisfy every row f of the cell:
+    sg[c, k] (Rw[c, f, :n] . P[c, k] - Rw[c, f, n] w[c, k]) >= 0, the point being
+    P[c, k] / w[c, k] with sg the sign of w (w None: directions sg P, the linear part
+    only).  Row by row, each row looking only at the points that passed the rows before
+    (most candidates fail early)."""
+    n = P.shape[2]
+    ci, ki = np.nonzero(mask)
+    for f in range(Rw.shape[1]):
+        if ci.size == 0:
+            break
+        v = (Rw[ci, f, :n] * P[ci, ki]).sum(axis=1)
+        if w is not None:
+            v = v - Rw[ci, f, n] * w[ci, ki]
+        keep = v * sg[ci, ki] >= 0
+        ci, ki = ci[keep], ki[keep]
+    out = np.zeros(mask.shape, dtype=bool)
+    out[ci, ki] = True
     return out
 
 
-def _ein_kf(G: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """out[k, f] = G[k, f] . v[k] (int64 einsum, or explicit sums for Python integers)."""
-    if G.dtype != object and v.dtype != object:
-        return np.einsum("kfi,ki->kf", G, v)
-    out = G[:, :, 0] * v[:, None, 0]
-    for i in range(1, G.shape[2]):
-        out = out + G[:, :, i] * v[:, None, i]
-    return out
-
-
-def _any_by_cell(acc: np.ndarray, ci: np.ndarray, flags: np.ndarray) -> None:
-    """acc[c] |= OR of the rows of ``flags`` whose cell ``ci`` is c (``ci`` sorted)."""
+def _signs_at(lo: np.ndarray, hi: np.ndarray, G: np.ndarray, mask: np.ndarray, P: np.ndarray, w: np.ndarray | None,
+              sg: np.ndarray) -> None:
+    """lo[c, j] |= (some point k of cell c with mask[c, k] has value < 0), hi likewise > 0,
+    where the value of neuron j at the point (P[c, k] / w[c, k], sg the sign of w) is
+    sg (G[c, j, :n] . P[c, k] + G[c, j, n] w[c, k]) (w None: the direction sg P, the
+    linear part only).  The masked points are packed per cell (zeros pad them: value 0,
+    neither sign) so that one batched matrix product evaluates every neuron at every point."""
+    ci, ki = np.nonzero(mask)
     if ci.size == 0:
         return
-    starts = np.flatnonzero(np.r_[True, ci[1:] != ci[:-1]])
-    acc[ci[starts]] |= np.logical_or.reduceat(flags, starts, axis=0)
+    c, n = G.shape[0], P.shape[2]
+    counts = np.bincount(ci, minlength=c)
+    r = np.arange(ci.size) - (np.cumsum(counts) - counts)[ci]
+    sk = sg[ci, ki].astype(P.dtype)
+    Pp = np.zeros((c, int(counts.max()), n), dtype=P.dtype)
+    Pp[ci, r] = P[ci, ki] * sk[:, None]
+    val = np.matmul(Pp, G[:, :, :n].transpose(0, 2, 1))
+    if w is not None:
+        wp = np.zeros(Pp.shape[:2], dtype=w.dtype)
+        wp[ci, r] = w[ci, ki] * sk
+        val = val + wp[:, :, None] * G[:, None, :, n]
+    lo |= (val < 0).any(axis=1)
+    hi |= (val > 0).any(axis=1)
 
 
 def vertex_filter(R: np.ndarray, rp: np.ndarray, N: int, n: int, G: np.ndarray, live: np.ndarray, max_rows: int | None = None,
@@ -943,26 +961,19 @@ def _filter_cells(R: np.ndarray, starts: np.ndarray, cellsF: np.ndarray, F: int,
     num = np.stack(nums, axis=-1)  # vertex = num / det
     s = np.sign(det) if det.dtype != object else ((det > 0).astype(np.int64) - (det < 0).astype(np.int64))
     # feasibility: every row c . x - e >= 0, i.e. (c . num - e det) * sign(det) >= 0
-    val = _ein_ckf(Rw[:, :, :n], num) - Rw[:, None, :, n] * det[:, :, None]
-    feas = (det != 0) & np.all(val * s[:, :, None] >= 0, axis=2)
+    feas = _satisfy_all(Rw, det != 0, num, det, s)
     has_vertex = feas.any(axis=1)
     # the neurons at the feasible vertices only (a few per cell among the C(F, n) candidates)
-    ci, ki = np.nonzero(feas)
-    gv = (_ein_kf(Gw[ci, :, :n], num[ci, ki]) + Gw[ci, :, n] * det[ci, ki][:, None]) * s[ci, ki][:, None]
-    _any_by_cell(lo, ci, gv < 0)
-    _any_by_cell(hi, ci, gv > 0)
+    _signs_at(lo, hi, Gw, feas, num, det, s)
     # extreme rays: n - 1 rows as equalities (generalized cross product)
     if True:  # n = 1: no equality, the rays are +-1
         combos = list(combinations(range(F), n - 1))
         comb = np.array(combos, dtype=np.int64).reshape(len(combos), n - 1)
         A = Rw[:, comb, :n]  # (c, K, n-1, n)
         y = np.stack([(_det(A[..., [c for c in range(n) if c != k]]) * (1 if k % 2 == 0 else -1)) for k in range(n)], axis=-1)
-        ay = _ein_ckf(Rw[:, :, :n], y)
         nz = np.any(y != 0, axis=2)
         for sgn in (1, -1):
-            ci, ki = np.nonzero(nz & np.all(sgn * ay >= 0, axis=2))
-            gy = sgn * _ein_kf(Gw[ci, :, :n], y[ci, ki])
-            _any_by_cell(lo, ci, gy < 0)
-            _any_by_cell(hi, ci, gy > 0)
+            sg = np.full(nz.shape, sgn, dtype=np.int64)
+            _signs_at(lo, hi, Gw, _satisfy_all(Rw, nz, y, None, sg), y, None, sg)
     ok = has_vertex
     meets[cellsF[ok]] = live[cellsF[ok]] & lo[ok] & hi[ok]
