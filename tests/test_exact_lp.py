@@ -130,16 +130,21 @@ def test_the_routing_threshold(value):
     assert not cddlib._beyond_float([[2 * value, 2]]) or value >= cddlib.FLOAT_SAFE  # primitive form decides
 
 
-def test_cddlib_c_output_never_reaches_stdout():
-    """cddlib's C diagnostics (printf) are silenced around its LP routines; Python's own
-    output before and after is untouched."""
+def test_cddlib_c_output_never_reaches_stdout_or_stderr():
+    """cddlib's C diagnostics (printf to stdout, fprintf to stderr, as its criss-cross
+    method does when its float phase gives up) are silenced around its routines; Python's
+    own output before and after is untouched."""
     code = ("import ctypes, sys\n"
             "from polyrelu.exact.cddlib import _Quiet\n"
             "print('before', flush=True)\n"
+            "print('err-before', file=sys.stderr, flush=True)\n"
             "libc = ctypes.CDLL(None)\n"
             "with _Quiet():\n"
             "    libc.printf(b'noise from C\\n')\n"
-            "print('after')\n")
+            "    libc.write(2, b'noise on stderr\\n', 16)\n"
+            "print('after')\n"
+            "print('err-after', file=sys.stderr)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["before", "after"]
+    assert out.stderr.split() == ["err-before", "err-after"]

@@ -37,11 +37,13 @@ FLOAT_SAFE = 1 << 50
 
 
 class _Quiet:
-    """cddlib's C code writes a few diagnostics to the process's stdout (for example "max
-    number 25000 of pivots performed by the criss-cross method" when its float phase gives
-    up, after which the exact phase still answers).  The library never prints, and a
-    command's --json output must stay clean, so around cddlib's LP routines file
-    descriptor 1 points to /dev/null; C's stdout buffer is flushed before it is restored."""
+    """cddlib's C code writes a few diagnostics to the process's stdout and stderr (for
+    example "max number 25000 of pivots performed by the criss-cross method. Most likely
+    due to the floating-point arithmetics error", on stderr, when its float phase gives up,
+    after which the exact phase still answers).  The library never prints, and a command's
+    output (--json on stdout, one-line errors on stderr) must stay clean, so around
+    cddlib's routines file descriptors 1 and 2 point to /dev/null; C's buffers are flushed
+    before they are restored."""
 
     _libc: Any = None
 
@@ -52,17 +54,20 @@ class _Quiet:
         if _Quiet._libc is None:
             _Quiet._libc = ctypes.CDLL(None)
         sys.stdout.flush()
-        self._saved = os.dup(1)
+        sys.stderr.flush()
+        self._saved = (os.dup(1), os.dup(2))
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
+        os.dup2(null, 2)
         os.close(null)
 
     def __exit__(self, *exc: Any) -> None:
         import os
 
         _Quiet._libc.fflush(None)
-        os.dup2(self._saved, 1)
-        os.close(self._saved)
+        for fd, saved in zip((1, 2), self._saved):
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 def _beyond_float(rows: Sequence[Sequence]) -> bool:
@@ -188,8 +193,9 @@ def h_to_v(inequalities: Sequence[Sequence], equalities: Sequence[Sequence] = ()
     """
     rows = [list(map(_frac, r)) for r in equalities] + [list(map(_frac, r)) for r in inequalities]
     mat = cdd.gmp.matrix_from_array(rows, lin_set=set(range(len(equalities))), rep_type=cdd.RepType.INEQUALITY)
-    poly = cdd.gmp.polyhedron_from_matrix(mat)
-    gen = cdd.gmp.copy_generators(poly)
+    with _Quiet():
+        poly = cdd.gmp.polyhedron_from_matrix(mat)
+        gen = cdd.gmp.copy_generators(poly)
     points, rays, lines = [], [], []
     for i, row in enumerate(gen.array):
         vec = tuple(_mpq(v) for v in row[1:])
@@ -212,9 +218,9 @@ def v_to_h(points: Sequence[Sequence], rays: Sequence[Sequence] = ()):
     """
     rows = [[Fraction(1)] + list(map(_frac, p)) for p in points] + [[Fraction(0)] + list(map(_frac, r)) for r in rays]
     mat = cdd.gmp.matrix_from_array(rows, rep_type=cdd.RepType.GENERATOR)
-    poly = cdd.gmp.polyhedron_from_matrix(mat)
-    ineq = cdd.gmp.copy_inequalities(poly)
     with _Quiet():
+        poly = cdd.gmp.polyhedron_from_matrix(mat)
+        ineq = cdd.gmp.copy_inequalities(poly)
         cdd.gmp.matrix_canonicalize(ineq)
     ins: list[tuple[Rational, ...]] = []
     eqs: list[tuple[Rational, ...]] = []
