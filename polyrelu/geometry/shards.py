@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -67,16 +66,7 @@ MANIFEST = shards.MANIFEST
 _FIELDS = {"signs", "witness", "bounded"}
 
 
-@dataclass
-class StreamedArrangement:
-    """What a streamed enumeration wrote and counted."""
-
-    directory: Path
-    shards: list[Path]
-    counts: dict[str, Any]
-    partial: bool
-    info: dict = field(default_factory=dict)
-    manifest: Path | None = None
+StreamedArrangement = shards.StreamedShards  # what a streamed enumeration wrote and counted
 
 
 def _witness_texts(X: np.ndarray, D: np.ndarray) -> list[str]:

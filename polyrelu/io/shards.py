@@ -36,18 +36,33 @@ import hashlib
 import json
 import os
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import FileFormatError
 
-__all__ = ["FORMAT", "VERSION", "MANIFEST", "MANIFEST_FORMAT", "shard_header", "write_shard", "write_shards", "write_manifest",
+__all__ = ["FORMAT", "VERSION", "MANIFEST", "MANIFEST_FORMAT", "StreamedShards", "shard_header", "write_shard", "write_shards", "write_manifest",
            "read_manifest", "load_manifest", "check_header", "iter_shard", "counts_from_shards", "map_text", "iter_map_patterns"]
 
 FORMAT = "polyrelu.region-shard"
 VERSION = 1
 MANIFEST_FORMAT = "polyrelu.region-manifest"
 MANIFEST = "manifest.json"
+
+
+@dataclass
+class StreamedShards:
+    """What a streamed enumeration (of a network's or an arrangement's regions) wrote and
+    counted: the folder, the shards in order, the counts, whether a budget stopped it,
+    details, and the manifest written last."""
+
+    directory: Path
+    shards: list[Path]
+    counts: dict[str, Any]
+    partial: bool
+    info: dict = field(default_factory=dict)
+    manifest: Path | None = None
 
 
 def shard_header(network: Any, denominator: int, shard: int, first_region: int | None) -> dict:
@@ -156,13 +171,18 @@ def iter_shard(path: Any) -> Iterator[dict]:
     with open(path, encoding="utf-8") as f:
         yield check_header(f.readline(), path, FORMAT, VERSION)
         for no, line in enumerate(f, start=2):
-            try:
-                row = json.loads(line, parse_float=_no_float)
-            except json.JSONDecodeError as exc:
-                raise FileFormatError(f"{path}: line {no} is not JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or set(row) != {"pattern", "witness", "map"}:
-                raise FileFormatError(f"{path}: line {no} must have exactly the fields pattern, witness, map")
-            yield row
+            yield _row(line, path, no)
+
+
+def _row(line: str, path: Any, no: int) -> dict:
+    """One region line of a shard, checked strictly (JSON, no floats, exactly its fields)."""
+    try:
+        row = json.loads(line, parse_float=_no_float)
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"{path}: line {no} is not JSON ({exc.msg})") from None
+    if not isinstance(row, dict) or set(row) != {"pattern", "witness", "map"}:
+        raise FileFormatError(f"{path}: line {no} must have exactly the fields pattern, witness, map")
+    return row
 
 
 def _no_float(text: str):
@@ -215,12 +235,7 @@ def iter_map_patterns(paths: Sequence[Any], maps: set[str]) -> Iterator[tuple[st
                     if all(_BITS.issuperset(p) for p in pattern):
                         yield text, pattern
                         continue
-            try:
-                row = json.loads(line, parse_float=_no_float)
-            except json.JSONDecodeError as exc:
-                raise FileFormatError(f"{p}: line {no} is not JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or set(row) != {"pattern", "witness", "map"}:
-                raise FileFormatError(f"{p}: line {no} must have exactly the fields pattern, witness, map")
+            row = _row(line, p, no)
             t = map_text(row["map"])
             if t in maps:
                 yield t, row["pattern"]

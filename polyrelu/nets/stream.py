@@ -94,16 +94,7 @@ from .regions import LastLayer, closures_meet, last_layer, network_regions, patt
 __all__ = ["StreamedRegions", "stream_regions"]
 
 
-@dataclass
-class StreamedRegions:
-    """What a streamed enumeration wrote and counted."""
-
-    directory: Path
-    shards: list[Path]
-    counts: dict[str, Any]
-    partial: bool
-    info: dict = field(default_factory=dict)
-    manifest: Path | None = None
+StreamedRegions = shards.StreamedShards  # what a streamed enumeration wrote and counted
 
 
 def _tag(key: Any) -> bytes:
