@@ -209,20 +209,24 @@ def test_cover_names_the_same_dual_as_its_definition(seed):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 10**6), st.sampled_from([3, 20, 40, 61, 80]), st.sampled_from([1, 30, 100, 300]))
+@given(st.integers(0, 10**6), st.sampled_from([3, 20, 40, 44, 48, 53, 61, 80]), st.sampled_from([1, 30, 100, 300]))
 def test_pair_feasibility_signs_are_exact_in_every_limb_layout(seed, col_bits, u_bits):
-    """The int64-limb route (one limb, many limbs) and the Python-integer route (columns
-    too large for int64 limbs) against the definition: the sign of a . u in integers."""
+    """The float64-limb route (BLAS on integers below 2^53), the int64-limb route (one
+    limb, many limbs) and the Python-integer route (columns too large for int64 limbs)
+    against the definition: the sign of a . u in integers.  Columns at the largest size a
+    route takes, with many rows (so that BLAS blocks the product), are included."""
     rng = random.Random(seed)
-    D = rng.randint(1, 6)
+    D = rng.choice([1, 2, 5, 6, 31, 64])
 
     def num(bits):
         return rng.choice([0, 1, -1, rng.randint(-2**bits, 2**bits), 2**bits - 1, -(2**bits)])
 
-    cols = [[tuple(num(col_bits) for _ in range(D)) for _ in range(rng.randint(0, 4))] for _ in range(3)]
+    cols = [[tuple(num(col_bits) for _ in range(D)) for _ in range(rng.choice([0, 1, 4, 300]))] for _ in range(3)]
     pairs = [(ci, s) for ci in range(3) for s in (1, -1)]
     feas = PairFeasibility(cols, pairs, D)
-    assert (feas.limb >= 8) == (feas._rows.dtype == np.int64)
+    top = max((abs(v) for c in cols for r in c for v in r), default=0).bit_length()
+    route = np.float64 if top + D.bit_length() <= 45 else np.int64 if top + D.bit_length() <= 54 else object
+    assert feas._cols.dtype == route
     for _ in range(4):
         u = [mpq(num(u_bits), rng.randint(1, 2**rng.choice([1, 40]))) for _ in range(D)]
         if rng.random() < 0.3:  # a dual orthogonal to a column: sign 0 must stay 0
