@@ -50,23 +50,77 @@ def test_one_process_two_processes_and_a_dask_cluster_agree():
         real = ex.map
         ex.map = lambda fn, tasks, **kw: calls.append(len(tasks)) or real(fn, tasks, **kw)
         remote = network_regions(net, executor=ex)
-        actors = []
-        real_start = _executor._start_actors
+        servers, actors = [], []
+        real_connect, real_start = _executor._connect_remote, _executor._start_actors
+        _executor._connect_remote = lambda client, job: servers.append(real_connect(client, job)) or servers[-1]
         _executor._start_actors = lambda client, job: actors.append(real_start(client, job)) or actors[-1]
-        real_setup, _trainer._POOL_SETUP = _trainer._POOL_SETUP, 1  # the set-up (sign bounds, sort) on the actors too
+        real_setup, _trainer._POOL_SETUP = _trainer._POOL_SETUP, 1  # the set-up (sign bounds, sort) on the workers too
         try:
             remote_trained = ExactReluTrainer(width=2).fit(X, y, executor=ex)
+            answered = [f.result(timeout=30) for f in servers[0][1]]  # the servers end at the fit's stop
+            # workers that cannot be reached directly: one actor per worker instead
+            _executor._connect_remote = lambda client, job: ([], [])
+            by_actors = ExactReluTrainer(width=2).fit(X, y, executor=ex)
+            per_actor = [a.count().result() for a in actors[0]]
         finally:
-            _executor._start_actors = real_start
+            _executor._connect_remote, _executor._start_actors = real_connect, real_start
             _trainer._POOL_SETUP = real_setup
-        assert len(actors) == 1 and len(actors[0]) == 2  # one actor per worker, started once per fit
-        per_worker = [a.count().result() for a in actors[0]]
     _same(local, remote)
     assert calls and sum(calls) > 1  # the work really went through the cluster
-    assert sum(per_worker) == remote_trained.n_subproblems_ and min(per_worker) > 0  # ... the training batches too, on both workers
+    assert len(servers) == 1 and len(servers[0][0]) == 2  # one server per worker, connected once per fit
+    n_setup = 1 + 2  # the set-up's one chunk of sign bounds and one warm-up per worker
+    assert sum(answered) > n_setup and min(answered) > 1  # ... and the training batches, on both workers
+    assert len(actors) == 1 and len(actors[0]) == 2 and sum(per_actor) == by_actors.n_subproblems_ and min(per_actor) > 0
     key = (lambda t: (t.loss_, t.network_, t.n_subproblems_, t.n_pruned_sign_, t.n_pruned_dual_, t.n_duals_confirmed_))
-    assert key(remote_trained) == key(trained)
+    assert key(remote_trained) == key(trained) == key(by_actors)
     assert json.dumps(remote_trained.certificate_, sort_keys=True) == json.dumps(trained.certificate_, sort_keys=True)
+    assert json.dumps(by_actors.certificate_, sort_keys=True) == json.dumps(trained.certificate_, sort_keys=True)
+
+
+def _echo(job, *args):
+    return isinstance(job, _executor.Job), args
+
+
+def _fail(job):
+    raise ValueError("refused in the server")
+
+
+def test_a_training_server_answers_only_the_holder_of_the_fits_key():
+    """The TCP server a Dask worker runs for a fit (here in a thread of this process):
+    a connection with another key is refused by both sides' HMAC challenge; the right key
+    gets its requests answered in order, and the server ends at the stop."""
+    import socket
+    import threading
+    from multiprocessing import AuthenticationError
+
+    def server(key):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        token = f"t{id(sock)}"
+        _executor._LISTENING[token] = (sock, key, 10.0)
+        out = []
+        th = threading.Thread(target=lambda: out.append(_executor._serve_remote(_executor.Job(None, None), token)))
+        th.start()
+        return sock.getsockname(), th, out
+
+    where, th, out = server(b"k" * 32)
+    with pytest.raises(AuthenticationError):
+        _executor._dial(where, b"x" * 32, 5.0)
+    th.join(10)
+    assert out == [0]  # refused: nothing served
+    where, th, out = server(b"k" * 32)
+    conn = _executor._dial(where, b"k" * 32, 5.0)
+    ch = _executor._Channel(conn)
+    replies = [ch.send(_echo, (2, 10)), ch.send(_fail, ()), ch.send(_echo, ("x",))]  # fn(job, *args)
+    assert replies[0].result(5) == (True, (2, 10))
+    with pytest.raises(ValueError, match="refused in the server"):
+        replies[1].result(5)
+    assert replies[2].result(5) == (True, ("x",))
+    ch.stop()
+    th.join(10)
+    conn.close()
+    assert out == [3]
 
 
 def test_unreachable_scheduler_is_one_clear_error():

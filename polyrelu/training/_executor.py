@@ -9,9 +9,15 @@
   its management threads about 0.5 ms of this process's CPU (a quarter of the main
   process's work in a long fit);
 * on a Dask cluster (an :class:`polyrelu.parallel.Executor` with a scheduler, passed to
-  ``fit``): the problem is scattered to every worker once, one actor per worker holds it,
-  and each batch is split over the actors (actor calls bypass the scheduler: a task per
-  part cost tens of milliseconds of scheduler and client time, more than the part's work).
+  ``fit``): the problem is scattered to every worker once and each worker runs one long
+  task that serves the same requests over its own authenticated TCP connection to this
+  process (:func:`_connect_remote`): Dask places the servers, holds the problem and
+  watches the workers, but carries no per-batch traffic.  Through Dask itself a request
+  cost milliseconds of client, scheduler and worker event-loop time: a task per part
+  tens of milliseconds, an actor call about 3 ms of this process's and the worker's
+  CPU, as long as the part's own work.  Where the workers cannot be reached that way (an
+  address that is not TCP over IPv4, a firewall), one actor per worker holds the problem
+  and takes the parts instead (:class:`_Solver`).
 
 Local pools are :class:`polyrelu.parallel.Executor` objects too, so their workers die with
 the parent (Ctrl-C, SIGTERM, a killed parent).
@@ -22,8 +28,11 @@ Results come back in task order, so nothing depends on where they ran.
 from __future__ import annotations
 
 import multiprocessing
+import secrets
+import socket
 import time
 from collections import deque
+from multiprocessing.connection import Connection, answer_challenge, deliver_challenge
 from typing import Any, Callable, NamedTuple, Sequence
 
 from .. import parallel
@@ -91,20 +100,36 @@ def _serve(i: int) -> None:
         mine.close()
         if j != i:
             theirs.close()
-    job = _resolve(None)
+    _serve_on(conn, _resolve(None))
+
+
+def _serve_on(conn: Any, job: Job) -> int:
+    """Answer ``(fn, args)`` requests on ``conn`` in order with ``(True, fn(job, *args))`` or
+    ``(False, exception)`` until ``None`` or until the other end is gone; returns how many
+    requests were answered."""
+    answered = 0
     while True:
-        msg = conn.recv()
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):  # the trainer closed the connection (an error, or the budget ran out)
+            return answered
         if msg is None:
-            return
+            return answered
         fn, args = msg
         try:
             out = (True, fn(job, *args))
         except Exception as exc:  # sent back and raised by the caller
             out = (False, exc)
         try:
-            conn.send(out)
-        except Exception as exc:  # an unpicklable result or exception
-            conn.send((False, InternalError(f"a training worker could not return its result: {exc!r}")))
+            try:
+                conn.send(out)
+            except (BrokenPipeError, ConnectionError, EOFError):
+                return answered
+            except Exception as exc:  # an unpicklable result or exception
+                conn.send((False, InternalError(f"a training worker could not return its result: {exc!r}")))
+        except (OSError, EOFError):
+            return answered
+        answered += 1
 
 
 class _Reply:
@@ -189,6 +214,8 @@ class Runner:
         self._next = 0  # round robin over the channels for single requests
         self._here = parallel.Executor(workers=1)
         self._actors: list | None = None
+        self._serving: list = []  # the Dask futures of the remote servers (kept: a released future may be cancelled)
+        self._remote = False  # the channels are TCP connections to Dask workers
         self._n = 1 if workers is None else max(1, workers)
 
     def __enter__(self) -> "Runner":
@@ -201,6 +228,11 @@ class Runner:
         """Stop the local pool (at once on Ctrl-C and the like: ``exc`` as in ``__exit__``)."""
         global _JOB
         channels, self._channels = self._channels, []
+        if self._remote:  # a stop when every reply was read; otherwise closing the connection ends the server
+            if not (bool(exc) and exc[0] is not None) and not any(ch.waiting for ch in channels):
+                for ch in channels:
+                    ch.stop()
+            self._serving, self._remote = [], False
         if self._local is not None:
             local, self._local = self._local, None
             failed = bool(exc) and exc[0] is not None
@@ -226,6 +258,8 @@ class Runner:
     def parallel(self) -> int:
         """How many workers take tasks now (0: they run in this process)."""
         if self._dask is not None:
+            if self._channels:
+                return len(self._channels)
             return len(self._actors) if self._actors is not None else max(1, self._dask.parallelism)
         return self._n if self._n > 1 else 0
 
@@ -237,8 +271,12 @@ class Runner:
         nothing."""
         global _JOB
         if self._dask is not None:
-            if self._actors is None:
-                self._actors = _start_actors(self._dask.client, job)
+            if self._actors is None and not self._channels:
+                conns, self._serving = _connect_remote(self._dask.client, job)
+                if conns:
+                    self._channels, self._remote = [_Channel(c) for c in conns], True
+                else:  # the workers cannot be reached directly: actors
+                    self._actors = _start_actors(self._dask.client, job)
             return
         if self._n <= 1 or self._local is not None:
             return
@@ -260,21 +298,23 @@ class Runner:
         that the workers import the float solvers while this process does other work,
         not on their first batch; skipped once ``deadline`` (``time.time()``) has passed.
         Returns the futures (to cancel; nobody waits for them)."""
-        if self._local is not None and self._n > 1 and proposals:
+        if proposals and self._channels:
+            return self.call(_warm, job, [(combo, proposals, deadline)] * len(self._channels))
+        if proposals and self._local is not None and self._n > 1:
             return self.call(_warm, job, [(combo, proposals, deadline)] * self._n)
         return []
 
     def call(self, fn: Callable[..., Any], job: Job, tasks: Sequence[tuple]) -> list:
         """Start ``fn(job, *t)`` for every task (after :meth:`start`): futures, in task
         order, spread over the workers (or run here when there are none)."""
-        if self._dask is not None and self._actors is not None:
-            return [self._actors[i % len(self._actors)].run(fn, t) for i, t in enumerate(tasks)]
         if self._channels:
             out = []
             for t in tasks:
                 out.append(self._channels[self._next % len(self._channels)].send(fn, tuple(t)))
                 self._next += 1
             return out
+        if self._dask is not None and self._actors is not None:
+            return [self._actors[i % len(self._actors)].run(fn, t) for i, t in enumerate(tasks)]
         if self._local is not None and self._n > 1:
             inherit = "fork" in multiprocessing.get_all_start_methods()
             return [self._local.submit(_call, fn, None if inherit else job, t) for t in tasks]
@@ -282,15 +322,14 @@ class Runner:
 
     def submit(self, job: Job, combos: list, proposals: bool) -> Pending:
         """Start solving ``combos``; the same ``job`` for the whole fit."""
-        if self._dask is not None:
-            self.start(job, combos[0], proposals)
-            assert self._actors is not None
-            return Pending([a.solve(part, proposals) for a, part in zip(self._actors, _split(combos, len(self._actors)))])
-        if self._n <= 1:
+        if self._dask is None and self._n <= 1:
             return Pending([self._here.submit(_solve_chunk, job, combos, proposals)])
         self.start(job, combos[0], proposals)
         if self._channels:  # part i to worker i: each has at most a part of each batch in flight
-            return Pending([ch.send(_solve_chunk, (part, proposals)) for ch, part in zip(self._channels, _split(combos, self._n))])
+            k = len(self._channels)
+            return Pending([ch.send(_solve_chunk, (part, proposals)) for ch, part in zip(self._channels, _split(combos, k))])
+        if self._actors is not None:
+            return Pending([a.solve(part, proposals) for a, part in zip(self._actors, _split(combos, len(self._actors)))])
         inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the job with every task
         return Pending([self._local.submit(_solve_chunk, None if inherit else job, part, proposals) for part in _split(combos, self._n)])
 
@@ -319,6 +358,124 @@ class _Solver:
     def count(self) -> int:
         """Subproblems solved by this actor so far."""
         return self.solved
+
+
+_LISTENING: dict[str, tuple] = {}  # on a Dask worker: token -> (listening socket, key, timeout) until its server accepts
+_CONNECT_TIMEOUT = 30.0  # seconds for a worker's server to start and answer (it is queued behind the worker's running tasks)
+
+
+def _listen(token: str, key: bytes, timeout: float) -> tuple[str, int] | None:
+    """On a Dask worker: open a listening TCP socket on the worker's own host for the
+    trainer's channel; its address, or None where the worker's address is not TCP over
+    IPv4 (TLS clusters keep their traffic on Dask's encrypted comms: actors)."""
+    from distributed import get_worker
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, loc = parse_address(get_worker().address)
+        host, _ = parse_host_port(loc)
+        socket.inet_aton(host)
+    except (OSError, ValueError, TypeError):
+        return None
+    if scheme != "tcp":
+        return None
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, 0))
+        sock.listen(1)
+    except OSError:
+        sock.close()
+        return None
+    _LISTENING[token] = (sock, key, timeout)
+    name = sock.getsockname()
+    return str(name[0]), int(name[1])
+
+
+def _unlisten(token: str) -> None:
+    """On a Dask worker: close a listening socket nobody will connect to."""
+    got = _LISTENING.pop(token, None)
+    if got is not None:
+        got[0].close()
+
+
+def _serve_remote(job: Any, token: str) -> int:
+    """On a Dask worker (its one long task for the fit): accept the trainer's connection on
+    the socket :func:`_listen` opened, authenticate it (HMAC challenges both ways with the
+    fit's random key), and serve requests on it as a local worker does on its pipe;
+    returns the number of requests answered (0 when nobody connected in time)."""
+    got = _LISTENING.pop(token, None)
+    if got is None:  # pragma: no cover - the listener is gone (the worker restarted)
+        return 0
+    sock, key, timeout = got
+    try:
+        sock.settimeout(timeout)
+        try:
+            peer, _ = sock.accept()
+        except OSError:  # nobody connected in time
+            return 0
+    finally:
+        sock.close()
+    peer.settimeout(None)
+    peer.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    conn = Connection(peer.detach())
+    try:
+        try:
+            deliver_challenge(conn, key)
+            answer_challenge(conn, key)
+        except (multiprocessing.AuthenticationError, OSError, EOFError):
+            return 0
+        return _serve_on(conn, _resolve(job))
+    finally:
+        conn.close()
+
+
+def _dial(where: tuple[str, int], key: bytes, timeout: float) -> Connection:
+    """Connect to a worker's server and authenticate both ways."""
+    sock = socket.create_connection((where[0], int(where[1])), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.settimeout(None)
+    conn = Connection(sock.detach())
+    try:
+        if not conn.poll(timeout):  # the server has not started (its worker is busy)
+            raise TimeoutError(f"no training server answered at {where[0]}:{where[1]} within {timeout:g} s")
+        answer_challenge(conn, key)
+        deliver_challenge(conn, key)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _connect_remote(client: Any, job: Job, timeout: float | None = None) -> tuple[list[Connection], list]:
+    """One server per worker of the cluster, each connected to this process by TCP
+    (module docstring): (connections, the servers' futures), or ([], []) when some worker
+    cannot serve or be reached (the caller then uses actors).  The job is scattered once."""
+    timeout = _CONNECT_TIMEOUT if timeout is None else timeout
+    addrs = sorted(client.scheduler_info().get("workers", {}))
+    if not addrs:  # pragma: no cover - a cluster without workers yet: actors let the scheduler place one
+        return [], []
+    key, token = secrets.token_bytes(32), secrets.token_hex(16)
+    opened = [client.submit(_listen, token, key, timeout, workers=[a], allow_other_workers=False, pure=False) for a in addrs]
+    try:
+        where = [f.result(timeout=timeout) for f in opened]
+    except Exception:  # a worker busy for longer than the timeout, or gone
+        where = [None] * len(addrs)
+    if any(w is None for w in where):
+        for a in addrs:
+            client.submit(_unlisten, token, workers=[a], allow_other_workers=False, pure=False)
+        return [], []
+    remote = client.scatter(job, broadcast=True, hash=False)  # hashing would tokenize the whole problem (seconds)
+    serving = [client.submit(_serve_remote, remote, token, workers=[a], allow_other_workers=False, pure=False) for a in addrs]
+    conns: list[Connection] = []
+    try:
+        for w in where:
+            assert w is not None
+            conns.append(_dial(w, key, timeout))
+    except (OSError, EOFError, TimeoutError, multiprocessing.AuthenticationError):
+        for c in conns:  # their servers see the closed connection; the others' accept times out
+            c.close()
+        return [], []
+    return conns, serving
 
 
 def _start_actors(client: Any, job: Job) -> list:
