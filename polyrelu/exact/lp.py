@@ -104,8 +104,9 @@ class _LP:
                 if hi is None:
                     return None
                 dual_value += mult * hi
+        ny = [(self.A[i], v) for i, v in enumerate(y) if v]  # the rows with a nonzero multiplier
         for j in range(self.n):  # c = A^T y + d
-            if self.c[j] != sum((self.A[i][j] * y[i] for i in range(self.m) if y[i]), _ZERO) + d[j]:
+            if self.c[j] != sum((r[j] * v for r, v in ny if r[j]), _ZERO) + d[j]:
                 return None
         value = _dot(self.c, x)
         return value if value == dual_value else None
@@ -140,13 +141,13 @@ def _highs_run(h, highspy, np, lp: _LP):
     lp_f.row_lower_ = np.array([-inf if v is None else float(v) for v in lp.row_lo])
     lp_f.row_upper_ = np.array([inf if v is None else float(v) for v in lp.row_hi])
     start, index, value = [0], [], []
-    for j in range(lp.n):
-        for i in range(lp.m):
-            if lp.A[i][j]:
-                index.append(i)
-                value.append(float(lp.A[i][j]))
+    for row in lp.A:  # row-wise: one pass over each row's entries
+        for j, v in enumerate(row):
+            if v:
+                index.append(j)
+                value.append(float(v))
         start.append(len(index))
-    lp_f.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp_f.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp_f.a_matrix_.start_ = np.array(start, dtype=np.int32)
     lp_f.a_matrix_.index_ = np.array(index, dtype=np.int32)
     lp_f.a_matrix_.value_ = np.array(value)
@@ -210,7 +211,8 @@ def _from_basis(lp: _LP, cols, rows):
     y = [_ZERO] * lp.m
     for (i, _), v in zip(tight, yt):
         y[i] = v
-    d = [lp.c[j] - sum((lp.A[i][j] * y[i] for i in range(lp.m) if y[i]), _ZERO) for j in range(lp.n)]
+    ny = [(lp.A[i], v) for i, v in enumerate(y) if v]
+    d = [lp.c[j] - sum((r[j] * v for r, v in ny if r[j]), _ZERO) for j in range(lp.n)]
     return tuple(x), tuple(y), tuple(d)
 
 
@@ -365,7 +367,8 @@ def solve(c: Sequence, A: Sequence[Sequence], row_lo: Sequence, row_hi: Sequence
             raise AssertionError("cddlib's LP answer does not pass the exact optimality check")
     x, y, d = found
     if canonical:
-        x = _lexmin(lp, x, y, d, propose)
-        if lp.check(x, y, d) is None:
+        least = _lexmin(lp, x, y, d, propose)
+        if tuple(least) != tuple(x) and lp.check(least, y, d) is None:  # an unchanged point is checked already
             raise AssertionError("the least point of the optimal face fails the optimality check")
+        x = least
     return LPSolution(x, _dot(lp.c, x), y, d, route)
