@@ -8,6 +8,7 @@ pyscnn and brute force, on the same data in one run; then how far D goes within 
     python scripts/bench_training.py --growth --losses absolute --cases 2:2 --budget 60
     python scripts/bench_training.py --speedup       # 1 vs 2 worker processes, Dask 1 vs 2 workers, same instances
     python scripts/bench_training.py --speedup --repeat 3 --speedup-cases squared:2:2:40
+    python scripts/bench_training.py --speedup --dask-actors   # also 2 Dask workers on the actor route (the fallback)
 
 Data: seeded random integer points and labels in [-5, 5] (growth: points in [-1000, 1000],
 so that they stay distinct and the data's arrangement keeps growing with D; hinge labels
@@ -46,6 +47,7 @@ from polyrelu.nets.network import ReluNetwork  # noqa: E402
 from polyrelu.exact.rational import as_rational, from_float  # noqa: E402
 from polyrelu.training.subproblem import loss_value  # noqa: E402
 from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum  # noqa: E402
+from polyrelu.training import _executor  # noqa: E402
 
 
 def instance(n: int, D: int, seed: int, spread: int = 5, loss: str = "absolute"):
@@ -248,8 +250,9 @@ def speedup(args) -> int:
         (c.split(":")[0], *(int(v) for v in c.split(":")[1:])) for c in args.cases_speedup.split(",")]
     load = os.getloadavg()
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores; best of {args.repeat}")
-    print("| loss | n | w | D | solved | 1 process s | 2 processes s (main CPU s) | speedup | Dask 1 worker s | Dask 2 workers s | speedup | Dask 2 vs 1 process |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    more = " Dask 2 workers by actors s (vs 1 process) |" if args.dask_actors else ""
+    print("| loss | n | w | D | solved | 1 process s | 2 processes s (main CPU s) | speedup | Dask 1 worker s | Dask 2 workers s | speedup | Dask 2 vs 1 process |" + more)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if more else ""))
     for loss, n, w, D in cases:
         X, y = instance(n, D, seed=1000 + 100 * n + D, spread=1000, loss=loss)
 
@@ -266,6 +269,13 @@ def speedup(args) -> int:
                             distributed.Client(cluster) as client, Executor(scheduler=client) as ex:
                         client.wait_for_workers(k)
                         runs.setdefault(f"dask{k}", []).append(_timed_fit(make(), lambda t: t.fit(X, y, executor=ex)))
+                        if args.dask_actors and k == 2:  # the fallback route: one Dask actor per worker
+                            real = _executor._connect_remote
+                            _executor._connect_remote = lambda client, job: ([], [])
+                            try:
+                                runs.setdefault("actors2", []).append(_timed_fit(make(), lambda t: t.fit(X, y, executor=ex)))
+                            finally:
+                                _executor._connect_remote = real
         best = {k: min(v, key=lambda r: r[0]) for k, v in runs.items()}
         fits = [r[2] for r in best.values()]
         a = fits[0]
@@ -278,7 +288,8 @@ def speedup(args) -> int:
         if "dask1" in best:
             d1, d2 = best["dask1"][0], best["dask2"][0]
             dask = f"{d1:.1f} | {d2:.1f} | {d1 / d2:.2f} | {t1 / d2:.2f}"
-        print(f"| {loss} | {n} | {w} | {D} | {a.n_subproblems_:,} | {t1:.1f} | {t2:.1f} ({main2:.1f}) | {t1 / t2:.2f} | {dask} |", flush=True)
+        actors = f" {best['actors2'][0]:.1f} ({t1 / best['actors2'][0]:.2f}) |" if "actors2" in best else ""
+        print(f"| {loss} | {n} | {w} | {D} | {a.n_subproblems_:,} | {t1:.1f} | {t2:.1f} ({main2:.1f}) | {t1 / t2:.2f} | {dask} |{actors}", flush=True)
     load = os.getloadavg()
     print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0
@@ -295,6 +306,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=None, help="worker processes of the growth runs (default: the trainer's)")
     ap.add_argument("--no-peers", action="store_true", help="growth: skip the Adam/pyscnn comparison")
     ap.add_argument("--no-dask", action="store_true", help="speedup: skip the local Dask cluster")
+    ap.add_argument("--dask-actors", action="store_true",
+                    help="speedup: also time 2 Dask workers on the actor route (the fallback where workers cannot be reached by TCP)")
     ap.add_argument("--repeat", type=int, default=1, help="speedup: best of this many runs per executor")
     ap.add_argument("--speedup-cases", dest="cases_speedup", default=None,
                     help="speedup instances as loss:n:w:D (default: " + ",".join(":".join(map(str, c)) for c in SPEEDUP_CASES) + ")")
