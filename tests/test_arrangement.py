@@ -311,3 +311,21 @@ def test_int64_path_is_never_taken_for_huge_operands():
     A = HyperplaneArrangement([([huge, 1], huge), ([1, 0], 0), ([0, 1], -huge)])
     assert A.n_regions() == A.n_regions_zaslavsky() == 7
     check_regions_are_valid(A)
+
+
+def test_a_central_arrangement_keeps_the_time_budget():
+    """A central arrangement is enumerated through the affine one on {x_0 = 1}, one
+    dimension down; the deadline goes with it (before, it was dropped there and the
+    enumeration ran to the end).  What the error counts is a lower bound: at most the
+    generic number of regions 2 (C(59, 0) + ... + C(59, 3)) of 60 planes through 0 in R^4."""
+    import time
+
+    from polyrelu.errors import BudgetExceededError
+
+    rng = random.Random(2)
+    A = HyperplaneArrangement.central([[rng.randint(-99, 99) for _ in range(4)] for _ in range(60)])
+    t0 = time.monotonic()
+    with pytest.raises(BudgetExceededError) as exc:
+        A.enumerate(max_seconds=0.05)
+    assert time.monotonic() - t0 < 0.05 + 1.0
+    assert 1 <= exc.value.args[1] <= 2 * sum(comb(59, i) for i in range(4))

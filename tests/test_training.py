@@ -4,6 +4,7 @@ import copy
 import itertools
 import json
 import random
+import time
 
 import pytest
 from gmpy2 import mpq
@@ -368,6 +369,119 @@ def test_a_small_budget_is_kept_during_the_setup(monkeypatch, workers):
     assert t.n_candidates_ > 40 * 64  # the set-up alone would take over 6 s
     assert not t.certified_ and t.certificate_ is None and t.lower_bound_ == 0
     assert took < 0.5 + 1.0, f"a 0.5 s budget took {took:.2f} s"
+
+
+def _zero_network_result(t, X, y, loss="squared"):
+    """The documented result of a budget that ran out before anything was solved."""
+    D = len(X)
+    assert not t.certified_ and t.certificate_ is None and t.lower_bound_ == 0
+    assert all(v == 0 for v in t.predict(X + [[7, -3]]))  # the zero network
+    expected = sum(mpq(v) ** 2 for v in y) / D if loss == "squared" else sum(abs(mpq(v)) for v in y) / D
+    assert t.loss_ == expected
+    assert (t.n_subproblems_, t.n_pruned_, t.n_pruned_sign_, t.n_pruned_dual_, t.n_fallbacks_, t.n_duals_confirmed_) == (0,) * 6
+    assert t.paper_bound_ == 2 ** t.width * D ** (len(X[0]) * t.width)
+
+
+def _slow(monkeypatch, stage, seconds):
+    """Make one stage of building the problem slow (its items sleep)."""
+    import importlib
+
+    from polyrelu.training import subproblem, trainer as tmod
+
+    if stage == "arrangement":  # one step of deletion-restriction per hyperplane (12 here)
+        cover_mod = importlib.import_module("polyrelu.cells.cover")
+        real = cover_mod._keyed_step
+        monkeypatch.setattr(cover_mod, "_keyed_step", lambda *a: time.sleep(seconds) or real(*a))
+    elif stage == "subsets":  # the n-subsets of all_cell_generators (66 here, 3 determinants each)
+        real = subproblem._det
+        monkeypatch.setattr(subproblem, "_det", lambda M: time.sleep(seconds) or real(M))
+        monkeypatch.setattr(subproblem, "_CHECK_ITEMS", 4, raising=False)  # few items: check often enough to see them
+    else:  # the columns, one cell at a time (134 cells here)
+        real = tmod.cell_columns
+        monkeypatch.setattr(tmod, "cell_columns", lambda *a: time.sleep(seconds) or real(*a))
+
+
+def _twelve_points():
+    rng = random.Random(11)
+    return [[rng.randint(-20, 20), rng.randint(-20, 20)] for _ in range(12)], [rng.randint(-5, 5) for _ in range(12)]
+
+
+@pytest.mark.parametrize("stage, seconds", [("arrangement", 0.3), ("subsets", 0.02), ("columns", 0.03)])
+def test_a_small_budget_is_kept_while_building_the_problem(monkeypatch, stage, seconds):
+    """Each stage of building the problem made slow (about 4 s in all): a 0.3 s budget
+    returns within a second with the zero network, uncertified, every count 0 (before,
+    the budget was first looked at after the build)."""
+    X, y = _twelve_points()
+    full = ExactReluTrainer(width=1, loss="squared").fit(X, y)
+    _slow(monkeypatch, stage, seconds)
+    t = ExactReluTrainer(width=1, loss="squared", max_seconds=0.3)
+    t0 = time.monotonic()
+    t.fit(X, y)
+    took = time.monotonic() - t0
+    assert took < 0.3 + 0.8, f"a 0.3 s budget took {took:.2f} s"
+    _zero_network_result(t, X, y)
+    assert t.n_cells_ == 0 and t.n_candidates_ == 0  # the problem was not built
+    assert set(vars(t)) == set(vars(full))  # every attribute of a finished fit is set
+
+
+def test_a_small_budget_is_kept_building_a_real_problem():
+    """The growth benchmark's data at n = 2, D = 96 (9,118 cells; the build takes about
+    4 s, most of it in filtering the arrangement's line directions by cell and in the
+    columns): a 0.5 s budget returns within about a second with the documented result."""
+    from polyrelu.paper.instances import random_dataset
+
+    X, y = random_dataset(2, 96, 1296, spread=1000, labels="bench")
+    t = ExactReluTrainer(width=1, loss="squared", max_seconds=0.5)
+    t0 = time.monotonic()
+    t.fit(X, y)
+    took = time.monotonic() - t0
+    assert took < 0.5 + 1.0, f"a 0.5 s budget took {took:.2f} s"
+    _zero_network_result(t, X, y)
+    assert t.n_cells_ == 0 and t.n_candidates_ == 0
+
+
+def test_a_budget_that_runs_out_as_the_build_ends_skips_the_set_up(monkeypatch):
+    """The deadline passes during the last cell's columns: the problem is built (its
+    counts are reported, equal to those of a finished fit), the tables of the set-up are
+    not (before, the pairs' feasibility tables were built first: seconds at 10^4 cells)."""
+    from polyrelu.training import trainer as tmod
+
+    X, y = _twelve_points()
+    full = ExactReluTrainer(width=2, loss="absolute").fit(X, y)
+    real, calls, tables = tmod.cell_columns, [], []
+
+    def last_is_slow(*a):
+        calls.append(1)
+        if len(calls) == full.n_cells_ - 1:  # every cell has columns but the all-inactive one (a = 0, b < 0)
+            time.sleep(1.2)
+        return real(*a)
+
+    real_pf = tmod.PairFeasibility
+    monkeypatch.setattr(tmod, "cell_columns", last_is_slow)
+    monkeypatch.setattr(tmod, "PairFeasibility", lambda *a: tables.append(1) or real_pf(*a))
+    t = ExactReluTrainer(width=2, loss="absolute", max_seconds=1.0).fit(X, y)
+    _zero_network_result(t, X, y, loss="absolute")
+    assert len(calls) == full.n_cells_ - 1 and not tables
+    assert (t.n_cells_, t.n_candidates_) == (full.n_cells_, full.n_candidates_) and full.n_candidates_ > 0
+
+
+def test_cli_train_reports_a_budget_that_ran_out_while_building(tmp_path, capsys, monkeypatch):
+    from polyrelu.cli import main
+
+    X, y = _twelve_points()
+    data = tmp_path / "d.csv"
+    data.write_text("x1,x2,label\n" + "".join(f"{a},{b},{v}\n" for (a, b), v in zip(X, y)))
+    _slow(monkeypatch, "columns", 0.03)
+    cert = tmp_path / "c.json"
+    args = ["train", str(data), "--width", "1", "--loss", "squared", "--max-seconds", "0.3", "--certificate", str(cert)]
+    assert main(args + ["--json"]) == 4
+    info = json.loads(capsys.readouterr().out)
+    assert info["certified"] is False and mpq(info["lower_bound"]) == 0 and (info["cells"], info["subproblems"]) == (0, 0)
+    assert mpq(info["loss"]) == sum(mpq(v) ** 2 for v in y) / len(y)
+    assert main(args) == 4
+    out = capsys.readouterr()
+    assert "while building the problem" in out.out and "PARTIAL" in out.out and not cert.exists()
+    assert "no certificate written" in out.err
 
 
 # ----------------------------------------------------------------- certificates

@@ -121,6 +121,23 @@ def test_cell_generators_agree_with_cdd_on_random_data():
 
 
 # ----------------------------------------------------------------- bounds against subproblem optima
+def test_cell_generators_do_not_depend_on_the_deadline_chunks(monkeypatch):
+    """Deadline checks every few items (chunks of 3 n-subsets and directions, one direction
+    per filter chunk) and a deadline far away: the same generators as cdd's, cell by cell."""
+    import time
+
+    from polyrelu.training import subproblem
+
+    monkeypatch.setattr(subproblem, "_CHECK_ITEMS", 3)
+    monkeypatch.setattr(subproblem, "_CHECK_BYTES", 1)
+    rng = random.Random(8)
+    for n, D in [(1, 7), (2, 9), (3, 7)]:
+        Xs = tuple(tuple(mpq(rng.randint(-6, 6), rng.randint(1, 2)) for _ in range(n)) for _ in range(D))
+        cells = ExactReluTrainer()._problem(Xs, tuple(mpq(0) for _ in Xs))[0].cells
+        got = all_cell_generators(Xs, cells, deadline=time.time() + 3600)
+        assert got == [cell_generators(Xs, c) if any(c) else () for c in cells]
+
+
 def _random_problem(rng, loss, bias, n=2, D=5):
     X = tuple(tuple(mpq(rng.randint(-3, 3)) for _ in range(n)) for _ in range(D))
     y = tuple(mpq(v) for v in _labels(loss, [rng.randint(-4, 4) for _ in range(D)]))

@@ -126,7 +126,7 @@ def cover(d: int, H: np.ndarray, dom: np.ndarray, base=None, *, workers: int = 1
     if d == 0:
         return np.zeros((1, 0), dtype=np.int64), np.ones(1, dtype=np.int64), np.zeros((1, 0, 0), dtype=np.int64)
     if base is None and dom.shape[0] == 0 and H.shape[0] and d >= 2 and not np.any(H[:, d] != 0):
-        return _cover_central(d, H, workers)
+        return _cover_central(d, H, workers, deadline)
     if base is not None:
         start = (
             compact(np.array([[int(v) for v in base[0]]], dtype=object)),
@@ -193,14 +193,16 @@ def _keyed_step(d: int, H: np.ndarray, dom: np.ndarray, k: int, base=None, hints
     return X, D, U, packed_keys(lexsigns(X, D, U, H))
 
 
-def _cover_central(d: int, H: np.ndarray, workers: int):
+def _cover_central(d: int, H: np.ndarray, workers: int, deadline: float | None = None):
     """Central arrangements (every row through 0): each region is an open cone, so it
     meets {x_0 > 0} or {x_0 < 0}; those meeting {x_0 > 0} are exactly the cones over the
     regions of the affine arrangement H | {x_0 = 1} (one dimension lower), and those
     meeting {x_0 < 0} are their negatives.  So witnesses of H | {x_0 = 1}, lifted, and
-    their negatives cover every region; duplicates (cones meeting both sides) are merged."""
+    their negatives cover every region; duplicates (cones meeting both sides) are merged.
+    ``deadline`` is kept by the affine enumeration (its BudgetExceededError counts the
+    regions of H | {x_0 = 1} found, a lower bound here too: distinct cones)."""
     wall = [1] + [0] * (d - 1) + [1]
-    Y, DY, UY = cover(d - 1, restrict_rows(wall, 0, H), np.zeros((0, d), dtype=np.int64), workers=workers)
+    Y, DY, UY = cover(d - 1, restrict_rows(wall, 0, H), np.zeros((0, d), dtype=np.int64), workers=workers, deadline=deadline)
     X, D, U = lift(wall, 0, Y, DY, UY)
     off = np.zeros((X.shape[0], 1, d), dtype=object)
     off[:, 0, 0] = 1

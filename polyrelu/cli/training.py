@@ -75,10 +75,14 @@ def train_cmd(data: Path, width: int, loss: str, output_bias: bool, no_header: b
         emit_json(info)
     else:
         click.echo(f"{'optimal' if t.certified_ else 'best found'} {loss} loss (mean over {len(X)} points): {info['loss']}")
-        click.echo(f"{t.n_cells_} activation splits per neuron; {t.n_candidates_} subproblems after symmetry, "
-                   f"{t.n_subproblems_} solved exactly, {t.n_pruned_sign_} pruned by the sign bound, {t.n_pruned_dual_} by shared duals "
-                   f"(paper's bound 2^w D^(nw) = {t.paper_bound_})")
-        if not no_proposals:
+        if t.n_cells_ == 0:  # a finished build has at least two cells (a central arrangement of D >= 1 hyperplanes)
+            click.echo(f"the budget ran out while building the problem (the data's arrangement and its cells); nothing solved "
+                       f"(paper's bound 2^w D^(nw) = {t.paper_bound_})")
+        else:
+            click.echo(f"{t.n_cells_} activation splits per neuron; {t.n_candidates_} subproblems after symmetry, "
+                       f"{t.n_subproblems_} solved exactly, {t.n_pruned_sign_} pruned by the sign bound, {t.n_pruned_dual_} by shared duals "
+                       f"(paper's bound 2^w D^(nw) = {t.paper_bound_})")
+        if not no_proposals and t.n_cells_:
             click.echo(f"float proposals verified exactly in {t.n_subproblems_ - t.n_fallbacks_} of {t.n_subproblems_} solves "
                        f"({t.n_fallbacks_} exact fallbacks)")
         if not t.certified_:

@@ -43,11 +43,16 @@ from ..exact.linalg import integer_row
 from ..exact.lp import solve as lp_solve
 from ..exact.nnls import nnls
 from ..exact.rational import Rational
+from ..parallel import check_deadline
 
 __all__ = ["Problem", "Solved", "cell_generators", "all_cell_generators", "solve", "loss_value", "dual_bound", "cell_multipliers"]
 
 _ZERO = mpq(0)
 _ONE = mpq(1)
+# deadline checks (time.time(), about 50 ns) between chunks of bounded work, not per item
+_CHECK_ITEMS = 4096  # n-subsets (one small integer determinant each) or directions (D dot products each)
+_CHECK_BYTES = 1 << 22  # bytes of packed cell signs read by the filter of all_cell_generators between checks
+_CHECK_CELLS = 16  # cells between checks where each is a cddlib call or a cell's columns (a fraction of a ms or more each)
 
 
 def loss_value(loss: str, p: Rational, y: Rational) -> Rational:
@@ -77,7 +82,8 @@ def cell_generators(X: Sequence[Sequence[Rational]], active: Sequence[bool]) -> 
     return tuple(sorted(set(gens)))
 
 
-def all_cell_generators(X: Sequence[Sequence[Rational]], cells: Sequence[Sequence[bool]]) -> list[tuple[tuple[int, ...], ...]]:
+def all_cell_generators(X: Sequence[Sequence[Rational]], cells: Sequence[Sequence[bool]], *,
+                        deadline: float | None = None) -> list[tuple[tuple[int, ...], ...]]:
     """:func:`cell_generators` of every cell at once.
 
     When the vectors xt_j span R^(n+1) every closed cell is a pointed cone whose extreme
@@ -88,17 +94,40 @@ def all_cell_generators(X: Sequence[Sequence[Rational]], cells: Sequence[Sequenc
     generalised cross product), each cell keeps the directions whose signs agree with its
     own, all in exact integers.  Otherwise (lineality: too few or degenerate points) each
     cell goes to cddlib.  The result is the same either way (primitive, sorted).
+
+    ``deadline`` (wall clock, ``time.time()``): once it has passed, raise
+    :class:`~polyrelu.errors.BudgetExceededError`; it is checked between chunks of every
+    stage (the n-subsets, the signs of the directions, the filter, the cddlib cells), each
+    chunk a bounded amount of work.
+
+    Points 0 and 1 on the line: the cell where both are active is {b >= 0, a + b >= 0},
+    spanned by (-1, 1) and (1, 0); where only 1 is active, {b <= 0, a + b >= 0}:
+
+    >>> all_cell_generators([[0], [1]], [(True, True), (False, True)])
+    [((-1, 1), (1, 0)), ((1, -1), (1, 0))]
+    >>> all_cell_generators([[0], [1]], [(True, True), (False, True)], deadline=0.0)
+    Traceback (most recent call last):
+    ...
+    polyrelu.errors.BudgetExceededError: the time budget ran out
     """
+    check_deadline(deadline)
     k = len(X[0]) + 1
     rows = [integer_row(tuple(x) + (_ONE,)) for x in X]  # positive multiples: same hyperplanes and signs
     if rank_full(rows, k) is False:
-        return [cell_generators(X, c) if any(c) else () for c in cells]
+        out_cdd = []
+        for i, c in enumerate(cells):
+            if not i % _CHECK_CELLS:
+                check_deadline(deadline)
+            out_cdd.append(cell_generators(X, c) if any(c) else ())
+        return out_cdd
     import itertools
 
     import numpy as np
 
     found: set[tuple[int, ...]] = set()
-    for sub in itertools.combinations(range(len(rows)), k - 1):
+    for count, sub in enumerate(itertools.combinations(range(len(rows)), k - 1)):
+        if not count % _CHECK_ITEMS:
+            check_deadline(deadline)
         M = [rows[j] for j in sub]
         r = tuple((-1) ** i * _det([row[:i] + row[i + 1:] for row in M]) for i in range(k))
         if any(r):
@@ -108,13 +137,20 @@ def all_cell_generators(X: Sequence[Sequence[Rational]], cells: Sequence[Sequenc
     dirs = sorted(found)
     R = np.array(dirs, dtype=object).reshape(len(dirs), k)
     Xi = np.array(rows, dtype=object).reshape(len(rows), k)
-    S = np.sign(Xi.dot(R.T)).astype(np.int8)  # D x n_dirs, exact
+    parts = []
+    for lo in range(0, len(dirs), _CHECK_ITEMS):
+        check_deadline(deadline)
+        parts.append(np.sign(Xi.dot(R[lo : lo + _CHECK_ITEMS].T)).astype(np.int8))
+    S = np.concatenate(parts, axis=1) if parts else np.zeros((len(rows), 0), dtype=np.int8)  # D x n_dirs, exact
     act = np.packbits(np.array(cells, dtype=bool).reshape(len(cells), len(rows)), axis=1)  # cells x bytes
     inact = np.packbits(~np.array(cells, dtype=bool).reshape(len(cells), len(rows)), axis=1)
     P = np.packbits(S > 0, axis=0).T  # n_dirs x bytes: points on the + side of the direction
     N = np.packbits(S < 0, axis=0).T
     out: list[list] = [[] for _ in cells]
+    step = max(1, _CHECK_BYTES // max(1, act.size))  # directions per deadline check: each reads act and inact once
     for t, g in enumerate(dirs):  # in the closed cell iff no point has the opposite sign to the cell's
+        if not t % step:
+            check_deadline(deadline)
         inside = ~((act & N[t]) | (inact & P[t])).any(axis=1)
         for ci in np.flatnonzero(inside):
             out[ci].append(g)

@@ -57,10 +57,11 @@ import numpy as np
 from gmpy2 import mpq
 
 from ..certify.arrangement import arrangement_certificate
-from ..errors import InternalError, InvalidParameterError, NotFittedError, ResourceLimitError, ShapeError
+from ..errors import BudgetExceededError, InternalError, InvalidParameterError, NotFittedError, ResourceLimitError, ShapeError
 from ..exact.rational import Rational, as_matrix, as_vector, to_str
 from ..geometry.arrangement import HyperplaneArrangement
 from ..nets.network import ReluNetwork
+from ..parallel import check_deadline
 from .bounds import SignBounds, paper_bound, sign_bound
 from .pool import DualPool, PairFeasibility
 from .subproblem import Problem, all_cell_generators, cell_columns, integer_points, cell_generators, cell_multipliers, loss_value, solve
@@ -77,6 +78,7 @@ _MAX_DEFERRED = 4096  # multisets put off to a later batch because they share a 
 _POOL_SETUP = 1 << 17  # multisets from which the set-up (sign bounds, sort) runs on the workers
 _POOL_CHUNK = 1 << 21  # at most this many multisets per set-up task on the workers
 _DEPTH = 2  # batches in flight (part of the search's definition: the same for every executor)
+_BUILD_CELLS = 16  # cells' columns built between deadline checks (each a fraction of a millisecond or more)
 
 
 # --------------------------------------------------------------------------- enumeration
@@ -106,6 +108,13 @@ def _iter_combos(m: int, w: int, repeat: bool):
             buf, size = [], 0
     if buf:
         yield np.concatenate(buf)
+
+
+def _n_multisets(m: int, w: int) -> tuple[bool, int]:
+    """(repeat, how many): the w-subsets of m pairs, or the w-multisets when there are too
+    few pairs to fill w distinct neurons."""
+    repeat = m < w
+    return repeat, math.comb(m + w - 1, w) if repeat else math.comb(m, w)
 
 
 def _first_counts(m: int, w: int, repeat: bool) -> list[int]:
@@ -208,7 +217,12 @@ class ExactReluTrainer:
         executor passed to :meth:`fit` takes the batches instead.
     max_seconds, max_subproblems : optional budget
         When it runs out, ``fit`` stops with the best network so far, ``certified_`` False
-        and ``lower_bound_`` a proven lower bound on the optimum.
+        and ``lower_bound_`` a proven lower bound on the optimum.  ``max_seconds`` covers
+        the whole fit: building the problem (the data's arrangement, every cell's
+        generators and columns), the set-up of the sign bounds and the search.  When it
+        runs out before anything is solved, ``network_`` is the zero network and
+        ``lower_bound_`` 0; when it runs out while the problem is built, ``n_cells_``,
+        ``n_candidates_`` and every count are 0 as well.
     certify : bool
         Keep what ``certificate_`` needs (the duals of the solved subproblems).
     proposals : bool
@@ -232,8 +246,10 @@ class ExactReluTrainer:
     n_fallbacks_ : int — solves in which the float proposal failed the exact check and the
         exact route answered (always ``n_subproblems_`` with ``proposals=False``)
     n_duals_confirmed_ : int — (dual, pair) feasibilities decided exactly for shared-dual pruning (every pair, for every dual)
-    n_candidates_ : int — multisets of (cell, sign) after symmetry and dominance
-    n_cells_ : int — cells of the data's arrangement (activation splits of one neuron)
+    n_candidates_ : int — multisets of (cell, sign) after symmetry and dominance (0 when
+        the budget ran out while the problem was built)
+    n_cells_ : int — cells of the data's arrangement (activation splits of one neuron; 0
+        when the budget ran out while the problem was built)
     paper_bound_ : int — the paper's 2^w D^(n w)
     certificate_ : dict or None — see the module docstring (None if not certified)
 
@@ -286,12 +302,24 @@ class ExactReluTrainer:
     def _arrangement(self, Xs) -> HyperplaneArrangement:
         return HyperplaneArrangement([(x + (mpq(1),), 0) for x in Xs], dim=len(Xs[0]) + 1)
 
-    def _problem(self, Xs, ys) -> tuple[Problem, HyperplaneArrangement]:
+    def _problem(self, Xs, ys, deadline: float | None = None) -> tuple[Problem, HyperplaneArrangement]:
+        """The problem (the cells of the data's arrangement, their generators and columns)
+        and the arrangement.  Once ``deadline`` (``time.monotonic()``) has passed it raises
+        :class:`~polyrelu.errors.BudgetExceededError`: the arrangement's enumeration
+        checks it between its steps, :func:`all_cell_generators` between chunks of its
+        stages, and the columns every :data:`_BUILD_CELLS` cells."""
+        wall = None if deadline is None else time.time() + (deadline - time.monotonic())  # what the engines compare
         A = self._arrangement(Xs)
+        if wall is not None:
+            A.enumerate(max_seconds=max(0.0, wall - time.time()))  # cached: sign_matrix() reuses it
         cells = tuple(sorted({tuple(bool(s > 0) for s in row) for row in A.sign_matrix().tolist()}))
-        gens = all_cell_generators(Xs, cells)
+        gens = all_cell_generators(Xs, cells, deadline=wall)
         rows = integer_points(Xs)
-        built = [cell_columns(Xs, c, g, rows) if any(c) else ((), (), ()) for c, g in zip(cells, gens)]
+        built = []
+        for i, (c, g) in enumerate(zip(cells, gens)):
+            if not i % _BUILD_CELLS:
+                check_deadline(wall)
+            built.append(cell_columns(Xs, c, g, rows) if any(c) else ((), (), ()))
         return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, *(tuple(b[i] for b in built) for i in range(3))), A
 
     def _candidates(self, prob: Problem, deadline: float | None, runner: Any = None, proposals: bool = False):
@@ -302,14 +330,17 @@ class ExactReluTrainer:
         their first pair); with workers, each chunk's sign bounds are computed and stably
         sorted on a worker and the main process merges the sorted chunks in chunk order.
         Either way the order is that of one stable sort of all sign bounds in
-        lexicographic order: by bound, ties in lexicographic order."""
+        lexicographic order: by bound, ties in lexicographic order.  When ``deadline``
+        (``time.monotonic()``) has passed before the tables of the pairs are built, it
+        raises :class:`~polyrelu.errors.BudgetExceededError`."""
         pairs = [(ci, s) for ci, c in enumerate(prob.cells) if any(c) for s in (1, -1)]
         w = self.width
-        repeat = len(pairs) < w  # too few pairs to fill w distinct neurons: allow repeats
-        total = math.comb(len(pairs) + w - 1, w) if repeat else math.comb(len(pairs), w)
+        repeat, total = _n_multisets(len(pairs), w)
         if total > _MAX_CANDIDATES:
             raise ResourceLimitError(f"width {w} on these {prob.D} points means {total:,} subproblems (the data's arrangement has "
                              f"{len(prob.cells)} cells); this trainer holds at most {_MAX_CANDIDATES:,}: use fewer points or a smaller width")
+        if deadline is not None and time.monotonic() > deadline:  # before the tables of every pair (seconds at 10^4 cells)
+            raise BudgetExceededError("the time budget ran out before the set-up")
         masks = np.array([prob.cells[ci] for ci, _ in pairs], dtype=bool).reshape(len(pairs), prob.D)
         sb = SignBounds(prob.loss, prob.y, masks, [s for _, s in pairs], prob.bias)
         job = _executor.Job(prob, PairFeasibility(prob.icols, pairs, prob.D), sb)
@@ -363,8 +394,12 @@ class ExactReluTrainer:
         start = time.monotonic()
         deadline = start + self.max_seconds if self.max_seconds is not None else None
         with _executor.Runner(self.workers, executor) as runner:
-            prob, arrangement = self._problem(Xs, ys)
-            pairs, n_multisets, sb, job, combos, bounds = self._candidates(prob, deadline, runner, self.proposals)
+            prob = None
+            try:
+                prob, arrangement = self._problem(Xs, ys, deadline)
+                pairs, n_multisets, sb, job, combos, bounds = self._candidates(prob, deadline, runner, self.proposals)
+            except BudgetExceededError:  # the budget ran out before the set-up of the search
+                return self._unbuilt(Xs, ys, prob)
             stopped = combos is None
             if stopped:
                 combos, bounds = np.zeros((0, self.width), dtype=np.int32), np.zeros(0, dtype=np.int64)
@@ -400,6 +435,25 @@ class ExactReluTrainer:
         self.n_duals_confirmed_ = S.pool.n_confirmed
         self._state = (S, arrangement) if (self.certify and not stopped) else None
         self._certificate: dict[str, Any] | None = None
+        return self
+
+    def _unbuilt(self, Xs, ys, prob: Problem | None) -> "ExactReluTrainer":
+        """The result when the budget ran out before the set-up of the search (``prob``:
+        the problem if it was built): as when it runs out before anything is solved (the
+        zero network, ``lower_bound_`` 0, since every loss is >= 0, every count 0), with
+        ``n_cells_`` and ``n_candidates_`` 0 too unless the problem was built."""
+        n, D = len(Xs[0]), len(Xs)
+        self.network_ = self._network((), (), n)
+        self.loss_ = self._risk(self.network_, Xs, ys)
+        self.certified_ = False
+        self.lower_bound_ = _ZERO
+        self.n_subproblems_ = self.n_fallbacks_ = self.n_pruned_sign_ = self.n_pruned_dual_ = self.n_pruned_ = 0
+        self.n_duals_confirmed_ = 0
+        self.n_cells_ = len(prob.cells) if prob is not None else 0
+        self.n_candidates_ = _n_multisets(2 * sum(map(any, prob.cells)), self.width)[1] if prob is not None else 0
+        self.paper_bound_ = paper_bound(D, n, self.width)
+        self._state = None
+        self._certificate = None
         return self
 
     def _fitted(self) -> None:
