@@ -397,8 +397,8 @@ def _slow(monkeypatch, stage, seconds):
         monkeypatch.setattr(subproblem, "_det", lambda M: time.sleep(seconds) or real(M))
         monkeypatch.setattr(subproblem, "_CHECK_ITEMS", 4, raising=False)  # few items: check often enough to see them
     else:  # the columns, one cell at a time (134 cells here)
-        real = tmod.cell_columns
-        monkeypatch.setattr(tmod, "cell_columns", lambda *a: time.sleep(seconds) or real(*a))
+        real = tmod.cell_integer_columns
+        monkeypatch.setattr(tmod, "cell_integer_columns", lambda *a: time.sleep(seconds) or real(*a))
 
 
 def _twelve_points():
@@ -425,12 +425,12 @@ def test_a_small_budget_is_kept_while_building_the_problem(monkeypatch, stage, s
 
 
 def test_a_small_budget_is_kept_building_a_real_problem():
-    """The growth benchmark's data at n = 2, D = 96 (9,118 cells; the build takes about
-    4 s, most of it in filtering the arrangement's line directions by cell and in the
-    columns): a 0.5 s budget returns within about a second with the documented result."""
+    """The growth benchmark's data at n = 2, D = 128 (16,256 cells; the build takes about
+    2 s: the arrangement, the cells' generators and their columns): a 0.5 s budget
+    returns within about a second with the documented result."""
     from polyrelu.paper.instances import random_dataset
 
-    X, y = random_dataset(2, 96, 1296, spread=1000, labels="bench")
+    X, y = random_dataset(2, 128, 1328, spread=1000, labels="bench")
     t = ExactReluTrainer(width=1, loss="squared", max_seconds=0.5)
     t0 = time.monotonic()
     t.fit(X, y)
@@ -448,7 +448,7 @@ def test_a_budget_that_runs_out_as_the_build_ends_skips_the_set_up(monkeypatch):
 
     X, y = _twelve_points()
     full = ExactReluTrainer(width=2, loss="absolute").fit(X, y)
-    real, calls, tables = tmod.cell_columns, [], []
+    real, calls, tables = tmod.cell_integer_columns, [], []
 
     def last_is_slow(*a):
         calls.append(1)
@@ -457,7 +457,7 @@ def test_a_budget_that_runs_out_as_the_build_ends_skips_the_set_up(monkeypatch):
         return real(*a)
 
     real_pf = tmod.PairFeasibility
-    monkeypatch.setattr(tmod, "cell_columns", last_is_slow)
+    monkeypatch.setattr(tmod, "cell_integer_columns", last_is_slow)
     monkeypatch.setattr(tmod, "PairFeasibility", lambda *a: tables.append(1) or real_pf(*a))
     t = ExactReluTrainer(width=2, loss="absolute", max_seconds=1.0).fit(X, y)
     _zero_network_result(t, X, y, loss="absolute")

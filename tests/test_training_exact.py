@@ -2,6 +2,7 @@
 and sign bounds against subproblem optima, cell generators, proposals on/off, degenerate data."""
 
 import json
+import math
 import random
 
 import numpy as np
@@ -14,7 +15,7 @@ from polyrelu.exact import cddlib, lp
 from polyrelu.exact.rational import Rational
 from polyrelu.training.bounds import SignBounds, sign_bound
 from polyrelu.training.pool import DualPool, PairFeasibility
-from polyrelu.training.subproblem import (all_cell_generators, cell_generators, cell_multipliers, dual_bound, loss_value,
+from polyrelu.training.subproblem import (all_cell_generators, cell_columns, cell_generators, cell_multipliers, dual_bound, loss_value,
                                           solve)
 from polyrelu.training.trainer import ExactReluTrainer, all_splits_optimum
 from polyrelu.verify import verify
@@ -118,6 +119,51 @@ def test_cell_generators_agree_with_cdd_on_random_data():
         Xs = tuple(tuple(mpq(rng.randint(-6, 6), rng.randint(1, 2)) for _ in range(n)) for _ in range(D))
         cells = ExactReluTrainer()._problem(Xs, tuple(mpq(0) for _ in Xs))[0].cells
         assert all_cell_generators(Xs, cells) == [cell_generators(Xs, c) if any(c) else () for c in cells]
+
+
+@pytest.mark.parametrize("max_free", [0, 2, 12])
+def test_cell_generators_by_lookup_and_by_scan_agree_with_cdd(monkeypatch, max_free):
+    """A direction's cells are found by looking up the completions of its sign pattern on
+    the points it is orthogonal to, or, on more than _MAX_FREE of them, by a scan of every
+    cell: 14 collinear points (one line on 14 hyperplanes, past the default cap) with
+    three more, and random data, both ways against cdd cell by cell."""
+    from polyrelu.training import subproblem
+
+    monkeypatch.setattr(subproblem, "_MAX_FREE", max_free)
+    monkeypatch.setattr(subproblem, "_CHECK_BYTES", 7)  # the scan in chunks of one cell
+    rng = random.Random(11)
+    for X in ([[t, 2 * t + 1] for t in range(-7, 7)] + [[0, 0], [3, -2], [-1, 4]],
+              [[rng.randint(-5, 5), rng.randint(-5, 5)] for _ in range(9)],
+              [[rng.randint(-3, 3) for _ in range(3)] for _ in range(7)]):
+        Xs = tuple(tuple(mpq(v) for v in x) for x in X)
+        cells = ExactReluTrainer()._problem(Xs, tuple(mpq(0) for _ in Xs))[0].cells
+        assert all_cell_generators(Xs, cells) == [cell_generators(Xs, c) if any(c) else () for c in cells]
+
+
+def test_the_problems_columns_are_those_of_cell_columns_also_with_denominators():
+    """The trainer builds integer columns in one object-array product and the rational
+    ones when first read (RationalColumns, icols / L): against cell_columns, the
+    per-cell reference, on points with denominators 1, 2, 3 (L = 6), duplicates and a
+    zero column (a generator orthogonal to every active point); and after pickling."""
+    import pickle
+
+    from polyrelu.training.subproblem import RationalColumns, cell_integer_columns, integer_points
+
+    rng = random.Random(5)
+    for X in ([[mpq(rng.randint(-6, 6), rng.choice([1, 2, 3])) for _ in range(2)] for _ in range(8)] + [[mpq(1, 2), mpq(1, 3)]] * 2,
+              [[0], [1], [1], [2]]):
+        Xs = tuple(tuple(mpq(v) for v in x) for x in X)
+        prob = ExactReluTrainer()._problem(Xs, tuple(mpq(0) for _ in Xs))[0]
+        rows = integer_points(Xs)
+        L = math.lcm(*(r[-1] for r in rows))
+        assert isinstance(prob.cols, RationalColumns) and prob.cols.L == L
+        again = pickle.loads(pickle.dumps(prob.cols))
+        for ci, c in enumerate(prob.cells):
+            want = cell_columns(Xs, c, cell_generators(Xs, c), rows) if any(c) else ((), (), ())
+            assert (prob.gens[ci], prob.icols[ci]) == (want[0], want[2])
+            assert prob.cols[ci] == want[1] == again[ci]
+            if any(c):
+                assert cell_integer_columns(rows, c, cell_generators(Xs, c), L) == (want[0], want[2])
 
 
 # ----------------------------------------------------------------- bounds against subproblem optima

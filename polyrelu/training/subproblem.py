@@ -33,7 +33,7 @@ float proposals on and off.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from gmpy2 import mpq
 
@@ -52,6 +52,7 @@ _ONE = mpq(1)
 # deadline checks (time.time(), about 50 ns) between chunks of bounded work, not per item
 _CHECK_ITEMS = 4096  # n-subsets (one small integer determinant each) or directions (D dot products each)
 _CHECK_BYTES = 1 << 22  # bytes of packed cell signs read by the filter of all_cell_generators between checks
+_MAX_FREE = 12  # a direction on more hyperplanes than this finds its cells by a scan, not 2^z lookups
 _CHECK_CELLS = 16  # cells between checks where each is a cddlib call or a cell's columns (a fraction of a ms or more each)
 
 
@@ -142,18 +143,44 @@ def all_cell_generators(X: Sequence[Sequence[Rational]], cells: Sequence[Sequenc
         check_deadline(deadline)
         parts.append(np.sign(Xi.dot(R[lo : lo + _CHECK_ITEMS].T)).astype(np.int8))
     S = np.concatenate(parts, axis=1) if parts else np.zeros((len(rows), 0), dtype=np.int8)  # D x n_dirs, exact
-    act = np.packbits(np.array(cells, dtype=bool).reshape(len(cells), len(rows)), axis=1)  # cells x bytes
-    inact = np.packbits(~np.array(cells, dtype=bool).reshape(len(cells), len(rows)), axis=1)
+    # Direction g lies in the closed cell c iff no point has the opposite sign: c's pattern
+    # equals sign(x_j . g) wherever that is nonzero, and is free where it is 0.  So the
+    # cells holding g are the completions of g's pattern on its zero points that are cells:
+    # at most 2^z dictionary lookups (z = n in general position), not a scan of every cell.
+    # A direction on more than _MAX_FREE hyperplanes (degenerate data) scans the cells.
+    packed = np.packbits(np.array(cells, dtype=bool).reshape(len(cells), len(rows)), axis=1)  # cells x bytes
+    index = {row.tobytes(): ci for ci, row in enumerate(packed)}
     P = np.packbits(S > 0, axis=0).T  # n_dirs x bytes: points on the + side of the direction
     N = np.packbits(S < 0, axis=0).T
+    free_t, free_j = np.nonzero((S == 0).T)  # the zero points of every direction, by direction
+    bounds = np.searchsorted(free_t, np.arange(len(dirs) + 1))
+    inact: np.ndarray | None = None
+    scan = max(1, _CHECK_BYTES // max(1, packed.shape[1]))  # cells per chunk of a scan (one deadline check each)
     out: list[list] = [[] for _ in cells]
-    step = max(1, _CHECK_BYTES // max(1, act.size))  # directions per deadline check: each reads act and inact once
-    for t, g in enumerate(dirs):  # in the closed cell iff no point has the opposite sign to the cell's
+    step = max(1, _CHECK_ITEMS // 64)
+    for t, g in enumerate(dirs):
         if not t % step:
             check_deadline(deadline)
-        inside = ~((act & N[t]) | (inact & P[t])).any(axis=1)
-        for ci in np.flatnonzero(inside):
-            out[ci].append(g)
+        zs = free_j[bounds[t] : bounds[t + 1]].tolist()
+        if len(zs) <= _MAX_FREE:
+            base = bytes(P[t].tobytes())
+            bits = [(j >> 3, 0x80 >> (j & 7)) for j in zs]  # packbits order: big-endian bits in each byte
+            for mask in range(1 << len(zs)):
+                key = bytearray(base)
+                for b, (byte, bit) in enumerate(bits):
+                    if mask >> b & 1:
+                        key[byte] |= bit
+                ci = index.get(bytes(key))
+                if ci is not None:
+                    out[ci].append(g)
+            continue
+        if inact is None:
+            inact = np.packbits(~np.array(cells, dtype=bool).reshape(len(cells), len(rows)), axis=1)
+        for lo in range(0, len(cells), scan):
+            check_deadline(deadline)
+            inside = ~((packed[lo : lo + scan] & N[t]) | (inact[lo : lo + scan] & P[t])).any(axis=1)
+            for hit in np.flatnonzero(inside).tolist():
+                out[lo + hit].append(g)
     return [tuple(g) if any(c) else () for g, c in zip(out, cells)]
 
 
@@ -184,7 +211,7 @@ class Problem(NamedTuple):
     bias: bool
     cells: tuple  # active sets (tuples of bool), one per cell
     gens: tuple  # per cell: generators (integer tuples) with a nonzero column
-    cols: tuple  # per cell: the columns ([j in C] xt_j . r)_j, rational
+    cols: Any  # per cell: the columns ([j in C] xt_j . r)_j, rational (a tuple, or RationalColumns)
     icols: tuple  # per cell: the same columns times one positive integer L (integers)
 
     @property
@@ -201,36 +228,83 @@ def integer_points(X) -> list[tuple[int, ...]]:
     return [integer_row(tuple(x) + (_ONE,)) for x in X]
 
 
-def cell_columns(X, active, gens, rows=None) -> tuple[tuple, tuple, tuple]:
+def cell_columns(X, active, gens, rows=None, L=None) -> tuple[tuple, tuple, tuple]:
     """(generators, columns, integer columns) of one cell with the zero columns left out.
 
     ``rows``: the :func:`integer_points` of X, if already computed.  The integer columns
     are the columns times L = lcm_j r_j[-1] (one positive factor for all: same signs of
-    a . u, and the same cone)."""
+    a . u, and the same cone); ``L`` may be passed when already computed."""
     import numpy as np
 
     rows = integer_points(X) if rows is None else rows
     act = [j for j in range(len(X)) if active[j]]
     if not gens or not act:
         return (), (), ()
-    L = 1
-    for r in rows:
-        L = math.lcm(L, r[-1])
+    if L is None:
+        L = math.lcm(*(r[-1] for r in rows))
     V = np.array([rows[j] for j in act], dtype=object).dot(np.array(gens, dtype=object).T)  # |act| x generators, integers
+    dens = [rows[j][-1] for j in act]
+    scale = [L // d for d in dens]
+    D = len(X)
     keep_g, keep_c, keep_i = [], [], []
-    for t, g in enumerate(gens):
-        col = [_ZERO] * len(X)
-        icol = [0] * len(X)
-        for i, j in enumerate(act):
-            v = int(V[i, t])
+    for g, vals in zip(gens, V.T.tolist()):
+        if not any(vals):
+            continue
+        col = [_ZERO] * D
+        icol = [0] * D
+        for j, d, m, v in zip(act, dens, scale, vals):
             if v:
-                col[j] = mpq(v, rows[j][-1])
-                icol[j] = v * (L // rows[j][-1])
-        if any(icol):
-            keep_g.append(g)
-            keep_c.append(tuple(col))
-            keep_i.append(tuple(icol))
+                col[j] = mpq(v, d)
+                icol[j] = v * m
+        keep_g.append(g)
+        keep_c.append(tuple(col))
+        keep_i.append(tuple(icol))
     return tuple(keep_g), tuple(keep_c), tuple(keep_i)
+
+
+def cell_integer_columns(rows, active, gens, L: int) -> tuple[tuple, tuple]:
+    """(generators, integer columns) of one cell with the zero columns left out: the
+    integer columns of :func:`cell_columns`, in one product of object arrays (``rows``
+    the :func:`integer_points`, ``L`` the lcm of their last coordinates)."""
+    import numpy as np
+
+    act = [j for j in range(len(rows)) if active[j]]
+    if not gens or not act:
+        return (), ()
+    V = np.array([rows[j] for j in act], dtype=object).dot(np.array(gens, dtype=object).T)  # |act| x generators, integers
+    scale = [L // rows[j][-1] for j in act]
+    if any(m != 1 for m in scale):
+        V = V * np.array(scale, dtype=object)[:, None]
+    keep = [t for t, col in enumerate(V.T.tolist()) if any(col)]
+    M = np.zeros((len(keep), len(rows)), dtype=object)  # Python int zeros
+    M[:, act] = V[:, keep].T
+    return tuple(gens[t] for t in keep), tuple(map(tuple, M.tolist()))
+
+
+class RationalColumns:
+    """``cols[ci]``, the rational columns of cell ci (icols[ci] / L), made when first read:
+    building a problem need not create the millions of rationals no subproblem reads
+    (36,660 cells x about 4 generators x 192 points at n = 2, D = 192).  Pickled as
+    ``(icols, L)``."""
+
+    __slots__ = ("icols", "L", "_made")
+
+    def __init__(self, icols: tuple, L: int):
+        self.icols, self.L = icols, L
+        self._made: dict[int, tuple] = {}
+
+    def __len__(self) -> int:
+        return len(self.icols)
+
+    def __getitem__(self, ci: int) -> tuple:
+        got = self._made.get(ci)
+        if got is None:
+            got = tuple(tuple(mpq(v, self.L) if v else _ZERO for v in col) for col in self.icols[ci])
+            self._made[ci] = got
+        return got
+
+    def __reduce__(self):
+        return (RationalColumns, (self.icols, self.L))
 
 
 class Solved(NamedTuple):

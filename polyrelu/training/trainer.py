@@ -64,7 +64,7 @@ from ..nets.network import ReluNetwork
 from ..parallel import check_deadline
 from .bounds import SignBounds, paper_bound, sign_bound
 from .pool import DualPool, PairFeasibility
-from .subproblem import Problem, all_cell_generators, cell_columns, integer_points, cell_generators, cell_multipliers, loss_value, solve
+from .subproblem import Problem, RationalColumns, all_cell_generators, cell_columns, cell_integer_columns, integer_points, cell_generators, cell_multipliers, loss_value, solve
 from . import _executor
 
 __all__ = ["ExactReluTrainer", "sign_bound", "paper_bound", "all_splits_optimum"]
@@ -315,12 +315,14 @@ class ExactReluTrainer:
         cells = tuple(sorted({tuple(bool(s > 0) for s in row) for row in A.sign_matrix().tolist()}))
         gens = all_cell_generators(Xs, cells, deadline=wall)
         rows = integer_points(Xs)
+        L = math.lcm(*(r[-1] for r in rows))
         built = []
         for i, (c, g) in enumerate(zip(cells, gens)):
             if not i % _BUILD_CELLS:
                 check_deadline(wall)
-            built.append(cell_columns(Xs, c, g, rows) if any(c) else ((), (), ()))
-        return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, *(tuple(b[i] for b in built) for i in range(3))), A
+            built.append(cell_integer_columns(rows, c, g, L) if any(c) else ((), ()))
+        kept, icols = tuple(b[0] for b in built), tuple(b[1] for b in built)
+        return Problem(Xs, ys, self.loss, bool(self.output_bias), cells, kept, RationalColumns(icols, L), icols), A
 
     def _candidates(self, prob: Problem, deadline: float | None, runner: Any = None, proposals: bool = False):
         """(pairs, number of multisets, SignBounds, job, sorted combos, sorted bounds) or None
