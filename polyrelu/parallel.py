@@ -232,6 +232,13 @@ class Executor:
             fut.set_exception(exc)
         return fut
 
+    def submit_process(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Start ``fn(*args)`` in one of this executor's local processes, even with one
+        worker (for a caller that runs a long-lived task beside its own work)."""
+        if self._client is not None:
+            raise ValueError("submit_process runs local processes; this executor is a Dask cluster's")
+        return self._local_pool().submit(fn, *args)
+
     def _map_dask(self, fn, tasks, order, results, deadline, on_result):
         client = self.client
         with client.as_current():  # as_completed and the futures look for the current client

@@ -7,7 +7,13 @@
   worker runs one long task that serves requests over its own pipe (:class:`_Channel`),
   in order: a request costs one message each way, where a task of the process pool costs
   its management threads about 0.5 ms of this process's CPU (a quarter of the main
-  process's work in a long fit);
+  process's work in a long fit).  There ``workers = k`` means k processes in all: this
+  one and k - 1 forked workers.  This process solves a share of every batch itself,
+  after sending the workers theirs, sized so that its own solves plus its bookkeeping
+  (building the next batch, merging results) take about as long as a worker's part
+  (:meth:`Runner._share`, from measured times).  A main process that only did the
+  bookkeeping would be a (k + 1)-th process on k cores, taking its CPU from the workers.
+  Which process solves which subproblem never changes a result;
 * on a Dask cluster (an :class:`polyrelu.parallel.Executor` with a scheduler, passed to
   ``fit``): the problem is scattered to every worker once and each worker runs one long
   task that serves the same requests over its own authenticated TCP connection to this
@@ -89,6 +95,15 @@ def _solve_chunk(job: Job | None, combos: Sequence, proposals: bool) -> list[Res
     return out
 
 
+def _solve_timed(job: Job | None, combos: Sequence, proposals: bool) -> tuple[float, list[Result]]:
+    """:func:`_solve_chunk` and the CPU seconds it took (what the main process's share is sized by)."""
+    t = time.process_time()
+    out = _solve_chunk(job, combos, proposals)
+    return time.process_time() - t, out
+
+
+_solve_here = _solve_chunk  # this process's own share (bound once: tests may replace the workers' task)
+
 _PIPES: list = []  # (this process's end, the worker's end) per local worker, inherited by the forked workers
 
 
@@ -154,6 +169,39 @@ class _Reply:
         return False  # already sent: the worker's task checks the deadline itself
 
 
+class _Later:
+    """A task of this process, run when its result is first asked for (never, once cancelled)."""
+
+    __slots__ = ("_call", "_done", "_ok", "_value")
+
+    def __init__(self, fn: Callable[..., Any], job: Job, args: tuple):
+        self._call: tuple | None = (fn, job, args)
+        self._done, self._ok = False, False
+        self._value: Any = None
+
+    def result(self, timeout: float | None = None) -> Any:
+        if not self._done:
+            if self._call is None:
+                raise InternalError("the result of a cancelled task was asked for")
+            fn, job, args = self._call
+            self._call = None
+            try:
+                self._value, self._ok = fn(job, *args), True
+            except Exception as exc:
+                self._value = exc
+            self._done = True
+        if not self._ok:
+            assert isinstance(self._value, BaseException)
+            raise self._value
+        return self._value
+
+    def cancel(self) -> bool:
+        if self._done:
+            return False
+        self._call = None
+        return True
+
+
 class _Channel:
     """This process's end of one local worker's pipe: requests go out in order, replies
     come back in the same order."""
@@ -161,21 +209,29 @@ class _Channel:
     def __init__(self, conn: Any):
         self.conn = conn
         self.waiting: deque = deque()
+        self.blocked = 0.0  # seconds this process waited for replies (read and reset by the runner)
 
     def send(self, fn: Callable[..., Any], args: tuple) -> _Reply:
         reply = _Reply(self)
-        self.conn.send((fn, args))
+        try:
+            self.conn.send((fn, args))
+        except (BrokenPipeError, ConnectionError, EOFError):
+            raise InternalError("a training worker process died (killed, or out of memory?)") from None
         self.waiting.append(reply)
         return reply
 
     def read(self, timeout: float | None) -> bool:
         """Read one reply (the oldest request's); False if none came within ``timeout``."""
-        if timeout is not None and not self.conn.poll(timeout):
-            return False
+        t = time.perf_counter()
         try:
-            ok, value = self.conn.recv()
-        except (EOFError, OSError):
-            raise InternalError("a training worker process died (killed, or out of memory?)") from None
+            if timeout is not None and not self.conn.poll(timeout):
+                return False
+            try:
+                ok, value = self.conn.recv()
+            except (EOFError, OSError):
+                raise InternalError("a training worker process died (killed, or out of memory?)") from None
+        finally:
+            self.blocked += time.perf_counter() - t
         reply = self.waiting.popleft()
         reply._ok, reply._value, reply._done = ok, value, True
         return True
@@ -198,6 +254,23 @@ class Pending:
         return [r for fut in self._futures for r in fut.result()]
 
 
+class _SharedPending(Pending):
+    """A batch whose first ``len(mine)`` subproblems this process solved; the rest are
+    timed parts on the workers (their CPU seconds go to the runner's estimates)."""
+
+    def __init__(self, runner: "Runner", mine: list[Result], futures: list, sizes: list[int]):
+        super().__init__(futures)
+        self._runner, self._mine, self._sizes = runner, mine, sizes
+
+    def result(self) -> list[Result]:
+        out = list(self._mine)
+        for fut, n in zip(self._futures, self._sizes):
+            secs, got = fut.result()
+            self._runner._observe_worker(secs, n)
+            out.extend(got)
+        return out
+
+
 class Runner:
     """Solve batches of subproblems; ``workers`` as in :class:`ExactReluTrainer`;
     ``executor`` a :class:`polyrelu.parallel.Executor` (only a distributed one is used:
@@ -217,6 +290,13 @@ class Runner:
         self._serving: list = []  # the Dask futures of the remote servers (kept: a released future may be cancelled)
         self._remote = False  # the channels are TCP connections to Dask workers
         self._n = 1 if workers is None else max(1, workers)
+        self._main = False  # this process solves a share of every batch (local forked workers)
+        # estimates, moving averages: this process's bookkeeping per batch, its and a worker's seconds per subproblem
+        self._o: float | None = None
+        self._s: float | None = None
+        self._sw: float | None = None
+        self._last: float | None = None  # when the last submit returned
+        self._first_solved = False
 
     def __enter__(self) -> "Runner":
         return self
@@ -283,11 +363,13 @@ class Runner:
         if warm_here:
             _warm(job, combo, proposals)
         _JOB = job  # the pool forks on its first task: the workers inherit it
-        self._local = parallel.Executor(workers=self._n)
-        if "fork" in multiprocessing.get_all_start_methods():
-            _PIPES[:] = [multiprocessing.Pipe() for _ in range(self._n)]
-            for i in range(self._n):  # the pool forks every worker at the first submit; each takes one of these
-                self._local.submit(_serve, i)
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        self._main = fork  # this process is one of the k: k - 1 workers
+        self._local = parallel.Executor(workers=self._n - 1 if fork else self._n)
+        if fork:
+            _PIPES[:] = [multiprocessing.Pipe() for _ in range(self._n - 1)]
+            for i in range(self._n - 1):  # the pool forks every worker at the first submit; each takes one of these
+                self._local.submit_process(_serve, i)
             self._channels = [_Channel(mine) for mine, _ in _PIPES]
             for _, theirs in _PIPES:
                 theirs.close()
@@ -298,8 +380,8 @@ class Runner:
         that the workers import the float solvers while this process does other work,
         not on their first batch; skipped once ``deadline`` (``time.time()``) has passed.
         Returns the futures (to cancel; nobody waits for them)."""
-        if proposals and self._channels:
-            return self.call(_warm, job, [(combo, proposals, deadline)] * len(self._channels))
+        if proposals and self._channels:  # the workers only: this process imports them at its first solve
+            return [ch.send(_warm, (combo, proposals, deadline)) for ch in self._channels]
         if proposals and self._local is not None and self._n > 1:
             return self.call(_warm, job, [(combo, proposals, deadline)] * self._n)
         return []
@@ -308,10 +390,17 @@ class Runner:
         """Start ``fn(job, *t)`` for every task (after :meth:`start`): futures, in task
         order, spread over the workers (or run here when there are none)."""
         if self._channels:
-            out = []
-            for t in tasks:
-                out.append(self._channels[self._next % len(self._channels)].send(fn, tuple(t)))
-                self._next += 1
+            # round robin over the workers and, with local workers, this process first: its
+            # tasks run when their results are read, so a caller reading in task order
+            # computes its own while the workers compute theirs (and reads each worker's
+            # reply before the worker's next task, which may wait on an unread large reply)
+            here = int(self._main and not self._remote)
+            takers = len(self._channels) + here
+            out: list = []
+            for i, t in enumerate(tasks):
+                slot = (self._next + i) % takers - here
+                out.append(_Later(fn, job, tuple(t)) if slot < 0 else self._channels[slot].send(fn, tuple(t)))
+            self._next += len(tasks)
             return out
         if self._dask is not None and self._actors is not None:
             return [self._actors[i % len(self._actors)].run(fn, t) for i, t in enumerate(tasks)]
@@ -325,6 +414,8 @@ class Runner:
         if self._dask is None and self._n <= 1:
             return Pending([self._here.submit(_solve_chunk, job, combos, proposals)])
         self.start(job, combos[0], proposals)
+        if self._channels and self._main and not self._remote:
+            return self._submit_shared(job, combos, proposals)
         if self._channels:  # part i to worker i: each has at most a part of each batch in flight
             k = len(self._channels)
             return Pending([ch.send(_solve_chunk, (part, proposals)) for ch, part in zip(self._channels, _split(combos, k))])
@@ -332,6 +423,44 @@ class Runner:
             return Pending([a.solve(part, proposals) for a, part in zip(self._actors, _split(combos, len(self._actors)))])
         inherit = "fork" in multiprocessing.get_all_start_methods()  # otherwise send the job with every task
         return Pending([self._local.submit(_solve_chunk, None if inherit else job, part, proposals) for part in _split(combos, self._n)])
+
+    def _submit_shared(self, job: Job, combos: list, proposals: bool) -> Pending:
+        """Send the workers their parts of the batch, then solve this process's share (the
+        batch's first :meth:`_share` subproblems) here."""
+        k = len(self._channels)
+        q = self._share(len(combos), k)
+        rest = combos[q:]
+        parts = _split(rest, k) if rest else []
+        futures = [ch.send(_solve_timed, (part, proposals)) for ch, part in zip(self._channels, parts)]
+        now = time.perf_counter()
+        if self._last is not None:  # this process's bookkeeping since the last batch, less its waiting for replies
+            waited = sum(ch.blocked for ch in self._channels)
+            self._o = _ema(self._o, max(0.0, now - self._last - waited))
+        for ch in self._channels:
+            ch.blocked = 0.0
+        mine: list[Result] = []
+        if q:
+            t = time.process_time()
+            mine = _solve_here(job, combos[:q], proposals)
+            if self._first_solved:  # the first share imports the float solvers: not a solve time
+                self._s = _ema(self._s, (time.process_time() - t) / q)
+            self._first_solved = True
+        self._last = time.perf_counter()
+        return _SharedPending(self, mine, futures, [len(p) for p in parts])
+
+    def _observe_worker(self, seconds: float, n: int) -> None:
+        if n:
+            self._sw = _ema(self._sw, seconds / n)
+
+    def _share(self, B: int, k: int) -> int:
+        """How many of a batch of B this process solves next to k workers: q with
+        o + q s = (B - q) s_w / k (its bookkeeping o and its own solves against a worker's
+        part), from the measured averages; an equal share until they are known.  Never
+        all or none of the batch, so that both speeds stay measured."""
+        if self._o is None or self._s is None or self._sw is None:
+            return B // (k + 1)
+        q = (B * self._sw / k - self._o) / (self._s + self._sw / k)
+        return max(1, min(B - 1, int(round(q))))  # at least one: its own time stays measured
 
     def solve(self, job: Job, combos: list, proposals: bool) -> list[Result]:
         """:meth:`submit` and wait."""
@@ -493,6 +622,10 @@ def _warm(job: Job, combo: Any, proposals: bool, deadline: float | None = None) 
     once (before the fork, or by a worker ahead of its first batch)."""
     if proposals and (deadline is None or time.time() <= deadline):
         solve(job.prob, combo, propose=True)
+
+
+def _ema(old: float | None, new: float, weight: float = 0.2) -> float:
+    return new if old is None else old + weight * (new - old)
 
 
 def _split(items: list, k: int) -> list[list]:

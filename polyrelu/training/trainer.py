@@ -213,8 +213,10 @@ class ExactReluTrainer:
     output_bias : bool
         Whether the network may add a constant to its output (the paper's nets do not).
     workers : int or None
-        Processes (default: every core once many subproblems are solved).  A Dask
-        executor passed to :meth:`fit` takes the batches instead.
+        Processes in all (default: every core once many subproblems are solved): this
+        one and ``workers - 1`` forked workers, this one solving a share of every batch
+        beside its bookkeeping.  A Dask executor passed to :meth:`fit` takes the batches
+        instead (its workers, not this process, solve them).
     max_seconds, max_subproblems : optional budget
         When it runs out, ``fit`` stops with the best network so far, ``certified_`` False
         and ``lower_bound_`` a proven lower bound on the optimum.  ``max_seconds`` covers
@@ -354,7 +356,8 @@ class ExactReluTrainer:
             return stopped
         if on_pool:  # fork first: the workers import the float solvers after their chunks, while this process merges
             runner.start(job, tuple(pairs[k % m] for k in range(w)), proposals, warm_here=False)
-            n_tasks = max(runner.parallel, -(-total // _POOL_CHUNK))
+            k = runner.parallel  # a multiple of the workers: chunks of similar size are dealt round robin
+            n_tasks = k * max(1, -(-total // (_POOL_CHUNK * k)))
         else:
             n_tasks = max(1, -(-total // _CHUNK))
         # the tasks check the deadline themselves (wall clock: they may run in other processes)
