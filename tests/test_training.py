@@ -621,35 +621,39 @@ def test_cli_train(tmp_path, capsys):
     assert main(["train", str(data), "--width", "0"]) == 2
 
 
-def test_the_main_process_solves_a_share_of_every_batch_beside_its_workers(monkeypatch):
-    """workers=2 is this process and one forked worker: this process solves the first
-    subproblems of every batch after sending the worker its part, and the results equal
-    one process's.  The share balances this process's bookkeeping and own solves against
-    a worker's part, from measured times (o + q s = (B - q) s_w / k), never all or none."""
+def test_the_main_process_claims_subproblems_of_every_batch_beside_its_workers(monkeypatch):
+    """workers=2 is this process and one forked worker, and both take the subproblems of
+    each batch one at a time from a shared counter: this process solves some of them
+    (while it waits for the batch), the worker the rest, each exactly once, and the
+    results equal one process's, also when the worker is slow (then this process takes
+    more) or fast."""
     from polyrelu.training import _executor
 
     rng = random.Random(29)
     X = [[rng.randint(-9, 9), rng.randint(-9, 9)] for _ in range(9)]
     y = [rng.randint(-5, 5) for _ in range(9)]
-    here, batches = [], []
-    real_here, real_share = _executor._solve_here, _executor.Runner._share
-    monkeypatch.setattr(_executor, "_solve_here", lambda job, combos, p: here.append(len(combos)) or real_here(job, combos, p))
-    monkeypatch.setattr(_executor.Runner, "_share", lambda self, B, k: batches.append((B, k)) or real_share(self, B, k))
-    two = ExactReluTrainer(width=2, workers=2, batch_size=8).fit(X, y)
     one = ExactReluTrainer(width=2, workers=1, batch_size=8).fit(X, y)
     key = (lambda t: (t.loss_, t.network_, t.n_subproblems_, t.n_pruned_sign_, t.n_pruned_dual_, t.n_fallbacks_))
-    assert key(one) == key(two)
-    assert batches and all(k == 1 for _, k in batches)  # one forked worker
-    assert len(here) == len(batches) and 0 < sum(here) < two.n_subproblems_  # a share of each batch here, the rest there
-    r = _executor.Runner(2)
-    r._o, r._s, r._sw = 0.002, 0.0005, 0.0006
-    for B, k in [(16, 1), (16, 3), (64, 1), (2, 1)]:
-        q = r._share(B, k)
-        assert 1 <= q <= B - 1
-        if 1 < q < B - 1:  # balanced to within one subproblem on either side
-            main, worker = r._o + q * r._s, (B - q) * r._sw / k
-            assert abs(main - worker) <= max(r._s, r._sw / k)
-    r._o = 1.0  # bookkeeping slower than any part: the least share; a free main process: the most
-    assert r._share(16, 1) == 1
-    r._o, r._s = 0.0, 1e-9
-    assert r._share(16, 1) == 15
+    real_here = _executor._solve_here
+    monkeypatch.setattr(_executor, "_REAL_CHUNK", _executor._solve_chunk, raising=False)
+    shares = []
+    for delay in (None, 0.004):
+        here: list[int] = []
+        monkeypatch.setattr(_executor, "_solve_here", lambda job, combos, p: here.append(len(combos)) or real_here(job, combos, p))
+        if delay:  # a slow worker
+            monkeypatch.setattr(_executor, "_solve_chunk", _slow_chunk)
+        two = ExactReluTrainer(width=2, workers=2, batch_size=8).fit(X, y)
+        assert key(two) == key(one)
+        assert json.dumps(two.certificate_, sort_keys=True) == json.dumps(one.certificate_, sort_keys=True)
+        assert 0 < sum(here) < two.n_subproblems_  # some here, the rest on the worker
+        shares.append(sum(here) / two.n_subproblems_)
+    assert shares[1] > shares[0]  # a slower worker leaves more to this process
+
+
+def _slow_chunk(job, combos, proposals):
+    import time
+
+    from polyrelu.training import _executor
+
+    time.sleep(0.004)
+    return _executor._REAL_CHUNK(job, combos, proposals)

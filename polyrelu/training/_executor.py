@@ -8,12 +8,14 @@
   in order: a request costs one message each way, where a task of the process pool costs
   its management threads about 0.5 ms of this process's CPU (a quarter of the main
   process's work in a long fit).  There ``workers = k`` means k processes in all: this
-  one and k - 1 forked workers.  This process solves a share of every batch itself,
-  after sending the workers theirs, sized so that its own solves plus its bookkeeping
-  (building the next batch, merging results) take about as long as a worker's part
-  (:meth:`Runner._share`, from measured times).  A main process that only did the
-  bookkeeping would be a (k + 1)-th process on k cores, taking its CPU from the workers.
-  Which process solves which subproblem never changes a result;
+  one and k - 1 forked workers, and every process of the machine takes the subproblems
+  of a batch one at a time from a shared counter (:func:`_claim`): each worker as soon
+  as the batch's request reaches it, this process when it waits for the batch's
+  results (:class:`_ClaimedPending`), so its bookkeeping (building the next batch,
+  merging results) and its solving share one core, and a slow subproblem (an exact
+  fallback) delays nobody else.  A main process that only did the bookkeeping would be a
+  (k + 1)-th process on k cores, taking its CPU from the workers.  Which process solves
+  which subproblem never changes a result;
 * on a Dask cluster (an :class:`polyrelu.parallel.Executor` with a scheduler, passed to
   ``fit``): the problem is scattered to every worker once and each worker runs one long
   task that serves the same requests over its own authenticated TCP connection to this
@@ -95,14 +97,29 @@ def _solve_chunk(job: Job | None, combos: Sequence, proposals: bool) -> list[Res
     return out
 
 
-def _solve_timed(job: Job | None, combos: Sequence, proposals: bool) -> tuple[float, list[Result]]:
-    """:func:`_solve_chunk` and the CPU seconds it took (what the main process's share is sized by)."""
-    t = time.process_time()
-    out = _solve_chunk(job, combos, proposals)
-    return time.process_time() - t, out
+_RING = 8  # claim counters, one per batch in flight (reused round robin; at most _DEPTH batches are)
+_COUNTERS: Any = None  # the shared claim counters of the current fit's local processes (inherited by the fork)
 
 
-_solve_here = _solve_chunk  # this process's own share (bound once: tests may replace the workers' task)
+def _claim(slot: int, n: int) -> int | None:
+    """Take the next unclaimed subproblem of the batch in ``slot`` (of ``n``), or None."""
+    with _COUNTERS.get_lock():
+        i = _COUNTERS[slot]
+        if i >= n:
+            return None
+        _COUNTERS[slot] = i + 1
+    return i
+
+
+def _solve_claimed(job: Job | None, slot: int, combos: Sequence, proposals: bool) -> list[tuple[int, Result]]:
+    """A local worker's part of a batch: the subproblems it claims, with their positions."""
+    out = []
+    while (i := _claim(slot, len(combos))) is not None:
+        out.append((i, _solve_chunk(job, combos[i : i + 1], proposals)[0]))
+    return out
+
+
+_solve_here = _solve_chunk  # this process's own claims (bound once: tests may replace the workers' task)
 
 _PIPES: list = []  # (this process's end, the worker's end) per local worker, inherited by the forked workers
 
@@ -168,6 +185,12 @@ class _Reply:
     def cancel(self) -> bool:
         return False  # already sent: the worker's task checks the deadline itself
 
+    def ready(self) -> bool:
+        """Is the reply here (read without waiting if it has arrived)?"""
+        while not self._done and self._channel.read(0):
+            pass
+        return self._done
+
 
 class _Later:
     """A task of this process, run when its result is first asked for (never, once cancelled)."""
@@ -209,7 +232,6 @@ class _Channel:
     def __init__(self, conn: Any):
         self.conn = conn
         self.waiting: deque = deque()
-        self.blocked = 0.0  # seconds this process waited for replies (read and reset by the runner)
 
     def send(self, fn: Callable[..., Any], args: tuple) -> _Reply:
         reply = _Reply(self)
@@ -222,16 +244,12 @@ class _Channel:
 
     def read(self, timeout: float | None) -> bool:
         """Read one reply (the oldest request's); False if none came within ``timeout``."""
-        t = time.perf_counter()
+        if timeout is not None and not self.conn.poll(timeout):
+            return False
         try:
-            if timeout is not None and not self.conn.poll(timeout):
-                return False
-            try:
-                ok, value = self.conn.recv()
-            except (EOFError, OSError):
-                raise InternalError("a training worker process died (killed, or out of memory?)") from None
-        finally:
-            self.blocked += time.perf_counter() - t
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            raise InternalError("a training worker process died (killed, or out of memory?)") from None
         reply = self.waiting.popleft()
         reply._ok, reply._value, reply._done = ok, value, True
         return True
@@ -254,20 +272,45 @@ class Pending:
         return [r for fut in self._futures for r in fut.result()]
 
 
-class _SharedPending(Pending):
-    """A batch whose first ``len(mine)`` subproblems this process solved; the rest are
-    timed parts on the workers (their CPU seconds go to the runner's estimates)."""
+class _ClaimedPending(Pending):
+    """A batch the local processes claim subproblem by subproblem (:func:`_claim`):
+    :meth:`result` solves, here, whatever of it is still unclaimed, and while a worker's
+    part is not back it solves subproblems of the next batch in flight (``later``), so
+    that this process does not wait for a worker's last subproblem; then it puts every
+    result at its position."""
 
-    def __init__(self, runner: "Runner", mine: list[Result], futures: list, sizes: list[int]):
+    def __init__(self, job: Job, slot: int, combos: list, proposals: bool, futures: list, flight: deque):
         super().__init__(futures)
-        self._runner, self._mine, self._sizes = runner, mine, sizes
+        self._job, self._slot, self._combos, self._proposals = job, slot, combos, proposals
+        self._flight = flight  # the runner's batches in flight, oldest first (this one among them)
+        self._own: dict[int, Result] = {}
+
+    def help_one(self) -> bool:
+        """Solve one unclaimed subproblem of this batch here; False if none is left."""
+        i = _claim(self._slot, len(self._combos))
+        if i is None:
+            return False
+        self._own[i] = _solve_here(self._job, self._combos[i : i + 1], self._proposals)[0]
+        return True
 
     def result(self) -> list[Result]:
-        out = list(self._mine)
-        for fut, n in zip(self._futures, self._sizes):
-            secs, got = fut.result()
-            self._runner._observe_worker(secs, n)
-            out.extend(got)
+        while self.help_one():
+            pass
+        later = [p for p in self._flight if p is not self]
+        for fut in self._futures:
+            while not fut.ready() and any(p.help_one() for p in later[:1]):
+                pass
+        n = len(self._combos)
+        out: list = [None] * n
+        for i, r in self._own.items():
+            out[i] = r
+        for fut in self._futures:
+            for i, r in fut.result():
+                out[i] = r
+        if self in self._flight:
+            self._flight.remove(self)
+        if any(r is None for r in out):
+            raise InternalError("a subproblem of a batch was claimed and not solved")
         return out
 
 
@@ -290,13 +333,9 @@ class Runner:
         self._serving: list = []  # the Dask futures of the remote servers (kept: a released future may be cancelled)
         self._remote = False  # the channels are TCP connections to Dask workers
         self._n = 1 if workers is None else max(1, workers)
-        self._main = False  # this process solves a share of every batch (local forked workers)
-        # estimates, moving averages: this process's bookkeeping per batch, its and a worker's seconds per subproblem
-        self._o: float | None = None
-        self._s: float | None = None
-        self._sw: float | None = None
-        self._last: float | None = None  # when the last submit returned
-        self._first_solved = False
+        self._main = False  # this process claims subproblems of every batch too (local forked workers)
+        self._batches = 0  # batches submitted (their claim counters are used round robin)
+        self._flight: deque = deque()  # the claimed batches in flight, oldest first
 
     def __enter__(self) -> "Runner":
         return self
@@ -362,9 +401,12 @@ class Runner:
             return
         if warm_here:
             _warm(job, combo, proposals)
+        global _COUNTERS
         _JOB = job  # the pool forks on its first task: the workers inherit it
         fork = "fork" in multiprocessing.get_all_start_methods()
         self._main = fork  # this process is one of the k: k - 1 workers
+        if fork:
+            _COUNTERS = multiprocessing.get_context("fork").Array("q", _RING)  # shared, with its lock; inherited
         self._local = parallel.Executor(workers=self._n - 1 if fork else self._n)
         if fork:
             _PIPES[:] = [multiprocessing.Pipe() for _ in range(self._n - 1)]
@@ -425,42 +467,14 @@ class Runner:
         return Pending([self._local.submit(_solve_chunk, None if inherit else job, part, proposals) for part in _split(combos, self._n)])
 
     def _submit_shared(self, job: Job, combos: list, proposals: bool) -> Pending:
-        """Send the workers their parts of the batch, then solve this process's share (the
-        batch's first :meth:`_share` subproblems) here."""
-        k = len(self._channels)
-        q = self._share(len(combos), k)
-        rest = combos[q:]
-        parts = _split(rest, k) if rest else []
-        futures = [ch.send(_solve_timed, (part, proposals)) for ch, part in zip(self._channels, parts)]
-        now = time.perf_counter()
-        if self._last is not None:  # this process's bookkeeping since the last batch, less its waiting for replies
-            waited = sum(ch.blocked for ch in self._channels)
-            self._o = _ema(self._o, max(0.0, now - self._last - waited))
-        for ch in self._channels:
-            ch.blocked = 0.0
-        mine: list[Result] = []
-        if q:
-            t = time.process_time()
-            mine = _solve_here(job, combos[:q], proposals)
-            if self._first_solved:  # the first share imports the float solvers: not a solve time
-                self._s = _ema(self._s, (time.process_time() - t) / q)
-            self._first_solved = True
-        self._last = time.perf_counter()
-        return _SharedPending(self, mine, futures, [len(p) for p in parts])
-
-    def _observe_worker(self, seconds: float, n: int) -> None:
-        if n:
-            self._sw = _ema(self._sw, seconds / n)
-
-    def _share(self, B: int, k: int) -> int:
-        """How many of a batch of B this process solves next to k workers: q with
-        o + q s = (B - q) s_w / k (its bookkeeping o and its own solves against a worker's
-        part), from the measured averages; an equal share until they are known.  Never
-        all or none of the batch, so that both speeds stay measured."""
-        if self._o is None or self._s is None or self._sw is None:
-            return B // (k + 1)
-        q = (B * self._sw / k - self._o) / (self._s + self._sw / k)
-        return max(1, min(B - 1, int(round(q))))  # at least one: its own time stays measured
+        """Send the whole batch to every worker; all processes claim its subproblems."""
+        slot = self._batches % _RING
+        self._batches += 1
+        _COUNTERS[slot] = 0  # free: the batch that used it last was read long ago
+        futures = [ch.send(_solve_claimed, (slot, combos, proposals)) for ch in self._channels]
+        pending = _ClaimedPending(job, slot, combos, proposals, futures, self._flight)
+        self._flight.append(pending)
+        return pending
 
     def solve(self, job: Job, combos: list, proposals: bool) -> list[Result]:
         """:meth:`submit` and wait."""
@@ -622,10 +636,6 @@ def _warm(job: Job, combo: Any, proposals: bool, deadline: float | None = None) 
     once (before the fork, or by a worker ahead of its first batch)."""
     if proposals and (deadline is None or time.time() <= deadline):
         solve(job.prob, combo, propose=True)
-
-
-def _ema(old: float | None, new: float, weight: float = 0.2) -> float:
-    return new if old is None else old + weight * (new - old)
 
 
 def _split(items: list, k: int) -> list[list]:
