@@ -128,3 +128,31 @@ def test_unreachable_scheduler_is_one_clear_error():
 
     with pytest.raises(SchedulerUnreachableError, match="cannot reach the Dask scheduler"):
         Executor(scheduler="tcp://127.0.0.1:9", connect_timeout=2)
+
+
+def test_a_training_server_lets_malloc_keep_large_blocks_while_it_serves(monkeypatch):
+    """Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which fixes glibc's mmap
+    threshold at 128 KiB (every larger numpy temporary is a fresh, page-faulting mmap):
+    while serving, the thresholds are raised, and afterwards put back; without the
+    variable nothing is touched."""
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, param, value):
+            calls.append((param, value))
+            return 1
+
+        def malloc_trim(self, pad):
+            calls.append(("trim", pad))
+            return 1
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with _executor._ComputeMalloc() as m:
+        assert m._libc is None
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    m = _executor._ComputeMalloc()
+    assert m._libc is not None  # glibc here
+    m._libc = FakeLibc()
+    with m:
+        assert calls == [(-3, 32 << 20), (-1, 64 << 20)]
+    assert calls[2:] == [(-3, 128 << 10), (-1, 65536), ("trim", 0)]

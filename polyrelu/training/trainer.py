@@ -356,7 +356,7 @@ class ExactReluTrainer:
             return stopped
         if on_pool:  # fork first: the workers import the float solvers after their chunks, while this process merges
             runner.start(job, tuple(pairs[k % m] for k in range(w)), proposals, warm_here=False)
-            k = runner.parallel  # a multiple of the workers: chunks of similar size are dealt round robin
+            k = runner.takers  # a multiple of the processes: chunks of similar size are dealt round robin
             n_tasks = k * max(1, -(-total // (_POOL_CHUNK * k)))
         else:
             n_tasks = max(1, -(-total // _CHUNK))
