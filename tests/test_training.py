@@ -657,3 +657,26 @@ def _slow_chunk(job, combos, proposals):
 
     time.sleep(0.004)
     return _executor._REAL_CHUNK(job, combos, proposals)
+
+
+def test_the_final_network_takes_the_exact_route_only_when_certified(monkeypatch):
+    """The winning subproblem is solved once more for the network: by the exact route
+    when the fit is certified (the network must not depend on the float proposals), by
+    the proposal route when a budget stopped it (the exact LP alone took 71 s at D = 256,
+    far past a 60 s budget), and the two give the same loss."""
+    from polyrelu.training import trainer as tmod
+
+    rng = random.Random(31)
+    X = [[rng.randint(-9, 9), rng.randint(-9, 9)] for _ in range(9)]
+    y = [rng.randint(-5, 5) for _ in range(9)]
+    calls = []
+    real = tmod.solve
+    monkeypatch.setattr(tmod, "solve", lambda prob, combo, **kw: calls.append(kw) or real(prob, combo, **kw))
+    full = ExactReluTrainer(width=2, loss="absolute").fit(X, y)
+    assert full.certified_ and calls[-1] == {"propose": False, "want_theta": True}
+    part = ExactReluTrainer(width=2, loss="absolute", max_subproblems=3).fit(X, y)
+    assert not part.certified_ and calls[-1] == {"propose": True, "want_theta": True}
+    assert part.loss_ >= full.loss_ >= part.lower_bound_
+    calls.clear()
+    ExactReluTrainer(width=2, loss="absolute", max_subproblems=3, proposals=False).fit(X, y)
+    assert calls[-1] == {"propose": False, "want_theta": True}

@@ -65,8 +65,12 @@ class PairFeasibility:
         self._lo = np.array([a for a, _ in self.ranges], dtype=np.intp)
         self._hi = np.array([b for _, b in self.ranges], dtype=np.intp)
         self._pos = np.array([s > 0 for _, s in self.pairs], dtype=bool)
-        big = np.array(rows, dtype=object).reshape(len(rows), D)
-        top = int(max(big.max(initial=0), -big.min(initial=0))).bit_length()
+        try:  # Python integers straight into int64 where they fit (most data: one C pass, not objects)
+            big = np.array(rows, dtype=np.int64).reshape(len(rows), D)
+            top = max(int(big.max(initial=0)), -int(big.min(initial=0))).bit_length()
+        except OverflowError:
+            big = np.array(rows, dtype=object).reshape(len(rows), D)
+            top = int(max(big.max(initial=0), -big.min(initial=0))).bit_length()
         # float64 route: |every partial sum of a_j U_t,j| < D 2^top 2^b <= 2^53 (module docstring);
         # int64 route: the same below 2^62, and a carry (< 2^(62-b)) added to it stays below 2^63
         self.limb = 53 - top - max(1, D).bit_length()
@@ -76,7 +80,7 @@ class PairFeasibility:
             self.limb = 62 - top - max(1, D).bit_length()
             dtype = np.int64 if self.limb >= _MIN_LIMB else object
         # the columns by coordinates, (D, rows): the limbs times it give one contiguous row per limb
-        self._cols: np.ndarray = np.ascontiguousarray(big.T.astype(dtype))
+        self._cols: np.ndarray = np.ascontiguousarray(big.T, dtype=dtype)
 
     def __len__(self) -> int:
         return len(self.pairs)

@@ -419,7 +419,11 @@ class ExactReluTrainer:
         else:
             value, bpos = S.best
             chosen = S.chosen(bpos)
-            final = solve(prob, chosen, propose=False, want_theta=True)  # canonical: the exact route
+            # certified: the exact route, so that the network does not depend on the float
+            # proposals; stopped by the budget (a result that depends on timing anyway): the
+            # proposal route, since the exact one can take longer than the budget (71 s for
+            # one absolute-loss subproblem at D = 256)
+            final = solve(prob, chosen, propose=stopped and self.proposals, want_theta=True)
             if final.value != value:
                 raise InternalError("the winning subproblem's optimum differs between the float-proposed and the exact route")
             self.network_ = self._network(final.theta, chosen, prob.n)
