@@ -23,6 +23,7 @@ The residual r is also the exact dual certificate used by the trainer: r^T A <= 
 
 from __future__ import annotations
 
+import math
 from typing import Callable, Sequence
 
 from gmpy2 import mpq
@@ -108,13 +109,29 @@ def _propose(cols, y) -> list[int]:
     return [j for j in range(len(cols)) if x[j] > 0]
 
 
+def _integer_columns(cols) -> list[tuple[int, ...]]:
+    """The columns times one positive integer (the lcm of their denominators), as integers."""
+    den = math.lcm(*(int(mpq(v).denominator) for a in cols for v in a)) if cols else 1
+    return [tuple(int(mpq(v) * den) for v in a) for a in cols]
+
+
+def _scaled_gradient(icols: list[tuple[int, ...]], r: Sequence[Rational]) -> list[int]:
+    """A positive multiple, the same for every j, of a_j . r: the columns and r scaled to
+    integers (same signs and order as the rational gradient, in integer arithmetic)."""
+    d = math.lcm(*(int(v.denominator) for v in r)) if len(r) else 1
+    R = [int(v.numerator) * (d // int(v.denominator)) for v in r]
+    nz = [(t, v) for t, v in enumerate(R) if v]
+    return [sum(a[t] * v for t, v in nz) for a in icols]
+
+
 def _lawson_hanson(cols, y) -> tuple[dict[int, Rational], list[Rational]]:
     P: list[int] = []
     z: dict[int, Rational] = {}
     r = [mpq(v) for v in y]
+    icols = _integer_columns(cols)
     while True:
-        grad = [(_dot(a, r), j) for j, a in enumerate(cols) if j not in z]
-        best = max(((g, -j) for g, j in grad if g > 0), default=None)
+        grad = _scaled_gradient(icols, r)  # the entering column: largest a_j . r > 0, ties to the least j
+        best = max(((g, -j) for j, g in enumerate(grad) if g > 0 and j not in z), default=None)
         if best is None:
             return z, r
         j = -best[1]
