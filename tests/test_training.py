@@ -680,3 +680,16 @@ def test_the_final_network_takes_the_exact_route_only_when_certified(monkeypatch
     calls.clear()
     ExactReluTrainer(width=2, loss="absolute", max_subproblems=3, proposals=False).fit(X, y)
     assert calls[-1] == {"propose": False, "want_theta": True}
+
+
+def test_lawson_hanson_enters_the_largest_gradient_ties_to_the_least_column():
+    """The exact active-set method's path fixes which of several optimal coefficient
+    vectors it returns (the certificates' bytes): the entering column has the largest
+    a_j . r, ties to the least j, compared exactly (the gradient is computed on integers,
+    one common scale for all columns, not one per column)."""
+    from polyrelu.exact.nnls import nnls
+
+    one, half = mpq(1), mpq(1, 2)
+    assert nnls([(one, mpq(0)), (one, mpq(0))], [one, mpq(0)], propose=None).coef == (1, 0)  # a tie: column 0
+    assert nnls([(half, mpq(0)), (one, mpq(0))], [one, mpq(0)], propose=None).coef == (0, 1)  # 1/2 < 1: column 1
+    assert nnls([(one, mpq(0)), (mpq(1, 3), mpq(0))], [one, mpq(0)], propose=None).coef == (1, 0)
