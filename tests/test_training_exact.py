@@ -402,3 +402,37 @@ def test_sign_bounds_on_many_points_equal_the_scalar_bound(loss, bias):
         neg = {j for p in row if signs[p] < 0 for j in range(D) if masks[p][j]}
         zero = [j for j in range(D) if j not in pos | neg]
         assert mpq(b) / sb.denominator == sign_bound(loss, y, zero, sorted(pos - neg), sorted(neg - pos), bias)
+
+
+def test_cell_multipliers_on_the_walls_alone_exist_exactly_when_they_exist_at_all():
+    """The certificate's multipliers are sought on the cell's walls only (the facets'
+    points, by cddlib's redundancy test): for random duals, feasible for the pair or not,
+    on data with repeated and collinear points, the restricted answer exists iff the
+    unrestricted one does, satisfies the verifier's equation with mu >= 0, and is 0 off
+    the walls; of repeated points at most one is a wall."""
+    from polyrelu.training.subproblem import cell_walls
+
+    rng = random.Random(12)
+    for X in ([[0, 0], [1, 1], [2, 2], [3, 1], [3, 1], [-1, 2], [2, -3]],
+              [[rng.randint(-5, 5), rng.randint(-5, 5)] for _ in range(8)]):
+        Xs = tuple(tuple(mpq(v) for v in x) for x in X)
+        cells = ExactReluTrainer()._problem(Xs, tuple(mpq(0) for _ in Xs))[0].cells
+        seen = 0
+        for c in cells:
+            walls = cell_walls(Xs, c)
+            assert walls == sorted(set(walls)) and all(0 <= j < len(Xs) for j in walls)
+            assert not ({3, 4} <= set(walls) and Xs[3] == Xs[4])  # one of two equal points
+            for _ in range(6):
+                u = [mpq(rng.randint(-3, 3), rng.randint(1, 3)) for _ in Xs]
+                for s in (1, -1):
+                    full, on_walls = cell_multipliers(Xs, c, s, u), cell_multipliers(Xs, c, s, u, walls)
+                    assert (full is None) == (on_walls is None)
+                    if on_walls is None:
+                        continue
+                    seen += 1
+                    assert all(v >= 0 for v in on_walls) and all(on_walls[j] == 0 for j in range(len(Xs)) if j not in walls)
+                    xt = [tuple(x) + (mpq(1),) for x in Xs]
+                    for t in range(3):
+                        lhs = sum(on_walls[j] * (1 if c[j] else -1) * xt[j][t] for j in range(len(Xs)))
+                        assert lhs == -s * sum(u[j] * xt[j][t] for j in range(len(Xs)) if c[j])
+        assert seen > 10  # feasible duals were met, not only infeasible ones

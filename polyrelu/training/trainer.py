@@ -64,7 +64,7 @@ from ..nets.network import ReluNetwork
 from ..parallel import check_deadline
 from .bounds import SignBounds, paper_bound, sign_bound
 from .pool import DualPool, PairFeasibility
-from .subproblem import Problem, RationalColumns, all_cell_generators, cell_columns, cell_integer_columns, integer_points, cell_generators, cell_multipliers, loss_value, solve
+from .subproblem import Problem, RationalColumns, all_cell_generators, cell_columns, cell_integer_columns, integer_points, cell_generators, cell_multipliers, cell_walls, loss_value, solve
 from . import _executor
 
 __all__ = ["ExactReluTrainer", "sign_bound", "paper_bound", "all_splits_optimum"]
@@ -621,12 +621,15 @@ class ExactReluTrainer:
                 for row, k in zip(need.tolist(), cov.tolist()):
                     used.setdefault(k, set()).update(row)
         entries = []
+        walls: dict[int, list[int]] = {}  # per cell, its facets' points: the multipliers live there
         for k in sorted(used):
             u = S.pool.u(k)
             neurons = []
             for p in sorted(used[k]):
                 ci, s = S.pairs[p]
-                mu = cell_multipliers(prob.X, prob.cells[ci], s, u)
+                if ci not in walls:
+                    walls[ci] = cell_walls(prob.X, prob.cells[ci])
+                mu = cell_multipliers(prob.X, prob.cells[ci], s, u, walls[ci])
                 if mu is None:
                     raise InternalError("a shared dual confirmed feasible has no cell multipliers")
                 neurons.append({"cell": signs(ci), "sign": s, "mu": [to_str(v) for v in mu]})
